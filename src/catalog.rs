@@ -1,0 +1,115 @@
+//! The built-in catalog of archive buckets (`assets/catalog.toml`).
+
+use serde::Deserialize;
+
+use crate::s3::uri::validate_bucket_name;
+
+const BUILTIN: &str = include_str!("../assets/catalog.toml");
+
+/// One archive bucket of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogEntry {
+    pub name: String,
+    /// The publishing archive's short label, e.g. `HEASARC`.
+    pub archive: String,
+    /// What the bucket holds.
+    pub title: String,
+    pub region: String,
+    /// Base URL of the archive's own https tree holding the same keys, or "".
+    #[serde(default)]
+    pub mirror: String,
+    /// Read without signing requests.
+    #[serde(default = "default_true")]
+    pub anonymous: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    bucket: Vec<CatalogEntry>,
+}
+
+/// The list of archive buckets, in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    pub entries: Vec<CatalogEntry>,
+}
+
+impl Catalog {
+    /// The catalog shipped inside the binary.
+    pub fn builtin() -> Self {
+        // The embedded file is checked by a unit test, so this cannot fail at run time.
+        Self::parse(BUILTIN).expect("assets/catalog.toml is valid")
+    }
+
+    /// Parses and validates a catalog in the format of `assets/catalog.toml`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: CatalogFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let catalog = Self { entries: file.bucket };
+        catalog.validate()?;
+        Ok(catalog)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for entry in &self.entries {
+            validate_bucket_name(&entry.name).map_err(|e| format!("bucket '{}': {e}", entry.name))?;
+            if !seen.insert(entry.name.as_str()) {
+                return Err(format!("bucket '{}' is listed twice", entry.name));
+            }
+            if entry.archive.trim().is_empty() || entry.title.trim().is_empty() {
+                return Err(format!("bucket '{}': archive and title must not be empty", entry.name));
+            }
+            if entry.region.trim().is_empty() {
+                return Err(format!("bucket '{}': region must not be empty", entry.name));
+            }
+            if !entry.mirror.is_empty() && !(entry.mirror.starts_with("https://") && entry.mirror.ends_with('/')) {
+                return Err(format!("bucket '{}': mirror must be an https:// URL ending with '/'", entry.name));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn find(&self, bucket: &str) -> Option<&CatalogEntry> {
+        self.entries.iter().find(|e| e.name == bucket)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_is_valid_and_holds_the_archives() {
+        let catalog = Catalog::parse(BUILTIN).unwrap();
+        for name in ["nasa-heasarc", "nasa-lambda", "stpubdata", "nasa-irsa-wise", "nasa-irsa-euclid-q1"] {
+            let entry = catalog.find(name).unwrap_or_else(|| panic!("{name} missing"));
+            assert!(entry.anonymous);
+            assert_eq!(entry.region, "us-east-1");
+        }
+        assert_eq!(catalog.find("nasa-heasarc").unwrap().mirror, "https://heasarc.gsfc.nasa.gov/FTP/");
+        assert_eq!(catalog.find("nasa-lambda").unwrap().mirror, "https://lambda.gsfc.nasa.gov/");
+        assert_eq!(catalog.entries[0].name, "nasa-heasarc");
+        assert!(catalog.find("not-in-catalog").is_none());
+    }
+
+    #[test]
+    fn rejects_duplicates_bad_names_and_bad_mirrors() {
+        let entry = |name: &str, mirror: &str| {
+            format!(
+                "[[bucket]]\nname = \"{name}\"\narchive = \"A\"\ntitle = \"T\"\nregion = \"us-east-1\"\nmirror = \"{mirror}\"\n"
+            )
+        };
+        let twice = format!("{}{}", entry("a-b", ""), entry("a-b", ""));
+        assert!(Catalog::parse(&twice).unwrap_err().contains("twice"));
+        assert!(Catalog::parse(&entry("bad name", "")).is_err());
+        assert!(Catalog::parse(&entry("ok", "http://insecure/")).unwrap_err().contains("mirror"));
+        assert!(Catalog::parse(&entry("ok", "https://x.org/tree/")).is_ok());
+        assert!(Catalog::parse("[[bucket]]\nname = \"x\"\n").is_err());
+    }
+}

@@ -1,0 +1,75 @@
+//! `s3scope demo`: the embedded S3 server over the generated demo archive.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::demo::{self, archive};
+use crate::error::AppError;
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Only serve: print the endpoint and wait for Ctrl-C
+    #[arg(long)]
+    pub serve: bool,
+    /// Port on 127.0.0.1 (0: any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Where the generated archive is kept (default: the user cache directory)
+    #[arg(long, value_name = "DIR")]
+    pub archive_dir: Option<PathBuf>,
+}
+
+pub async fn run(args: &DemoArgs) -> Result<(), AppError> {
+    let dir = args.archive_dir.clone().unwrap_or_else(demo::default_archive_dir);
+    let prepare_dir = dir.clone();
+    let generated = tokio::task::spawn_blocking(move || {
+        if !prepare_dir.join(archive::MANIFEST).is_file() {
+            eprintln!("s3scope: generating the demo archive in {} (first run only)…", prepare_dir.display());
+        }
+        demo::ensure_archive(&prepare_dir)
+    })
+    .await
+    .map_err(|e| AppError::runtime("generating the demo archive", e.to_string()))?
+    .map_err(|e| AppError::runtime(format!("generating the demo archive in {}", dir.display()), e.to_string()))?;
+    let store = archive::load_shared(&dir)
+        .map_err(|e| AppError::runtime(format!("reading the demo archive in {}", dir.display()), e.to_string()))?;
+    let objects: usize = store.buckets.values().map(|b| b.objects.len()).sum();
+    let server = demo::start(store, args.port).await.map_err(|e| {
+        AppError::runtime(format!("starting the demo server on 127.0.0.1:{}", args.port), e.to_string())
+    })?;
+    let endpoint = server.endpoint();
+    let mut out = std::io::stdout().lock();
+    // The first line is the endpoint alone, for scripts.
+    let _ = writeln!(out, "{endpoint}");
+    let _ = writeln!(
+        out,
+        "s3scope demo archive: {objects} objects{} in {}\n\
+         Try:\n  s3scope ls --endpoint-url {endpoint} --no-sign-request s3://nasa-heasarc/\n\
+         Press Ctrl-C to stop.",
+        if generated { " (just generated)" } else { "" },
+        dir.display()
+    );
+    let _ = out.flush();
+    drop(out);
+    wait_for_shutdown().await;
+    server.shutdown();
+    Ok(())
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+async fn wait_for_shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

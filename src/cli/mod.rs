@@ -1,0 +1,77 @@
+//! Command-line arguments (the CLI contract of DESIGN.md) and dispatch.
+
+pub mod demo;
+pub mod ls;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::AppError;
+use crate::s3::ConnectOptions;
+use crate::s3::client::DEFAULT_REGION;
+
+#[derive(Debug, Parser)]
+#[command(name = "s3scope", version, about = "A terminal explorer for S3 buckets, made for the NASA archives")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Where to open the explorer: s3://bucket/prefix/ (default: the archive catalog)
+    pub uri: Option<String>,
+}
+
+/// Flags accepted before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Any S3-compatible server (implies path-style addressing)
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Send anonymous requests; never look for credentials
+    #[arg(long, global = true)]
+    pub no_sign_request: bool,
+    /// Credentials profile (also for catalog buckets, which are otherwise read anonymously)
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region
+    #[arg(long, global = true, env = "AWS_REGION", value_name = "R", default_value = DEFAULT_REGION)]
+    pub region: String,
+}
+
+impl GlobalArgs {
+    pub fn connect_options(&self) -> Result<ConnectOptions, AppError> {
+        let endpoint_url = self.endpoint_url.clone().filter(|u| !u.trim().is_empty());
+        if let Some(url) = &endpoint_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(AppError::input(format!("bad --endpoint-url '{url}'"), "expected http:// or https://"));
+        }
+        Ok(ConnectOptions {
+            endpoint_url,
+            region: self.region.clone(),
+            profile: self.profile.clone().filter(|p| !p.is_empty()),
+            no_sign_request: self.no_sign_request,
+            ..ConnectOptions::default()
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List one level of a prefix, or every key below it with --recursive
+    Ls(ls::LsArgs),
+    /// Serve the embedded demo archive on 127.0.0.1
+    Demo(demo::DemoArgs),
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<(), AppError> {
+    let connect = cli.global.connect_options()?;
+    match cli.command {
+        Some(Command::Ls(args)) => ls::run(&args, &connect).await,
+        Some(Command::Demo(args)) => demo::run(&args).await,
+        None => Err(AppError::input(
+            "the interactive explorer",
+            "not available in this build yet; use `s3scope ls` or `s3scope demo --serve`",
+        )),
+    }
+}

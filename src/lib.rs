@@ -1,0 +1,9 @@
+//! s3scope: a terminal explorer for S3 buckets, made for the NASA archives.
+
+pub mod catalog;
+pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod escape;
+pub mod format;
+pub mod s3;

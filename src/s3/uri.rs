@@ -1,0 +1,92 @@
+//! `s3://bucket/key` URIs.
+
+use std::fmt;
+
+use crate::error::AppError;
+
+/// A bucket and a key (or key prefix) inside it. The key may be empty (the
+/// bucket's root) and is kept exactly as given: keys are arbitrary UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct S3Uri {
+    pub bucket: String,
+    pub key: String,
+}
+
+impl S3Uri {
+    pub fn new(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        Self { bucket: bucket.into(), key: key.into() }
+    }
+
+    /// Parses `s3://bucket`, `s3://bucket/` or `s3://bucket/some/key`.
+    pub fn parse(text: &str) -> Result<Self, AppError> {
+        let bad = |why: &str| AppError::input(format!("bad S3 URI '{text}'"), why.to_string());
+        let rest = text
+            .strip_prefix("s3://")
+            .or_else(|| text.strip_prefix("S3://"))
+            .ok_or_else(|| bad("expected s3://bucket/key"))?;
+        let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+        validate_bucket_name(bucket).map_err(|why| bad(&why))?;
+        Ok(Self::new(bucket, key))
+    }
+
+    /// True when the key names a "directory": empty or ending with `/`.
+    pub fn is_prefix(&self) -> bool {
+        self.key.is_empty() || self.key.ends_with('/')
+    }
+}
+
+impl fmt::Display for S3Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// Checks a bucket name loosely: S3's own rules are stricter, but S3-compatible
+/// servers accept more (upper case, underscores), so only reject what can never
+/// be a bucket.
+pub fn validate_bucket_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the bucket name is empty".into());
+    }
+    if name.len() > 255 {
+        return Err("the bucket name is longer than 255 characters".into());
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))) {
+        return Err(format!("the bucket name holds '{}'", c.escape_default()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_bucket_and_key() {
+        let uri = S3Uri::parse("s3://nasa-heasarc/chandra/data/").unwrap();
+        assert_eq!(uri, S3Uri::new("nasa-heasarc", "chandra/data/"));
+        assert!(uri.is_prefix());
+        assert_eq!(uri.to_string(), "s3://nasa-heasarc/chandra/data/");
+    }
+
+    #[test]
+    fn bucket_alone_has_empty_key() {
+        assert_eq!(S3Uri::parse("s3://stpubdata").unwrap(), S3Uri::new("stpubdata", ""));
+        assert_eq!(S3Uri::parse("s3://stpubdata/").unwrap(), S3Uri::new("stpubdata", ""));
+    }
+
+    #[test]
+    fn keeps_awkward_keys_verbatim() {
+        let uri = S3Uri::parse("s3://b/a//b/ x+%20\u{1b}.fits").unwrap();
+        assert_eq!(uri.key, "a//b/ x+%20\u{1b}.fits");
+        assert!(!uri.is_prefix());
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_s3_uri() {
+        for bad in ["nasa-heasarc/x", "https://x/y", "s3://", "s3:///key", "s3://bad bucket/k", "s3://b\u{1b}/k"] {
+            let err = S3Uri::parse(bad).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}");
+        }
+    }
+}
