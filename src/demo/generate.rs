@@ -143,7 +143,7 @@ fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     w.bucket(B, true)?;
     let objects = ["Crab Nebula", "Cas A", "Sgr A*", "M87", "Tycho SNR", "3C 273", "Vela Pulsar", "NGC 4151"];
     for i in 0..40u32 {
-        let obsid = 3000 + i * 7;
+        let obsid = 3003 + i * 7;
         let base = format!("chandra/data/byobsid/{}/{obsid}/", obsid % 10);
         let stem = format!("acisf{obsid:05}N004");
         let mtime = epoch_secs(2002 + i64::from(i % 20), 1 + i % 12, 1 + i % 28, 12, 0, 0);

@@ -1,0 +1,128 @@
+//! Shared set-up of the integration tests: the embedded S3 server on
+//! 127.0.0.1 over a freshly generated copy of the demo archive, and helpers
+//! that run the real `s3scope` binary against it.
+
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use s3scope::demo::store::Store;
+use s3scope::demo::{archive, ensure_archive, start};
+
+/// The running test server and the data it serves.
+pub struct Fixture {
+    pub endpoint: String,
+    pub addr: SocketAddr,
+    pub store: Arc<Store>,
+    /// A runtime for tests that drive the library directly.
+    pub runtime: tokio::runtime::Handle,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts (once per test binary) the server over a temp copy of the fixtures.
+pub fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("archive");
+        ensure_archive(&root).expect("generate the demo archive");
+        let store = archive::load_shared(&root).expect("load the demo archive");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let served = store.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let handle = runtime.handle().clone();
+            runtime.block_on(async move {
+                let server = start(served, 0).await.expect("start the server");
+                sender.send((server, handle)).unwrap();
+                std::future::pending::<()>().await;
+            });
+        });
+        let (server, runtime) = receiver.recv().expect("server started");
+        Fixture { endpoint: server.endpoint(), addr: server.addr, store, runtime, _dir: dir }
+    })
+}
+
+/// The `s3scope` binary with an environment that cannot reach anything but
+/// loopback and reads no user configuration.
+pub fn s3scope() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_s3scope"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("AWS_") {
+            command.env_remove(key);
+        }
+    }
+    let home = std::env::temp_dir().join("s3scope-test-home");
+    command
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs `s3scope --endpoint-url <fixture> --no-sign-request <args>`.
+pub fn run(args: &[&str]) -> Output {
+    let fixture = fixture();
+    s3scope().args(["--endpoint-url", &fixture.endpoint, "--no-sign-request"]).args(args).output().expect("run s3scope")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts a failed run printed exactly one `s3scope: ...` line and no panic.
+pub fn assert_one_line_error(output: &Output, code: i32, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "exit status; stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line on stderr, got: {err:?}");
+    assert!(err.starts_with("s3scope: "), "{err}");
+    assert!(err.contains(needle), "expected '{needle}' in: {err}");
+    assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+}
+
+/// All keys of `bucket` starting with `prefix`, in S3 order.
+pub fn keys_below(bucket: &str, prefix: &str) -> Vec<String> {
+    fixture().store.buckets[bucket].objects.keys().filter(|k| k.starts_with(prefix)).cloned().collect()
+}
+
+/// A port on 127.0.0.1 that nothing listens on.
+pub fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    port
+}
+
+/// A server on 127.0.0.1 that accepts connections and never answers.
+pub fn silent_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    addr
+}
+
+/// Parses NDJSON output into values.
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}"))).collect()
+}
+
+pub const TEN_SECONDS: Duration = Duration::from_secs(10);

@@ -1,0 +1,152 @@
+//! A loopback TCP proxy that adds latency and counts what passes through.
+//!
+//! Each chunk is delivered `rtt / 2` after it was read, in each direction,
+//! without limiting throughput (chunks queue with their due time). A new
+//! connection's first chunk waits one extra round trip, as a TCP handshake
+//! would. Requests are counted by the HTTP method that starts a chunk sent to
+//! the server. `GET /__proxy/stats` on the proxy answers the counters as JSON.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Counters of a proxy, shared with its tasks.
+#[derive(Debug, Default)]
+pub struct ProxyStats {
+    pub requests: AtomicU64,
+    pub bytes_to_server: AtomicU64,
+    pub bytes_to_client: AtomicU64,
+    pub connections: AtomicU64,
+    pub open_connections: AtomicU64,
+    pub max_open_connections: AtomicU64,
+}
+
+impl ProxyStats {
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"requests\":{},\"bytes_to_server\":{},\"bytes_to_client\":{},\"connections\":{},\"max_open_connections\":{}}}",
+            self.requests.load(Ordering::SeqCst),
+            self.bytes_to_server.load(Ordering::SeqCst),
+            self.bytes_to_client.load(Ordering::SeqCst),
+            self.connections.load(Ordering::SeqCst),
+            self.max_open_connections.load(Ordering::SeqCst),
+        )
+    }
+
+    pub fn reset(&self) {
+        for counter in [&self.requests, &self.bytes_to_server, &self.bytes_to_client, &self.connections] {
+            counter.store(0, Ordering::SeqCst);
+        }
+        self.max_open_connections.store(self.open_connections.load(Ordering::SeqCst), Ordering::SeqCst);
+    }
+}
+
+const METHODS: [&[u8]; 6] = [b"GET ", b"HEAD ", b"PUT ", b"POST ", b"DELETE ", b"OPTIONS "];
+
+/// Starts a proxy on 127.0.0.1 (any free port) in front of `upstream`.
+pub async fn start_proxy(upstream: SocketAddr, rtt: Duration) -> std::io::Result<(SocketAddr, Arc<ProxyStats>)> {
+    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let stats = Arc::new(ProxyStats::default());
+    let shared = stats.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let stats = shared.clone();
+            tokio::spawn(async move {
+                let _ = handle(client, upstream, rtt, stats).await;
+            });
+        }
+    });
+    Ok((addr, stats))
+}
+
+async fn handle(client: TcpStream, upstream: SocketAddr, rtt: Duration, stats: Arc<ProxyStats>) -> std::io::Result<()> {
+    let mut first = [0u8; 18];
+    let n = client.peek(&mut first).await?;
+    if first[..n].starts_with(b"GET /__proxy/stats") {
+        return answer_stats(client, &stats).await;
+    }
+    let server = TcpStream::connect(upstream).await?;
+    client.set_nodelay(true)?;
+    server.set_nodelay(true)?;
+    stats.connections.fetch_add(1, Ordering::SeqCst);
+    let open = stats.open_connections.fetch_add(1, Ordering::SeqCst) + 1;
+    stats.max_open_connections.fetch_max(open, Ordering::SeqCst);
+    let (client_read, client_write) = client.into_split();
+    let (server_read, server_write) = server.into_split();
+    let up = pump(client_read, server_write, rtt / 2, rtt, stats.clone(), true);
+    let down = pump(server_read, client_write, rtt / 2, Duration::ZERO, stats.clone(), false);
+    let _ = tokio::join!(up, down);
+    stats.open_connections.fetch_sub(1, Ordering::SeqCst);
+    Ok(())
+}
+
+async fn answer_stats(mut client: TcpStream, stats: &ProxyStats) -> std::io::Result<()> {
+    let mut request = [0u8; 1024];
+    let _ = client.read(&mut request).await?;
+    let body = stats.to_json();
+    if request.starts_with(b"GET /__proxy/stats?reset") {
+        stats.reset();
+    }
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    client.write_all(response.as_bytes()).await
+}
+
+/// Copies one direction, delivering each chunk `delay` after it was read
+/// (the first chunk `first_extra` later still).
+async fn pump(
+    mut from: OwnedReadHalf,
+    mut to: OwnedWriteHalf,
+    delay: Duration,
+    first_extra: Duration,
+    stats: Arc<ProxyStats>,
+    to_server: bool,
+) {
+    let (sender, mut receiver) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
+    let reader = async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut extra = first_extra;
+        loop {
+            let n = match from.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            if to_server {
+                if METHODS.iter().any(|m| buf[..n].starts_with(m)) {
+                    stats.requests.fetch_add(1, Ordering::SeqCst);
+                }
+                stats.bytes_to_server.fetch_add(n as u64, Ordering::SeqCst);
+            } else {
+                stats.bytes_to_client.fetch_add(n as u64, Ordering::SeqCst);
+            }
+            if sender.send((Instant::now() + delay + extra, buf[..n].to_vec())).is_err() {
+                break;
+            }
+            extra = Duration::ZERO;
+        }
+    };
+    let writer = async move {
+        while let Some((due, chunk)) = receiver.recv().await {
+            tokio::time::sleep_until(due).await;
+            if to.write_all(&chunk).await.is_err() {
+                break;
+            }
+        }
+        let _ = to.shutdown().await;
+    };
+    tokio::join!(reader, writer);
+}
