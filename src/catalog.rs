@@ -68,7 +68,9 @@ impl Catalog {
             if entry.region.trim().is_empty() {
                 return Err(format!("bucket '{}': region must not be empty", entry.name));
             }
-            if !entry.mirror.is_empty() && !(entry.mirror.starts_with("https://") && entry.mirror.ends_with('/')) {
+            let mirror_ok =
+                entry.mirror.is_empty() || (entry.mirror.starts_with("https://") && entry.mirror.ends_with('/'));
+            if !mirror_ok {
                 return Err(format!("bucket '{}': mirror must be an https:// URL ending with '/'", entry.name));
             }
         }

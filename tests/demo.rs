@@ -50,7 +50,7 @@ fn archive_has_the_buckets_of_the_catalog_and_the_edge_cases() {
     assert_eq!(chandra.len(), 40);
     assert!(chandra.iter().any(|k| k == "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz"));
     assert_eq!(keys_below("stpubdata", TESS_FFI_PREFIX).len(), TESS_FFI_COUNT);
-    assert!(TESS_FFI_COUNT >= 20_000);
+    const { assert!(TESS_FFI_COUNT >= 20_000) };
     let hst = keys_below("stpubdata", "hst/public/");
     assert_eq!(hst.iter().filter(|k| k.ends_with("_raw.fits")).count(), 20);
 }

@@ -15,7 +15,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 /// How long to wait before giving up on a server.
 ///
 /// The defaults make a closed port or a silent host fail within 10 seconds
-/// (connect 3 s, first byte 4 s, whole operation 9 s including retries).
+/// (connect 3 s, first byte 4 s, whole operation 8 s including retries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     pub connect: Duration,
@@ -25,7 +25,7 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self { connect: Duration::from_secs(3), read: Duration::from_secs(4), operation: Duration::from_secs(9) }
+        Self { connect: Duration::from_secs(3), read: Duration::from_secs(4), operation: Duration::from_secs(8) }
     }
 }
 

@@ -1,10 +1,10 @@
 //! A loopback TCP proxy that adds latency and counts what passes through.
 //!
 //! Each chunk is delivered `rtt / 2` after it was read, in each direction,
-//! without limiting throughput (chunks queue with their due time). A new
-//! connection's first chunk waits one extra round trip, as a TCP handshake
-//! would. Requests are counted by the HTTP method that starts a chunk sent to
-//! the server. `GET /__proxy/stats` on the proxy answers the counters as JSON.
+//! without limiting throughput (chunks queue with their due time), so every
+//! request/response exchange costs one round trip. Connection set-up is not
+//! delayed. Requests are counted by the HTTP method that starts a chunk sent
+//! to the server. `GET /__proxy/stats` on the proxy answers the counters as JSON.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -85,8 +85,8 @@ async fn handle(client: TcpStream, upstream: SocketAddr, rtt: Duration, stats: A
     stats.max_open_connections.fetch_max(open, Ordering::SeqCst);
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
-    let up = pump(client_read, server_write, rtt / 2, rtt, stats.clone(), true);
-    let down = pump(server_read, client_write, rtt / 2, Duration::ZERO, stats.clone(), false);
+    let up = pump(client_read, server_write, rtt / 2, stats.clone(), true);
+    let down = pump(server_read, client_write, rtt / 2, stats.clone(), false);
     let _ = tokio::join!(up, down);
     stats.open_connections.fetch_sub(1, Ordering::SeqCst);
     Ok(())
@@ -106,20 +106,17 @@ async fn answer_stats(mut client: TcpStream, stats: &ProxyStats) -> std::io::Res
     client.write_all(response.as_bytes()).await
 }
 
-/// Copies one direction, delivering each chunk `delay` after it was read
-/// (the first chunk `first_extra` later still).
+/// Copies one direction, delivering each chunk `delay` after it was read.
 async fn pump(
     mut from: OwnedReadHalf,
     mut to: OwnedWriteHalf,
     delay: Duration,
-    first_extra: Duration,
     stats: Arc<ProxyStats>,
     to_server: bool,
 ) {
     let (sender, mut receiver) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
     let reader = async move {
         let mut buf = vec![0u8; 64 * 1024];
-        let mut extra = first_extra;
         loop {
             let n = match from.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
@@ -133,10 +130,9 @@ async fn pump(
             } else {
                 stats.bytes_to_client.fetch_add(n as u64, Ordering::SeqCst);
             }
-            if sender.send((Instant::now() + delay + extra, buf[..n].to_vec())).is_err() {
+            if sender.send((Instant::now() + delay, buf[..n].to_vec())).is_err() {
                 break;
             }
-            extra = Duration::ZERO;
         }
     };
     let writer = async move {
