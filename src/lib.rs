@@ -7,3 +7,4 @@ pub mod error;
 pub mod escape;
 pub mod format;
 pub mod s3;
+pub mod tui;

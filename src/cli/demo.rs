@@ -5,12 +5,17 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::GlobalArgs;
+use crate::catalog::Catalog;
+use crate::demo::store::Store;
 use crate::demo::{self, archive};
 use crate::error::AppError;
+use crate::s3::ConnectOptions;
+use crate::tui::{self, TuiOptions};
 
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
-    /// Only serve: print the endpoint and wait for Ctrl-C
+    /// Only serve (no explorer): print the endpoint and wait for Ctrl-C
     #[arg(long)]
     pub serve: bool,
     /// Port on 127.0.0.1 (0: any free port)
@@ -21,7 +26,7 @@ pub struct DemoArgs {
     pub archive_dir: Option<PathBuf>,
 }
 
-pub async fn run(args: &DemoArgs) -> Result<(), AppError> {
+pub async fn run(args: &DemoArgs, global: &GlobalArgs) -> Result<(), AppError> {
     let dir = args.archive_dir.clone().unwrap_or_else(demo::default_archive_dir);
     let prepare_dir = dir.clone();
     let generated = tokio::task::spawn_blocking(move || {
@@ -36,10 +41,15 @@ pub async fn run(args: &DemoArgs) -> Result<(), AppError> {
     let store = archive::load_shared(&dir)
         .map_err(|e| AppError::runtime(format!("reading the demo archive in {}", dir.display()), e.to_string()))?;
     let objects: usize = store.buckets.values().map(|b| b.objects.len()).sum();
-    let server = demo::start(store, args.port).await.map_err(|e| {
+    let server = demo::start(store.clone(), args.port).await.map_err(|e| {
         AppError::runtime(format!("starting the demo server on 127.0.0.1:{}", args.port), e.to_string())
     })?;
     let endpoint = server.endpoint();
+    if !args.serve {
+        let result = explore(&store, &endpoint, global).await;
+        server.shutdown();
+        return result;
+    }
     let mut out = std::io::stdout().lock();
     // The first line is the endpoint alone, for scripts.
     let _ = writeln!(out, "{endpoint}");
@@ -56,6 +66,32 @@ pub async fn run(args: &DemoArgs) -> Result<(), AppError> {
     wait_for_shutdown().await;
     server.shutdown();
     Ok(())
+}
+
+/// The explorer on the demo server: the catalog buckets the demo holds, then its other buckets.
+async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs) -> Result<(), AppError> {
+    let catalog = Catalog::builtin();
+    let mut buckets: Vec<(String, Option<String>)> = catalog
+        .entries
+        .iter()
+        .filter(|e| store.buckets.contains_key(&e.name))
+        .map(|e| (e.name.clone(), Some(e.archive.clone())))
+        .collect();
+    let extra = store.buckets.keys().filter(|name| catalog.find(name).is_none());
+    buckets.extend(extra.map(|name| (name.clone(), Some("demo".to_string()))));
+    let connect = ConnectOptions {
+        endpoint_url: Some(endpoint.to_string()),
+        region: global.region.clone(),
+        no_sign_request: true,
+        ..ConnectOptions::default()
+    };
+    let options = TuiOptions {
+        buckets,
+        list_own_buckets: false,
+        mouse: global.mouse,
+        ..TuiOptions::for_catalog(connect, &catalog)
+    };
+    tui::run(options).await
 }
 
 /// Waits for Ctrl-C or SIGTERM.

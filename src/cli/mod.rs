@@ -5,9 +5,11 @@ pub mod ls;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::catalog::Catalog;
 use crate::error::AppError;
-use crate::s3::ConnectOptions;
 use crate::s3::client::DEFAULT_REGION;
+use crate::s3::{ConnectOptions, S3Uri};
+use crate::tui::{self, TuiOptions};
 
 #[derive(Debug, Parser)]
 #[command(name = "s3scope", version, about = "A terminal explorer for S3 buckets, made for the NASA archives")]
@@ -35,6 +37,9 @@ pub struct GlobalArgs {
     /// AWS region
     #[arg(long, global = true, env = "AWS_REGION", value_name = "R", default_value = DEFAULT_REGION)]
     pub region: String,
+    /// Capture the mouse in the explorer (off by default so the terminal's own selection works)
+    #[arg(long, global = true)]
+    pub mouse: bool,
 }
 
 impl GlobalArgs {
@@ -68,10 +73,13 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let connect = cli.global.connect_options()?;
     match cli.command {
         Some(Command::Ls(args)) => ls::run(&args, &connect).await,
-        Some(Command::Demo(args)) => demo::run(&args).await,
-        None => Err(AppError::input(
-            "the interactive explorer",
-            "not available in this build yet; use `s3scope ls` or `s3scope demo --serve`",
-        )),
+        Some(Command::Demo(args)) => demo::run(&args, &cli.global).await,
+        None => {
+            let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;
+            let mut options = TuiOptions::for_catalog(connect, &Catalog::builtin());
+            options.start = start;
+            options.mouse = cli.global.mouse;
+            tui::run(options).await
+        }
     }
 }

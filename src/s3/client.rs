@@ -41,6 +41,8 @@ pub struct ConnectOptions {
     pub timeouts: Timeouts,
     /// Attempts per request, the first included.
     pub max_attempts: u32,
+    /// Fixed access key and secret (the demo server's), instead of the credential chain.
+    pub static_credentials: Option<(String, String)>,
 }
 
 impl Default for ConnectOptions {
@@ -52,6 +54,7 @@ impl Default for ConnectOptions {
             no_sign_request: false,
             timeouts: Timeouts::default(),
             max_attempts: 3,
+            static_credentials: None,
         }
     }
 }
@@ -107,9 +110,12 @@ pub async fn build_client(options: &ConnectOptions, signing: Signing) -> aws_sdk
     }
     loader = match signing {
         Signing::Anonymous => loader.no_credentials(),
-        Signing::Signed => match &options.profile {
-            Some(profile) => loader.profile_name(profile),
-            None => loader,
+        Signing::Signed => match (&options.static_credentials, &options.profile) {
+            (Some((key, secret)), _) => {
+                loader.credentials_provider(aws_sdk_s3::config::Credentials::new(key, secret, None, None, "s3scope"))
+            }
+            (None, Some(profile)) => loader.profile_name(profile),
+            (None, None) => loader,
         },
     };
     let shared = loader.load().await;

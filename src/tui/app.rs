@@ -1,0 +1,876 @@
+//! The explorer's state and its pure update function.
+//!
+//! `update(&mut State, Action) -> Vec<Effect>`: every key press and every
+//! network result comes in as an [`Action`]; the state changes and the
+//! effects to run (requests to start or cancel) come out. Nothing here
+//! awaits, touches the network or draws.
+
+use std::collections::HashSet;
+
+use super::layout;
+use super::tree::{Filter, LoadState, NodeId, NodeKind, RequestId, Row, RowKind, SortKey, TreeModel};
+use crate::s3::{Page, S3Uri};
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    #[default]
+    Tree,
+    Preview,
+}
+
+/// What keys currently mean.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Normal,
+    /// Typing a filter for the prefix under the cursor.
+    Filter(String),
+    /// Typing an `s3://` path to jump to.
+    Jump(String),
+    Help,
+}
+
+/// Metadata of one object, from a HEAD request.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectDetails {
+    pub size: u64,
+    pub last_modified: Option<i64>,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub storage_class: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PreviewContent {
+    /// Nothing requested: a prefix (described from the tree) or nothing selected.
+    #[default]
+    None,
+    Loading,
+    Object(ObjectDetails),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Preview {
+    pub node: Option<NodeId>,
+    pub request: Option<RequestId>,
+    pub content: PreviewContent,
+    pub scroll: u16,
+}
+
+/// The status bar's message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Status {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// Why a listing runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListPurpose {
+    /// Load a prefix's children page by page (its load state follows).
+    Load,
+    /// Fetch the entries starting with a name (jump, server-side filter):
+    /// merged into the children, the load state untouched.
+    Lookup,
+}
+
+/// Work for the effect runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// List `prefix` one level deep from `token`, sending each page back,
+    /// until the end or until `budget` entries were sent.
+    List {
+        request: RequestId,
+        node: NodeId,
+        purpose: ListPurpose,
+        bucket: String,
+        prefix: String,
+        token: Option<String>,
+        budget: usize,
+    },
+    /// HEAD an object for the preview (after a short debounce).
+    Head {
+        request: RequestId,
+        node: NodeId,
+        bucket: String,
+        key: String,
+    },
+    /// Ask for the user's own buckets.
+    ListBuckets {
+        request: RequestId,
+    },
+    Cancel(RequestId),
+}
+
+/// Everything that can happen to the explorer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// Expand, load more, retry, or step into (l, →).
+    Open,
+    /// Expand or collapse (Enter).
+    Toggle,
+    /// Collapse, or go to the parent (h, ←).
+    Close,
+    NextPane,
+    StartFilter,
+    StartJump,
+    Input(char),
+    Backspace,
+    Submit,
+    Escape,
+    NextMatch,
+    PreviousMatch,
+    Refresh,
+    CycleSort,
+    Help,
+    Quit,
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Tick,
+    /// A page of a listing arrived; `more` is false on the last page this request sends.
+    Listed {
+        request: RequestId,
+        node: NodeId,
+        purpose: ListPurpose,
+        page: Page,
+        more: bool,
+    },
+    ListFailed {
+        request: RequestId,
+        node: NodeId,
+        purpose: ListPurpose,
+        error: String,
+    },
+    Headed {
+        request: RequestId,
+        node: NodeId,
+        result: Result<ObjectDetails, String>,
+    },
+    BucketsListed {
+        request: RequestId,
+        result: Result<Vec<String>, String>,
+    },
+}
+
+/// Fixed facts of a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Rows loaded per prefix before asking to load more.
+    pub row_bound: usize,
+    /// The server, for the title bar.
+    pub endpoint: String,
+    pub region: String,
+    /// True when no request is signed.
+    pub anonymous: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { row_bound: 5000, endpoint: "S3".into(), region: "us-east-1".into(), anonymous: true }
+    }
+}
+
+/// A jump in progress: the ancestors are opened one by one as they load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PendingJump {
+    uri: S3Uri,
+    /// The node reached so far.
+    at: NodeId,
+    /// Relative names still to descend through.
+    rest: Vec<String>,
+    /// A lookup listing was already tried at `at`.
+    looked_up: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub tree: TreeModel,
+    /// The flattened tree, rebuilt after every change of the model.
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
+    pub focus: Pane,
+    pub mode: Mode,
+    pub status: Status,
+    pub preview: Preview,
+    pub sort: SortKey,
+    pub filter: Option<Filter>,
+    pub settings: Settings,
+    pub width: u16,
+    pub height: u16,
+    pub tick: u64,
+    pub quit: bool,
+    jump: Option<PendingJump>,
+    lookups: HashSet<RequestId>,
+    next_request: RequestId,
+}
+
+/// Splits a key into the relative names of the nodes on its path:
+/// `a/b/c.fits` → `a/`, `b/`, `c.fits`; `a//b/` → `a/`, `/`, `b/`.
+pub fn path_names(key: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = key;
+    while !rest.is_empty() {
+        let end = rest.find('/').map_or(rest.len(), |i| i + 1);
+        names.push(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    names
+}
+
+impl State {
+    pub fn new(settings: Settings, width: u16, height: u16) -> Self {
+        Self { settings, width, height, next_request: 1, ..Self::default() }
+    }
+
+    fn request_id(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    /// Listings of prefixes in progress (for tests and the status bar).
+    pub fn pending_list_count(&self) -> usize {
+        self.rows.iter().filter(|r| r.kind == RowKind::Loading).count()
+    }
+
+    pub fn selected_row(&self) -> Option<Row> {
+        self.rows.get(self.selected).copied()
+    }
+
+    pub fn selected_node(&self) -> Option<NodeId> {
+        self.selected_row().map(|r| r.node)
+    }
+
+    /// Rows that fit in the tree pane.
+    pub fn viewport(&self) -> usize {
+        layout::tree_rows(self.width, self.height, self.focus).max(1)
+    }
+
+    /// True while something on screen animates (a spinner).
+    pub fn animating(&self) -> bool {
+        let spinner_row = self.rows.iter().skip(self.offset).take(self.viewport()).any(|r| r.kind == RowKind::Loading);
+        let previewed_loading = self.preview.node.is_some_and(|n| self.tree.node(n).is_loading());
+        spinner_row || previewed_loading || self.preview.content == PreviewContent::Loading
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>) {
+        self.status = Status { text: text.into(), is_error: false };
+    }
+
+    pub fn set_error(&mut self, text: impl Into<String>) {
+        self.status = Status { text: text.into(), is_error: true };
+    }
+
+    /// Rebuilds the rows after the model changed, keeping the cursor on the same row.
+    fn refresh_rows(&mut self) {
+        let previous = self.selected_row();
+        self.rows = self.tree.flatten(self.sort, self.filter.as_ref());
+        if let Some(previous) = previous {
+            let same = |r: &Row| r.node == previous.node && r.kind == previous.kind;
+            let found = self.rows.iter().position(same).or_else(|| {
+                // A status row that went away: stay on its prefix's last row.
+                self.rows.iter().position(|r| r.node == previous.node && r.kind == RowKind::Node)
+            });
+            if let Some(index) = found {
+                self.selected = index;
+            }
+        }
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.scroll_into_view();
+    }
+
+    fn scroll_into_view(&mut self) {
+        let viewport = self.viewport();
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + viewport {
+            self.offset = self.selected + 1 - viewport;
+        }
+        let max_offset = self.rows.len().saturating_sub(viewport);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    fn select_index(&mut self, index: usize) {
+        self.selected = index.min(self.rows.len().saturating_sub(1));
+        self.scroll_into_view();
+    }
+
+    fn select_node(&mut self, node: NodeId) {
+        if let Some(index) = self.rows.iter().position(|r| r.node == node && r.kind == RowKind::Node) {
+            self.select_index(index);
+        }
+    }
+
+    /// Starts (or resumes) loading a bucket's or prefix's children.
+    fn start_loading(&mut self, node: NodeId, token: Option<String>) -> Vec<Effect> {
+        let request = self.request_id();
+        let loaded = self.tree.node(node).children.len();
+        let bound = self.settings.row_bound.max(1);
+        // Load up to the next multiple of the bound.
+        let budget = bound - loaded % bound;
+        let uri = self.tree.uri_of(node);
+        self.tree.node_mut(node).load = LoadState::Loading { request, pages: 0, next: token.clone() };
+        vec![Effect::List {
+            request,
+            node,
+            purpose: ListPurpose::Load,
+            bucket: uri.bucket,
+            prefix: uri.key,
+            token,
+            budget,
+        }]
+    }
+
+    fn expand(&mut self, node: NodeId) -> Vec<Effect> {
+        let n = self.tree.node_mut(node);
+        if !n.is_container() {
+            return Vec::new();
+        }
+        n.expanded = true;
+        match n.load.clone() {
+            LoadState::NotLoaded | LoadState::Failed(_) => {
+                if matches!(n.load, LoadState::Failed(_)) {
+                    self.tree.clear_children(node);
+                }
+                self.start_loading(node, None)
+            }
+            LoadState::Partial { token, at_bound: false } => self.start_loading(node, Some(token)),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Collapses a node, cancelling its listing (kept resumable).
+    fn collapse(&mut self, node: NodeId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let n = self.tree.node_mut(node);
+        n.expanded = false;
+        if let LoadState::Loading { request, next, .. } = n.load.clone() {
+            effects.push(Effect::Cancel(request));
+            n.load = match next {
+                Some(token) if !n.children.is_empty() => LoadState::Partial { token, at_bound: false },
+                _ if !n.children.is_empty() => LoadState::Loaded,
+                _ => LoadState::NotLoaded,
+            };
+            if matches!(n.load, LoadState::NotLoaded) {
+                self.tree.clear_children(node);
+            }
+        }
+        if self.filter.as_ref().is_some_and(|f| f.node == node) {
+            self.filter = None;
+        }
+        effects
+    }
+
+    /// The prefix the cursor is in: the parent of the selected node, or the
+    /// selected node itself when it is an expanded container.
+    fn current_prefix(&self) -> Option<NodeId> {
+        let row = self.selected_row()?;
+        let node = self.tree.node(row.node);
+        if row.kind != RowKind::Node || (node.is_container() && node.expanded) {
+            return Some(row.node);
+        }
+        node.parent
+    }
+
+    /// Starts the preview of the selected row if it changed.
+    fn update_preview(&mut self) -> Vec<Effect> {
+        let selected = self.selected_row().filter(|r| r.kind == RowKind::Node).map(|r| r.node);
+        if selected == self.preview.node {
+            return Vec::new();
+        }
+        let mut effects = Vec::new();
+        if let Some(request) = self.preview.request.take() {
+            effects.push(Effect::Cancel(request));
+        }
+        self.preview = Preview { node: selected, ..Preview::default() };
+        if let Some(node) = selected
+            && self.tree.node(node).object().is_some()
+        {
+            let request = self.request_id();
+            let uri = self.tree.uri_of(node);
+            self.preview.request = Some(request);
+            self.preview.content = PreviewContent::Loading;
+            effects.push(Effect::Head { request, node, bucket: uri.bucket, key: uri.key });
+        }
+        effects
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let index = self.selected as isize + delta;
+        self.select_index(index.max(0) as usize);
+    }
+
+    /// Rows of the filtered prefix that match, for n / N.
+    fn step_match(&mut self, forward: bool) {
+        let Some(filter) = self.filter.clone() else { return };
+        let matches = |r: &Row| {
+            r.kind == RowKind::Node
+                && self.tree.node(r.node).parent == Some(filter.node)
+                && filter.matches(&self.tree.node(r.node).name)
+        };
+        let found = if forward {
+            self.rows.iter().enumerate().skip(self.selected + 1).find(|(_, r)| matches(r)).map(|(i, _)| i)
+        } else {
+            self.rows.iter().enumerate().take(self.selected).rev().find(|(_, r)| matches(r)).map(|(i, _)| i)
+        };
+        match found {
+            Some(index) => self.select_index(index),
+            None => self.set_status(format!("no further match for '{}'", filter.text)),
+        }
+    }
+
+    fn open(&mut self, toggle: bool) -> Vec<Effect> {
+        let Some(row) = self.selected_row() else { return Vec::new() };
+        match row.kind {
+            RowKind::More => {
+                let LoadState::Partial { token, .. } = self.tree.node(row.node).load.clone() else { return Vec::new() };
+                self.start_loading(row.node, Some(token))
+            }
+            RowKind::Failed => self.expand(row.node),
+            RowKind::Loading | RowKind::Empty => Vec::new(),
+            RowKind::Node => {
+                let node = self.tree.node(row.node);
+                if !node.is_container() {
+                    self.focus = Pane::Preview;
+                    return Vec::new();
+                }
+                if node.expanded {
+                    if toggle {
+                        return self.collapse(row.node);
+                    }
+                    if self.rows.get(self.selected + 1).is_some_and(|r| r.depth > row.depth) {
+                        self.move_by(1);
+                    }
+                    return Vec::new();
+                }
+                self.expand(row.node)
+            }
+        }
+    }
+
+    fn close(&mut self) -> Vec<Effect> {
+        let Some(row) = self.selected_row() else { return Vec::new() };
+        let node = self.tree.node(row.node);
+        if row.kind == RowKind::Node && node.is_container() && node.expanded {
+            return self.collapse(row.node);
+        }
+        let parent = if row.kind == RowKind::Node { node.parent } else { Some(row.node) };
+        if let Some(parent) = parent {
+            self.refresh_rows();
+            self.select_node(parent);
+        }
+        Vec::new()
+    }
+
+    fn refresh(&mut self) -> Vec<Effect> {
+        let Some(row) = self.selected_row() else { return Vec::new() };
+        let node = self.tree.node(row.node);
+        if row.kind == RowKind::Node && !node.is_container() {
+            // Refresh the preview of an object.
+            self.preview.node = None;
+            return Vec::new();
+        }
+        // A prefix row, or a status row of its prefix: reload that prefix.
+        let target = row.node;
+        let mut effects = Vec::new();
+        if let LoadState::Loading { request, .. } = self.tree.node(target).load {
+            effects.push(Effect::Cancel(request));
+        }
+        self.tree.clear_children(target);
+        self.tree.node_mut(target).load = LoadState::NotLoaded;
+        self.tree.node_mut(target).expanded = true;
+        effects.extend(self.start_loading(target, None));
+        self.set_status(format!("refreshing {}", self.tree.uri_of(target)));
+        effects
+    }
+
+    fn submit_filter(&mut self, text: String) -> Vec<Effect> {
+        self.mode = Mode::Normal;
+        let Some(filter) = self.filter.clone() else { return Vec::new() };
+        if text.is_empty() {
+            self.filter = None;
+            return Vec::new();
+        }
+        let node = self.tree.node(filter.node);
+        let complete = matches!(node.load, LoadState::Loaded);
+        if complete {
+            self.set_status(format!("filter '{text}' (Esc clears, n/N next/previous)"));
+            return Vec::new();
+        }
+        // Not all children are loaded: ask the server for the names starting with the text.
+        let request = self.request_id();
+        self.lookups.insert(request);
+        let uri = self.tree.uri_of(filter.node);
+        self.set_status(format!("searching {}{text}… on the server", uri));
+        vec![Effect::List {
+            request,
+            node: filter.node,
+            purpose: ListPurpose::Lookup,
+            bucket: uri.bucket,
+            prefix: format!("{}{text}", uri.key),
+            token: None,
+            budget: self.settings.row_bound,
+        }]
+    }
+
+    /// Opens the path of `uri` from the root, loading each ancestor as needed.
+    pub fn jump_to(&mut self, uri: S3Uri) -> Vec<Effect> {
+        let bucket = self.tree.add_bucket(&uri.bucket, None);
+        self.jump = Some(PendingJump { rest: path_names(&uri.key), uri, at: bucket, looked_up: false });
+        self.advance_jump()
+    }
+
+    fn advance_jump(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        loop {
+            let Some(jump) = self.jump.clone() else { return effects };
+            let Some(name) = jump.rest.first() else {
+                // Arrived: select it, and open it if it is a prefix.
+                self.jump = None;
+                self.refresh_rows();
+                self.select_node(jump.at);
+                if self.tree.node(jump.at).is_container() && !self.tree.node(jump.at).expanded {
+                    effects.extend(self.expand(jump.at));
+                    self.refresh_rows();
+                }
+                return effects;
+            };
+            if let Some(child) = self.tree.child_named(jump.at, name) {
+                self.tree.node_mut(jump.at).expanded = true;
+                if matches!(self.tree.node(jump.at).load, LoadState::NotLoaded) {
+                    // Found through a lookup: load the rest of the level too.
+                    effects.extend(self.start_loading(jump.at, None));
+                }
+                let mut next = jump;
+                next.at = child;
+                next.rest.remove(0);
+                next.looked_up = false;
+                self.jump = Some(next);
+                continue;
+            }
+            let load = self.tree.node(jump.at).load.clone();
+            match load {
+                LoadState::NotLoaded => {
+                    effects.extend(self.expand(jump.at));
+                    return effects;
+                }
+                LoadState::Loading { .. } => return effects,
+                LoadState::Failed(error) => {
+                    self.jump = None;
+                    self.set_error(format!("cannot open {}: {error}", jump.uri));
+                    return effects;
+                }
+                LoadState::Partial { .. } | LoadState::Loaded if !jump.looked_up => {
+                    let request = self.request_id();
+                    self.lookups.insert(request);
+                    let uri = self.tree.uri_of(jump.at);
+                    let lookup_name = name.trim_end_matches('/').to_string();
+                    effects.push(Effect::List {
+                        request,
+                        node: jump.at,
+                        purpose: ListPurpose::Lookup,
+                        bucket: uri.bucket,
+                        prefix: format!("{}{lookup_name}", uri.key),
+                        token: None,
+                        budget: 1000,
+                    });
+                    if let Some(j) = self.jump.as_mut() {
+                        j.looked_up = true;
+                    }
+                    return effects;
+                }
+                LoadState::Partial { .. } | LoadState::Loaded => {
+                    self.jump = None;
+                    self.refresh_rows();
+                    self.select_node(jump.at);
+                    self.set_error(format!("not found: {}", jump.uri));
+                    return effects;
+                }
+            }
+        }
+    }
+
+    fn on_listed(
+        &mut self,
+        request: RequestId,
+        node: NodeId,
+        purpose: ListPurpose,
+        page: Page,
+        more: bool,
+    ) -> Vec<Effect> {
+        match purpose {
+            ListPurpose::Lookup => {
+                if !self.lookups.contains(&request) {
+                    return Vec::new();
+                }
+                self.tree.merge_entries(node, &page.entries);
+                if !more {
+                    self.lookups.remove(&request);
+                }
+            }
+            ListPurpose::Load => {
+                let LoadState::Loading { request: current, pages, .. } = self.tree.node(node).load else {
+                    return Vec::new();
+                };
+                if current != request {
+                    return Vec::new();
+                }
+                self.tree.merge_entries(node, &page.entries);
+                let next = page.next_token.clone();
+                self.tree.node_mut(node).load = match (more, next) {
+                    (true, next) => LoadState::Loading { request, pages: pages + 1, next },
+                    (false, Some(token)) => LoadState::Partial { token, at_bound: true },
+                    (false, None) => LoadState::Loaded,
+                };
+            }
+        }
+        self.refresh_rows();
+        let mut effects = self.advance_jump();
+        effects.extend(self.update_preview());
+        effects
+    }
+
+    fn on_list_failed(&mut self, request: RequestId, node: NodeId, purpose: ListPurpose, error: String) -> Vec<Effect> {
+        let uri = self.tree.uri_of(node);
+        match purpose {
+            ListPurpose::Lookup => {
+                if !self.lookups.remove(&request) {
+                    return Vec::new();
+                }
+            }
+            ListPurpose::Load => {
+                if !matches!(self.tree.node(node).load, LoadState::Loading { request: r, .. } if r == request) {
+                    return Vec::new();
+                }
+                self.tree.node_mut(node).load = LoadState::Failed(error.clone());
+            }
+        }
+        self.set_error(format!("listing {uri}: {error}"));
+        self.refresh_rows();
+        self.advance_jump()
+    }
+}
+
+/// Applies one action; returns the effects to run.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let mut effects = match state.mode.clone() {
+        Mode::Help => match action {
+            Action::Quit => {
+                state.quit = true;
+                Vec::new()
+            }
+            Action::Resize { .. }
+            | Action::Tick
+            | Action::Listed { .. }
+            | Action::ListFailed { .. }
+            | Action::Headed { .. }
+            | Action::BucketsListed { .. } => apply(state, action),
+            _ => {
+                state.mode = Mode::Normal;
+                Vec::new()
+            }
+        },
+        Mode::Filter(text) => match action {
+            Action::Input(c) => {
+                let text = format!("{text}{c}");
+                set_filter_text(state, &text);
+                state.mode = Mode::Filter(text);
+                Vec::new()
+            }
+            Action::Backspace => {
+                let mut text = text;
+                text.pop();
+                set_filter_text(state, &text);
+                state.mode = Mode::Filter(text);
+                Vec::new()
+            }
+            Action::Submit => state.submit_filter(text),
+            Action::Escape => {
+                state.mode = Mode::Normal;
+                state.filter = None;
+                state.refresh_rows();
+                Vec::new()
+            }
+            other => apply(state, other),
+        },
+        Mode::Jump(text) => match action {
+            Action::Input(c) => {
+                state.mode = Mode::Jump(format!("{text}{c}"));
+                Vec::new()
+            }
+            Action::Backspace => {
+                let mut text = text;
+                text.pop();
+                state.mode = Mode::Jump(text);
+                Vec::new()
+            }
+            Action::Submit => {
+                state.mode = Mode::Normal;
+                let target = if text.starts_with("s3://") { text.clone() } else { format!("s3://{text}") };
+                match S3Uri::parse(target.trim()) {
+                    Ok(uri) => state.jump_to(uri),
+                    Err(e) => {
+                        state.set_error(e.to_string());
+                        Vec::new()
+                    }
+                }
+            }
+            Action::Escape => {
+                state.mode = Mode::Normal;
+                Vec::new()
+            }
+            other => apply(state, other),
+        },
+        Mode::Normal => apply(state, action),
+    };
+    effects.extend(state.update_preview());
+    effects
+}
+
+fn set_filter_text(state: &mut State, text: &str) {
+    if let Some(filter) = state.filter.as_mut() {
+        filter.text = text.to_string();
+    }
+    state.refresh_rows();
+    // Keep the cursor on a match.
+    if let Some(filter) = state.filter.clone()
+        && let Some(index) = state
+            .rows
+            .iter()
+            .position(|r| r.kind == RowKind::Node && state.tree.node(r.node).parent == Some(filter.node))
+        && state.selected_row().is_none_or(|r| state.tree.node(r.node).parent != Some(filter.node))
+    {
+        state.select_index(index);
+    }
+}
+
+/// Actions with the same meaning in every mode.
+fn apply(state: &mut State, action: Action) -> Vec<Effect> {
+    let page = state.viewport().saturating_sub(1).max(1) as isize;
+    match action {
+        Action::Up => state.move_by(-1),
+        Action::Down => state.move_by(1),
+        Action::PageUp => state.move_by(-page),
+        Action::PageDown => state.move_by(page),
+        Action::First => state.select_index(0),
+        Action::Last => state.select_index(state.rows.len().saturating_sub(1)),
+        Action::Open => {
+            let effects = state.open(false);
+            state.refresh_rows();
+            return effects;
+        }
+        Action::Toggle => {
+            let effects = state.open(true);
+            state.refresh_rows();
+            return effects;
+        }
+        Action::Close => {
+            let effects = state.close();
+            state.refresh_rows();
+            return effects;
+        }
+        Action::NextPane => {
+            state.focus = match state.focus {
+                Pane::Tree => Pane::Preview,
+                Pane::Preview => Pane::Tree,
+            };
+            state.scroll_into_view();
+        }
+        Action::StartFilter => {
+            if let Some(node) = state.current_prefix() {
+                state.filter = Some(Filter { node, text: String::new() });
+                state.mode = Mode::Filter(String::new());
+            }
+        }
+        Action::StartJump => {
+            let start =
+                state.selected_node().map(|n| state.tree.uri_of(n).to_string()).unwrap_or_else(|| "s3://".into());
+            state.mode = Mode::Jump(start);
+        }
+        Action::Escape => {
+            if state.filter.take().is_some() {
+                state.refresh_rows();
+                state.set_status("filter cleared");
+            }
+        }
+        Action::NextMatch => state.step_match(true),
+        Action::PreviousMatch => state.step_match(false),
+        Action::Refresh => {
+            let effects = state.refresh();
+            state.refresh_rows();
+            return effects;
+        }
+        Action::CycleSort => {
+            state.sort = state.sort.next();
+            state.refresh_rows();
+            state.set_status(format!("sorted by {}", state.sort.label()));
+        }
+        Action::Help => state.mode = Mode::Help,
+        Action::Quit => state.quit = true,
+        Action::Resize { width, height } => {
+            state.width = width;
+            state.height = height;
+            state.scroll_into_view();
+        }
+        Action::Tick => state.tick = state.tick.wrapping_add(1),
+        Action::Listed { request, node, purpose, page, more } => {
+            return state.on_listed(request, node, purpose, page, more);
+        }
+        Action::ListFailed { request, node, purpose, error } => {
+            return state.on_list_failed(request, node, purpose, error);
+        }
+        Action::Headed { request, node, result } => {
+            if state.preview.request == Some(request) && state.preview.node == Some(node) {
+                state.preview.request = None;
+                state.preview.content = match result {
+                    Ok(details) => PreviewContent::Object(details),
+                    Err(error) => {
+                        state.set_error(format!("reading {}: {error}", state.tree.uri_of(node)));
+                        PreviewContent::Failed(error)
+                    }
+                };
+            }
+        }
+        Action::BucketsListed { result, .. } => {
+            if let Ok(names) = result {
+                for name in names {
+                    state.tree.add_bucket(&name, None);
+                }
+                state.refresh_rows();
+            }
+        }
+        Action::Input(_) | Action::Backspace | Action::Submit => {}
+    }
+    Vec::new()
+}
+
+/// The initial state: the catalog (and extra buckets) at the root.
+pub fn initial_state(settings: Settings, buckets: &[(String, Option<String>)], width: u16, height: u16) -> State {
+    let mut state = State::new(settings, width, height);
+    for (name, archive) in buckets {
+        state.tree.add_bucket(name, archive.as_deref());
+    }
+    state.refresh_rows();
+    // The first row is a bucket: its preview needs no request.
+    let _ = state.update_preview();
+    state
+}
+
+impl NodeKind {
+    /// True for buckets.
+    pub fn is_bucket(&self) -> bool {
+        matches!(self, NodeKind::Bucket { .. })
+    }
+}

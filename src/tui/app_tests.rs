@@ -1,0 +1,221 @@
+//! Tests of `update`: key sequences and listing results, without a terminal
+//! or a network.
+
+use super::app::*;
+use super::test_support::Harness;
+use super::tree::{LoadState, RowKind};
+use crate::demo::store::StoredObject;
+use crate::s3::{Entry, Page};
+
+#[test]
+fn opening_a_bucket_lists_one_level() {
+    let mut h = Harness::new();
+    h.act(Action::Open);
+    assert!(matches!(h.state.pending_list_count(), 1));
+    assert_eq!(h.visible_names(), ["nasa-heasarc", "<Loading>", "stpubdata"]);
+    h.settle();
+    assert_eq!(h.visible_names(), ["nasa-heasarc", "chandra/", "readme.txt", "swift/", "stpubdata"]);
+}
+
+#[test]
+fn rows_appear_with_the_first_page_while_later_pages_stream() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Last]);
+    h.act(Action::Open);
+    // Answer only the first page of stpubdata/, then of tess/ffi/.
+    h.settle();
+    h.keys(&[Action::Down, Action::Open, Action::Down, Action::Open]);
+    assert!(!h.pending.iter().any(|e| matches!(e, Effect::List { .. })), "every listing was answered");
+    let ffi = h.state.selected_node().unwrap();
+    assert_eq!(h.state.tree.key_of(ffi), "tess/ffi/");
+    // 2501 keys, bound 1000: loading stops at the bound with a "more" row.
+    assert_eq!(h.state.tree.node(ffi).children.len(), 1000);
+    assert!(matches!(h.state.tree.node(ffi).load, LoadState::Partial { at_bound: true, .. }));
+    assert_eq!(h.visible_names().last().unwrap(), "<More>");
+    // Enter on the "more" row loads the next thousand.
+    h.keys(&[Action::Last, Action::Open]);
+    assert_eq!(h.state.tree.node(ffi).children.len(), 2000);
+    h.keys(&[Action::Last, Action::Open]);
+    assert_eq!(h.state.tree.node(ffi).children.len(), 2501);
+    assert_eq!(h.state.tree.node(ffi).load, LoadState::Loaded);
+}
+
+#[test]
+fn first_page_shows_before_the_listing_ends() {
+    let mut h = Harness::new();
+    h.act(Action::Last).act(Action::Open);
+    h.settle();
+    h.act(Action::Down).act(Action::Open);
+    h.settle();
+    h.act(Action::Down).act(Action::Open);
+    // Deliver only the first page of tess/ffi/.
+    let index = h.pending.iter().position(|e| matches!(e, Effect::List { .. })).unwrap();
+    let effect = h.pending.remove(index);
+    let mut pages = h.server.pages(&effect);
+    assert!(pages.len() > 1);
+    let first = pages.remove(0);
+    h.act(first);
+    let ffi = h.state.selected_node().unwrap();
+    assert_eq!(h.state.tree.node(ffi).children.len(), 100);
+    assert!(h.state.tree.node(ffi).is_loading());
+    assert!(h.visible_names().contains(&"<Loading>".to_string()));
+    assert!(h.state.animating());
+}
+
+#[test]
+fn collapsing_a_loading_prefix_cancels_its_listing() {
+    let mut h = Harness::new();
+    h.act(Action::Open);
+    let Some(Effect::List { request, .. }) = h.pending.first().cloned() else { panic!("a listing") };
+    h.act(Action::Close);
+    assert_eq!(h.cancelled, [request]);
+    assert!(h.pending.is_empty());
+    assert_eq!(h.state.tree.node(h.state.selected_node().unwrap()).load, LoadState::NotLoaded);
+    // A late page of the cancelled request is ignored.
+    let late = Action::Listed {
+        request,
+        node: h.state.selected_node().unwrap(),
+        purpose: ListPurpose::Load,
+        page: Page { entries: vec![Entry::Prefix("late/".into())], next_token: None },
+        more: false,
+    };
+    h.act(late);
+    assert_eq!(h.visible_names(), ["nasa-heasarc", "stpubdata"]);
+}
+
+#[test]
+fn failed_listing_shows_an_error_row_and_r_retries() {
+    let mut h = Harness::new();
+    h.keys(&[Action::StartJump]);
+    assert!(matches!(h.state.mode, Mode::Jump(_)));
+    h.state.mode = Mode::Jump(String::new());
+    for c in "s3://no-such-bucket/".chars() {
+        h.act(Action::Input(c));
+    }
+    h.keys(&[Action::Submit]);
+    assert!(h.visible_names().contains(&"<Failed>".to_string()));
+    assert!(h.state.status.is_error);
+    assert!(h.state.status.text.contains("no such bucket"), "{}", h.state.status.text);
+    // The bucket now exists: retry with r on the error row.
+    h.server.store.add_bucket("no-such-bucket", true);
+    h.server.store.put("no-such-bucket", "found.txt", StoredObject::in_memory(vec![1], 0));
+    let failed = h.state.rows.iter().position(|r| r.kind == RowKind::Failed).unwrap();
+    h.state.selected = failed;
+    h.keys(&[Action::Refresh]);
+    assert!(h.visible_names().contains(&"found.txt".to_string()));
+}
+
+#[test]
+fn jump_opens_each_ancestor_and_selects_the_target() {
+    let mut h = Harness::new();
+    h.state.mode = Mode::Jump(String::new());
+    for c in "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz".chars() {
+        h.act(Action::Input(c));
+    }
+    h.keys(&[Action::Submit]);
+    assert_eq!(h.selected_uri(), "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz");
+    let selected = h.state.selected;
+    assert!(selected >= h.state.offset && selected < h.state.offset + h.state.viewport(), "selection is on screen");
+    // The preview of the object is requested.
+    assert!(matches!(h.state.preview.content, PreviewContent::Loading));
+}
+
+#[test]
+fn jump_into_a_large_prefix_finds_a_key_beyond_the_row_bound() {
+    let mut h = Harness::new();
+    let effects = h.state.jump_to(crate::s3::S3Uri::parse("s3://stpubdata/tess/ffi/zz-tess-s0042-cube.fits").unwrap());
+    h.pending.extend(effects);
+    h.settle();
+    assert_eq!(h.selected_uri(), "s3://stpubdata/tess/ffi/zz-tess-s0042-cube.fits");
+}
+
+#[test]
+fn jump_to_a_missing_key_says_so() {
+    let mut h = Harness::new();
+    let effects = h.state.jump_to(crate::s3::S3Uri::parse("s3://nasa-heasarc/chandra/nothing-here").unwrap());
+    h.pending.extend(effects);
+    h.settle();
+    assert!(h.state.status.is_error);
+    assert!(h.state.status.text.contains("not found"), "{}", h.state.status.text);
+}
+
+#[test]
+fn filter_narrows_the_current_prefix_and_n_steps_through_matches() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down]);
+    h.keys(&[Action::StartFilter]);
+    for c in "S".chars() {
+        h.act(Action::Input(c));
+    }
+    assert_eq!(h.visible_names(), ["nasa-heasarc", "swift/", "stpubdata"]);
+    h.act(Action::Backspace);
+    assert_eq!(h.visible_names().len(), 5);
+    for c in "e".chars() {
+        h.act(Action::Input(c));
+    }
+    h.keys(&[Action::Submit]);
+    assert_eq!(h.state.mode, Mode::Normal);
+    assert_eq!(h.visible_names(), ["nasa-heasarc", "readme.txt", "stpubdata"]);
+    h.keys(&[Action::Escape]);
+    assert_eq!(h.visible_names().len(), 5);
+}
+
+#[test]
+fn filter_enter_in_a_partial_prefix_searches_the_server() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Last, Action::Open, Action::Down, Action::Open, Action::Down, Action::Open]);
+    let ffi = h.state.selected_node().unwrap();
+    assert!(matches!(h.state.tree.node(ffi).load, LoadState::Partial { .. }));
+    h.keys(&[Action::Down, Action::StartFilter]);
+    for c in "zz-tess".chars() {
+        h.act(Action::Input(c));
+    }
+    assert!(!h.visible_names().iter().any(|n| n.starts_with("zz-")), "not loaded yet");
+    h.keys(&[Action::Submit]);
+    assert!(h.visible_names().iter().any(|n| n == "zz-tess-s0042-cube.fits"), "{:?}", h.visible_names());
+}
+
+#[test]
+fn sort_cycles_and_help_toggles() {
+    let mut h = Harness::new();
+    h.keys(&[Action::CycleSort]);
+    assert_eq!(h.state.status.text, "sorted by size");
+    h.keys(&[Action::Help]);
+    assert_eq!(h.state.mode, Mode::Help);
+    h.keys(&[Action::Down]);
+    assert_eq!(h.state.mode, Mode::Normal);
+    assert_eq!(h.state.selected, 0, "the key that closes help does nothing else");
+    h.keys(&[Action::Quit]);
+    assert!(h.state.quit);
+}
+
+#[test]
+fn moving_on_cancels_the_pending_preview() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open]);
+    h.keys(&[Action::Down, Action::Down]);
+    let Some(Effect::Head { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Head { .. })).cloned()
+    else {
+        panic!("a preview request for readme.txt")
+    };
+    h.act(Action::Down);
+    assert!(h.cancelled.contains(&request));
+    // A late answer for the old row is ignored.
+    let node = h.state.tree.child_named(h.state.tree.roots()[0], "readme.txt").unwrap();
+    h.act(Action::Headed { request, node, result: Ok(ObjectDetails::default()) });
+    assert_eq!(h.state.preview.content, PreviewContent::None);
+}
+
+#[test]
+fn page_keys_move_by_a_screen_and_keep_the_cursor_visible() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Last, Action::Open, Action::Down, Action::Open, Action::Down, Action::Open]);
+    h.keys(&[Action::PageDown, Action::PageDown]);
+    let viewport = h.state.viewport();
+    assert!(h.state.selected >= h.state.offset && h.state.selected < h.state.offset + viewport);
+    h.keys(&[Action::Last]);
+    assert_eq!(h.state.selected, h.state.rows.len() - 1);
+    assert_eq!(h.state.offset, h.state.rows.len() - viewport);
+    h.keys(&[Action::First]);
+    assert_eq!((h.state.selected, h.state.offset), (0, 0));
+}

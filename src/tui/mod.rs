@@ -1,0 +1,149 @@
+//! The interactive explorer: terminal set-up, the event loop, and the parts
+//! it joins (pure model and update, effect runner, views).
+
+pub mod app;
+#[cfg(test)]
+mod app_tests;
+pub mod keymap;
+pub mod layout;
+pub mod runner;
+#[cfg(test)]
+mod test_support;
+pub mod tree;
+pub mod view;
+#[cfg(test)]
+mod view_tests;
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc;
+
+use self::app::{Action, Effect, Settings, State, initial_state, update};
+use self::runner::{Clients, Runner};
+use crate::catalog::Catalog;
+use crate::error::AppError;
+use crate::s3::{ConnectOptions, S3Uri};
+
+/// How the explorer starts.
+#[derive(Debug, Clone)]
+pub struct TuiOptions {
+    pub connect: ConnectOptions,
+    /// Buckets at the root: name and archive label.
+    pub buckets: Vec<(String, Option<String>)>,
+    /// Opened and selected at start.
+    pub start: Option<S3Uri>,
+    /// Ask for the user's own buckets (when requests can be signed).
+    pub list_own_buckets: bool,
+    pub mouse: bool,
+    pub row_bound: usize,
+}
+
+impl TuiOptions {
+    /// The catalog at the root, for real S3.
+    pub fn for_catalog(connect: ConnectOptions, catalog: &Catalog) -> Self {
+        let buckets = catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
+        Self { connect, buckets, start: None, list_own_buckets: true, mouse: false, row_bound: 5000 }
+    }
+}
+
+/// Redraw cadence while something animates.
+const TICK: Duration = Duration::from_millis(120);
+
+pub async fn run(options: TuiOptions) -> Result<(), AppError> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(AppError::input("starting the explorer", "it needs a terminal (use `s3scope ls` in scripts)"));
+    }
+    let clients = Clients::new(&options.connect, Catalog::builtin()).await;
+    let settings = Settings {
+        row_bound: options.row_bound,
+        endpoint: options.connect.endpoint_label(),
+        region: options.connect.region.clone(),
+        anonymous: !clients.can_sign(),
+    };
+    let list_own = options.list_own_buckets && clients.can_sign();
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let runner = Runner::new(clients, sender);
+
+    let mut terminal = ratatui::try_init().map_err(|e| AppError::runtime("setting up the terminal", e.to_string()))?;
+    if options.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+    let size = terminal.size().unwrap_or_default();
+    let mut state = initial_state(settings, &options.buckets, size.width, size.height);
+    let mut effects = Vec::new();
+    if list_own {
+        effects.push(Effect::ListBuckets { request: 0 });
+    }
+    if let Some(uri) = options.start.clone() {
+        effects.extend(state.jump_to(uri));
+    }
+    let result = event_loop(&mut terminal, &mut state, runner, receiver, effects).await;
+    if options.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+    ratatui::restore();
+    result
+}
+
+/// Waits for SIGTERM or SIGHUP (a closed SSH session).
+async fn termination() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
+    }
+    std::future::pending::<()>().await
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    state: &mut State,
+    mut runner: Runner,
+    mut results: mpsc::UnboundedReceiver<Action>,
+    initial: Vec<Effect>,
+) -> Result<(), AppError> {
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let terminated = termination();
+    tokio::pin!(terminated);
+    runner.run_all(initial);
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|frame| view::render(frame, state))
+                .map_err(|e| AppError::runtime("drawing", e.to_string()))?;
+            dirty = false;
+        }
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => keymap::action_for(key, &state.mode),
+                Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => return Err(AppError::runtime("reading the terminal", e.to_string())),
+                None => return Ok(()),
+            },
+            Some(result) = results.recv() => Some(result),
+            _ = tick.tick() => state.animating().then_some(Action::Tick),
+            () = &mut terminated => return Ok(()),
+        };
+        let Some(action) = action else { continue };
+        let effects = update(state, action);
+        runner.run_all(effects);
+        dirty = true;
+        if state.quit {
+            return Ok(());
+        }
+    }
+}

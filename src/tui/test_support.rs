@@ -1,0 +1,182 @@
+//! Test support: a harness that applies actions to a [`State`] and answers
+//! its listing effects from an in-memory [`Store`] with the server's paging
+//! rules, so update and rendering are tested without a terminal or a network.
+
+use super::app::*;
+use super::tree::RowKind;
+use crate::demo::store::{ListQuery, Store, StoredObject};
+use crate::s3::{Entry, ObjectInfo, Page};
+
+/// The bucket layout the tests browse.
+pub fn store() -> Store {
+    let mut store = Store::default();
+    store.add_bucket("nasa-heasarc", true);
+    store.add_bucket("stpubdata", true);
+    let put =
+        |store: &mut Store, bucket: &str, key: &str| store.put(bucket, key, StoredObject::in_memory(vec![1u8; 10], 0));
+    put(&mut store, "nasa-heasarc", "chandra/data/byobsid/3/3003/00README");
+    put(&mut store, "nasa-heasarc", "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz");
+    put(&mut store, "nasa-heasarc", "swift/data/obs/2005_01/x.evt.gz");
+    put(&mut store, "nasa-heasarc", "readme.txt");
+    for i in 0..2500 {
+        put(&mut store, "stpubdata", &format!("tess/ffi/tess{i:05}-s_ffic.fits"));
+    }
+    put(&mut store, "stpubdata", "tess/ffi/zz-tess-s0042-cube.fits");
+    store.add_bucket("demo-edge", true);
+    for key in [
+        "escape/\x1b[31mred\x1b[0m.txt",
+        "escape/\x1b]0;pwned\x07title.txt",
+        "bidi/\u{202e}txt.exe",
+        "unicode/café-☃-星.fits",
+    ] {
+        put(&mut store, "demo-edge", key);
+    }
+    store
+}
+
+/// Answers listing effects page by page (pages of `page_size`), honouring budgets.
+pub struct FakeServer {
+    pub store: Store,
+    pub page_size: usize,
+}
+
+impl FakeServer {
+    pub fn pages(&self, effect: &Effect) -> Vec<Action> {
+        let Effect::List { request, node, purpose, bucket, prefix, token, budget } = effect else { return Vec::new() };
+        if !self.store.buckets.contains_key(bucket) {
+            return vec![Action::ListFailed {
+                request: *request,
+                node: *node,
+                purpose: *purpose,
+                error: "no such bucket".into(),
+            }];
+        }
+        let mut actions = Vec::new();
+        let mut after = token.clone();
+        let mut sent = 0;
+        loop {
+            let query = ListQuery { prefix, delimiter: Some("/"), after: after.as_deref(), max_keys: self.page_size };
+            let listing = self.store.list(bucket, &query).unwrap();
+            let mut entries: Vec<Entry> = listing.prefixes.iter().map(|p| Entry::Prefix(p.clone())).collect();
+            entries.extend(listing.objects.iter().map(|(k, o)| {
+                Entry::Object(ObjectInfo {
+                    key: k.clone(),
+                    size: o.size,
+                    last_modified: Some(0),
+                    etag: None,
+                    storage_class: None,
+                })
+            }));
+            entries.sort_by(|a, b| a.key().cmp(b.key()));
+            sent += entries.len();
+            let next_token = listing.last.clone().filter(|_| listing.truncated);
+            let more = next_token.is_some() && sent < *budget;
+            actions.push(Action::Listed {
+                request: *request,
+                node: *node,
+                purpose: *purpose,
+                page: Page { entries, next_token: next_token.clone() },
+                more,
+            });
+            if !more {
+                return actions;
+            }
+            after = next_token;
+        }
+    }
+}
+
+pub struct Harness {
+    pub state: State,
+    pub server: FakeServer,
+    /// Effects not yet answered, in order.
+    pub pending: Vec<Effect>,
+    pub cancelled: Vec<u64>,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Self::with_size(120, 40)
+    }
+
+    pub fn with_size(width: u16, height: u16) -> Self {
+        let buckets = vec![("nasa-heasarc".to_string(), Some("HEASARC".to_string())), ("stpubdata".to_string(), None)];
+        Self::with_buckets(width, height, buckets)
+    }
+
+    pub fn with_buckets(width: u16, height: u16, buckets: Vec<(String, Option<String>)>) -> Self {
+        let settings = Settings { row_bound: 1000, ..Settings::default() };
+        let state = initial_state(settings, &buckets, width, height);
+        Self {
+            state,
+            server: FakeServer { store: store(), page_size: 100 },
+            pending: Vec::new(),
+            cancelled: Vec::new(),
+        }
+    }
+
+    /// Applies an action and keeps its effects pending.
+    pub fn act(&mut self, action: Action) -> &mut Self {
+        let effects = update(&mut self.state, action);
+        for effect in effects {
+            match effect {
+                Effect::Cancel(request) => {
+                    self.cancelled.push(request);
+                    self.pending.retain(|e| request_of(e) != Some(request));
+                }
+                other => self.pending.push(other),
+            }
+        }
+        self
+    }
+
+    /// Types text in the current input mode.
+    pub fn type_text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.act(Action::Input(c));
+        }
+        self
+    }
+
+    /// Answers every pending listing (and those they cause) completely;
+    /// other effects stay pending.
+    pub fn settle(&mut self) -> &mut Self {
+        while let Some(index) = self.pending.iter().position(|e| matches!(e, Effect::List { .. })) {
+            let effect = self.pending.remove(index);
+            for action in self.server.pages(&effect) {
+                self.act(action);
+            }
+        }
+        self
+    }
+
+    pub fn keys(&mut self, actions: &[Action]) -> &mut Self {
+        for action in actions {
+            self.act(action.clone());
+            self.settle();
+        }
+        self
+    }
+
+    pub fn selected_uri(&self) -> String {
+        self.state.tree.uri_of(self.state.selected_node().unwrap()).to_string()
+    }
+
+    pub fn visible_names(&self) -> Vec<String> {
+        self.state
+            .rows
+            .iter()
+            .map(|r| match r.kind {
+                RowKind::Node => self.state.tree.node(r.node).name.to_string(),
+                other => format!("<{other:?}>"),
+            })
+            .collect()
+    }
+}
+
+pub fn request_of(effect: &Effect) -> Option<u64> {
+    match effect {
+        Effect::List { request, .. } | Effect::Head { request, .. } | Effect::ListBuckets { request } => Some(*request),
+        Effect::Cancel(_) => None,
+    }
+}

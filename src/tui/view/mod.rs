@@ -1,0 +1,82 @@
+//! Drawing the state. Every function takes `&State` and draws; nothing here
+//! changes state. Keys and header values pass through `escape_for_terminal`.
+
+mod help;
+mod preview;
+mod status;
+mod tree;
+
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+use unicode_width::UnicodeWidthStr;
+
+use super::app::{Mode, State};
+use super::layout::areas;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn spinner(tick: u64) -> &'static str {
+    SPINNER[(tick % SPINNER.len() as u64) as usize]
+}
+
+pub fn render(frame: &mut Frame<'_>, state: &State) {
+    let areas = areas(frame.area(), state.focus);
+    status::title(frame, areas.title, state);
+    if let Some(area) = areas.tree {
+        tree::render(frame, area, state);
+    }
+    if let Some(area) = areas.preview {
+        preview::render(frame, area, state);
+    }
+    status::status_bar(frame, areas.status, state);
+    if state.mode == Mode::Help {
+        help::render(frame, frame.area());
+    }
+}
+
+/// Cuts `text` to `width` display columns, ending in `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+pub fn border_style(focused: bool) -> Style {
+    if focused { Style::new().fg(Color::Cyan) } else { Style::new().fg(Color::DarkGray) }
+}
+
+pub fn dim() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+
+pub fn error_style() -> Style {
+    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_by_display_width() {
+        assert_eq!(fit("abcdef", 6), "abcdef");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("星星星", 4), "星…");
+        assert_eq!(fit("abc", 0), "");
+    }
+}

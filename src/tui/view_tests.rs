@@ -1,0 +1,169 @@
+//! Renders of key states on a `TestBackend`, at 80x24 and 160x48.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use super::app::*;
+use super::keymap::HELP;
+use super::test_support::Harness;
+use super::view::render;
+
+/// Draws the state and returns the screen as lines of text.
+fn screen(h: &Harness) -> Vec<String> {
+    let mut terminal = Terminal::new(TestBackend::new(h.state.width, h.state.height)).unwrap();
+    terminal.draw(|frame| render(frame, &h.state)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..buffer.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                // A wide character covers the next cell too.
+                x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+            }
+            line
+        })
+        .collect()
+}
+
+fn text(lines: &[String]) -> String {
+    lines.join("\n")
+}
+
+#[test]
+fn wide_screen_shows_tree_and_preview_side_by_side() {
+    let mut h = Harness::with_size(160, 48);
+    h.keys(&[Action::Open]);
+    let lines = screen(&h);
+    assert_eq!(lines.len(), 48);
+    assert!(
+        lines[0].contains("s3scope") && lines[0].contains("s3://nasa-heasarc/") && lines[0].contains("anon us-east-1")
+    );
+    let row = lines.iter().find(|l| l.contains("▾ nasa-heasarc/")).expect("bucket row");
+    assert!(row.contains("HEASARC"));
+    assert!(row.contains("│s3://nasa-heasarc/"), "the preview stands beside the tree: {row}");
+    let all = text(&lines);
+    assert!(all.contains("▸ chandra/") && all.contains("readme.txt") && all.contains("10 B"));
+    assert!(all.contains("Listing       complete"));
+    assert!(lines[47].contains("? help"));
+}
+
+#[test]
+fn narrow_screen_shows_one_pane_and_tab_switches() {
+    let mut h = Harness::with_size(80, 24);
+    h.keys(&[Action::Open, Action::Down, Action::Down]);
+    let lines = screen(&h);
+    assert!(lines[0].contains("[Tree] Preview"), "{}", lines[0]);
+    assert!(lines.iter().all(|l| unicode_width::UnicodeWidthStr::width(l.as_str()) == 80));
+    assert!(text(&lines).contains("readme.txt"));
+    assert!(!text(&lines).contains("Preview ─"), "the preview pane is hidden");
+    h.keys(&[Action::NextPane]);
+    let lines = screen(&h);
+    assert!(lines[0].contains("Tree [Preview]"));
+    assert!(text(&lines).contains("s3://nasa-heasarc/readme.txt"));
+    assert!(text(&lines).contains("reading metadata") || text(&lines).contains("Size"));
+}
+
+#[test]
+fn object_preview_shows_the_metadata() {
+    let mut h = Harness::with_size(160, 48);
+    h.keys(&[Action::Open, Action::Down, Action::Down]);
+    let node = h.state.selected_node().unwrap();
+    let Some(Effect::Head { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Head { .. })).cloned()
+    else {
+        panic!("a HEAD request")
+    };
+    let details = ObjectDetails {
+        size: 1_258_291,
+        last_modified: Some(1_704_067_200),
+        content_type: Some("text/plain".into()),
+        etag: Some("\"abc\"".into()),
+        storage_class: Some("STANDARD".into()),
+    };
+    h.act(Action::Headed { request, node, result: Ok(details) });
+    let all = text(&screen(&h));
+    for expected in ["1.2 MiB (1258291 bytes)", "2024-01-01T00:00:00Z", "text/plain", "\"abc\"", "STANDARD"] {
+        assert!(all.contains(expected), "{expected} missing");
+    }
+}
+
+#[test]
+fn a_failed_listing_shows_an_error_row_and_a_status_message() {
+    for (width, height) in [(80, 24), (160, 48)] {
+        let mut h = Harness::with_size(width, height);
+        h.state.mode = Mode::Jump(String::new());
+        h.type_text("s3://no-such-bucket/");
+        h.keys(&[Action::Submit]);
+        let lines = screen(&h);
+        assert!(text(&lines).contains("✗ no such bucket (r to retry)"), "{width}x{height}");
+        assert!(lines.last().unwrap().contains("listing s3://no-such-bucket/: no such bucket"));
+    }
+}
+
+#[test]
+fn keys_with_escape_codes_and_bidi_overrides_are_drawn_escaped() {
+    let buckets = vec![("demo-edge".to_string(), None)];
+    let mut h = Harness::with_buckets(160, 48, buckets);
+    for prefix in ["unicode/", "escape/", "bidi/"] {
+        let effects = h.state.jump_to(crate::s3::S3Uri::new("demo-edge", prefix));
+        h.pending.extend(effects);
+        h.settle();
+    }
+    let all = text(&screen(&h));
+    assert!(all.contains("\\e[31mred\\e[0m.txt"), "{all}");
+    assert!(all.contains("\\e]0;pwned\\x07title.txt"));
+    assert!(all.contains("\\u{202e}txt.exe"));
+    assert!(all.contains("café-☃-星.fits"));
+    assert!(!all.contains('\x1b') && !all.contains('\x07') && !all.contains('\u{202e}'));
+}
+
+#[test]
+fn loading_rows_spin_and_the_more_row_offers_the_rest() {
+    let mut h = Harness::with_size(160, 48);
+    h.keys(&[Action::Last]);
+    h.act(Action::Open);
+    let lines = screen(&h);
+    assert!(text(&lines).contains("loading…"));
+    h.settle();
+    h.keys(&[Action::Down, Action::Open, Action::Down, Action::Open, Action::Last]);
+    let all = text(&screen(&h));
+    assert!(all.contains("… 1000 loaded, more on the server (Enter to load)"), "{all}");
+}
+
+#[test]
+fn help_lists_every_key() {
+    for (width, height) in [(80, 24), (160, 48)] {
+        let mut h = Harness::with_size(width, height);
+        h.keys(&[Action::Help]);
+        let all = text(&screen(&h));
+        for (key, _) in HELP {
+            assert!(all.contains(key.trim()), "{key} at {width}x{height}");
+        }
+    }
+}
+
+#[test]
+fn filter_and_jump_input_show_in_the_status_bar() {
+    let mut h = Harness::with_size(80, 24);
+    h.keys(&[Action::Open, Action::Down, Action::StartFilter]);
+    h.type_text("chan");
+    let lines = screen(&h);
+    assert!(lines.last().unwrap().contains("/chan▏"));
+    assert!(text(&lines).contains("filter 'chan'"));
+    h.keys(&[Action::Escape, Action::StartJump]);
+    assert!(screen(&h).last().unwrap().contains(":s3://nasa-heasarc/chandra/▏"));
+}
+
+#[test]
+fn a_large_prefix_draws_only_the_rows_on_screen() {
+    let mut h = Harness::with_size(160, 48);
+    h.state.settings.row_bound = 10_000;
+    h.server.page_size = 1000;
+    h.keys(&[Action::Last, Action::Open, Action::Down, Action::Open, Action::Down, Action::Open, Action::Last]);
+    let lines = screen(&h);
+    let all = text(&lines);
+    assert!(all.contains("zz-tess-s0042-cube.fits"), "the last row is drawn after G");
+    assert!(!all.contains("tess00000-s_ffic.fits"), "rows far above are not drawn");
+}
