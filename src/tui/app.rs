@@ -124,6 +124,8 @@ pub enum Action {
     StartJump,
     Input(char),
     Backspace,
+    /// Empty the input line.
+    ClearInput,
     Submit,
     Escape,
     NextMatch,
@@ -689,9 +691,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.mode = Mode::Filter(text);
                 Vec::new()
             }
-            Action::Backspace => {
+            Action::Backspace | Action::ClearInput => {
                 let mut text = text;
-                text.pop();
+                if action == Action::ClearInput {
+                    text.clear();
+                } else {
+                    text.pop();
+                }
                 set_filter_text(state, &text);
                 state.mode = Mode::Filter(text);
                 Vec::new()
@@ -714,6 +720,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 let mut text = text;
                 text.pop();
                 state.mode = Mode::Jump(text);
+                Vec::new()
+            }
+            Action::ClearInput => {
+                state.mode = Mode::Jump(String::new());
                 Vec::new()
             }
             Action::Submit => {
@@ -851,7 +861,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 state.refresh_rows();
             }
         }
-        Action::Input(_) | Action::Backspace | Action::Submit => {}
+        Action::Input(_) | Action::Backspace | Action::ClearInput | Action::Submit => {}
     }
     Vec::new()
 }

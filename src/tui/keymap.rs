@@ -12,6 +12,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     }
     if matches!(mode, Mode::Filter(_) | Mode::Jump(_)) {
         return match key.code {
+            KeyCode::Char('u') if ctrl => Some(Action::ClearInput),
             KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
             KeyCode::Backspace => Some(Action::Backspace),
             KeyCode::Enter => Some(Action::Submit),
@@ -59,7 +60,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Tab", "next pane"),
     ("/", "filter the current prefix (Enter: search the server)"),
     ("n N", "next / previous match"),
-    (":", "jump to an s3:// path"),
+    (":", "jump to an s3:// path (Ctrl-U clears the line)"),
     ("r", "refresh the prefix (retry a failed one)"),
     ("s", "sort by name, size, date"),
     ("Esc", "clear the filter, close this help"),

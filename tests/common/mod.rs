@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod tmux;
 
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,162 @@
+//! End-to-end: the real binary in tmux against the in-process S3 server.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::tmux::Tmux;
+use common::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A shell command line running s3scope with a clean environment.
+fn command_line(args: &str) -> String {
+    let home = std::env::temp_dir().join("s3scope-test-home");
+    format!(
+        "env HOME={home} XDG_CONFIG_HOME={home}/.config AWS_EC2_METADATA_DISABLED=true \
+         AWS_CONFIG_FILE={home}/none AWS_SHARED_CREDENTIALS_FILE={home}/none {bin} {args}",
+        home = home.display(),
+        bin = env!("CARGO_BIN_EXE_s3scope"),
+    )
+}
+
+fn explorer(extra: &str, width: u16, height: u16) -> Tmux {
+    let args = format!("--endpoint-url {} --no-sign-request {extra}", fixture().endpoint);
+    Tmux::start(&command_line(&args), width, height)
+}
+
+/// Quits with q and checks the exit status and that the normal screen is back.
+fn quit_and_check(tmux: &Tmux) {
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXIT=", WAIT);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(!screen.contains("Tree ·") && !screen.contains("s3scope "), "the alternate screen was left: {screen}");
+}
+
+#[test]
+fn browse_filter_jump_error_row_and_quit() {
+    let tmux = explorer("", 120, 40);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    // Open the bucket and two levels below it.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("▸ chandra/", WAIT);
+    tmux.keys(&["j", "j", "Enter"]);
+    tmux.wait_for("▸ data/", WAIT);
+    tmux.keys(&["j", "Enter"]);
+    let screen = tmux.wait_for("▸ byobsid/", WAIT);
+    assert!(screen.contains("s3://nasa-heasarc/chandra/data/"), "{screen}");
+
+    // Filter the bucket's children: collapse data/, go up to chandra/, collapse it.
+    tmux.keys(&["h", "h", "h", "/"]);
+    tmux.type_text("swi");
+    let screen = tmux.wait_for("filter 'swi'", WAIT);
+    assert!(screen.contains("swift/") && !screen.contains("chandra/"), "{screen}");
+    tmux.keys(&["Escape", "Escape"]);
+    tmux.wait_for("chandra/", WAIT);
+
+    // Jump to an HST dataset, opening each ancestor.
+    tmux.keys(&[":", "C-u"]);
+    let dataset = keys_below("stpubdata", "hst/public/icde/")[0].clone();
+    tmux.type_text(&format!("s3://stpubdata/{dataset}"));
+    tmux.keys(&["Enter"]);
+    let name = dataset.rsplit('/').next().unwrap();
+    let screen = tmux.wait_for("Content type", WAIT);
+    assert!(screen.contains(name), "{screen}");
+    assert!(screen.contains(&format!("s3://stpubdata/{dataset}")), "{screen}");
+
+    // A missing bucket shows an error row.
+    tmux.keys(&[":", "C-u"]);
+    tmux.type_text("s3://no-such-bucket/");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("✗ no such bucket", WAIT);
+    assert!(screen.contains("r to retry"), "{screen}");
+
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn keys_work_and_quit_is_immediate_while_a_listing_hangs() {
+    let silent = silent_server();
+    let args = format!("--endpoint-url http://{silent} --no-sign-request");
+    let tmux = Tmux::start(&command_line(&args), 100, 30);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("loading…", WAIT);
+    // The cursor still moves: the title follows the selection.
+    tmux.keys(&["j", "j"]);
+    tmux.wait_for("s3scope  s3://nasa-lambda/", WAIT);
+    let started = Instant::now();
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("EXIT=", WAIT);
+    assert!(started.elapsed() < Duration::from_secs(2), "quit took {:?}", started.elapsed());
+    assert!(screen.contains("EXIT=0"), "{screen}");
+}
+
+#[test]
+fn the_listing_error_of_a_hung_server_reaches_the_tree() {
+    let silent = silent_server();
+    let args = format!("--endpoint-url http://{silent} --no-sign-request");
+    let tmux = Tmux::start(&command_line(&args), 100, 30);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("timed out", Duration::from_secs(15));
+    assert!(screen.contains("✗"), "{screen}");
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let tmux = explorer("", 100, 30);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    let shell = tmux.pane_pid();
+    // The explorer is the shell's child.
+    let children = std::process::Command::new("pgrep").args(["-P", &shell.to_string()]).output().unwrap();
+    let pids = String::from_utf8_lossy(&children.stdout).into_owned();
+    let pid = pids.lines().next().expect("the explorer's pid");
+    let env_children = std::process::Command::new("pgrep").args(["-P", pid]).output().unwrap();
+    let target =
+        String::from_utf8_lossy(&env_children.stdout).lines().next().map(str::to_string).unwrap_or(pid.to_string());
+    assert!(std::process::Command::new("kill").args(["-TERM", &target]).status().unwrap().success());
+    let screen = tmux.wait_for("EXIT=", WAIT);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(!screen.contains("Tree ·"), "{screen}");
+}
+
+#[test]
+fn starts_at_a_uri_and_works_at_80x24() {
+    let tmux = explorer("s3://nasa-heasarc/chandra/data/byobsid/3/", 80, 24);
+    let screen = tmux.wait_for("3003/", WAIT);
+    assert!(screen.contains("[Tree] Preview"), "{screen}");
+    assert!(screen.lines().all(|l| l.chars().count() <= 80));
+    tmux.keys(&["Tab"]);
+    let screen = tmux.wait_for("Tree [Preview]", WAIT);
+    assert!(screen.contains("s3://nasa-heasarc/chandra/data/byobsid/3/"), "{screen}");
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn signed_sessions_add_the_users_own_buckets() {
+    let args = format!(
+        "env AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} {}",
+        s3scope::demo::server::DEMO_ACCESS_KEY,
+        s3scope::demo::server::DEMO_SECRET_KEY,
+        command_line(&format!("--endpoint-url {}", fixture().endpoint)),
+    );
+    let tmux = Tmux::start(&args, 120, 40);
+    let screen = tmux.wait_for("demo-edge/", WAIT);
+    assert!(screen.contains("signed"), "{screen}");
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn no_escape_sequence_from_a_key_reaches_the_terminal() {
+    let tmux = explorer("s3://demo-edge/escape/", 120, 40);
+    let plain = tmux.wait_for("title.txt", WAIT);
+    // The keys are drawn with visible escapes...
+    assert!(plain.contains("\\e[31mred\\e[0m.txt"), "{plain}");
+    assert!(plain.contains("\\e]0;pwned\\x07title.txt"), "{plain}");
+    // ...and nothing of them was interpreted: no title change, no raw ESC in the cells.
+    assert_ne!(tmux.pane_title().trim(), "pwned");
+    assert!(!plain.contains('\x1b') && !plain.contains('\x07'));
+    quit_and_check(&tmux);
+}
