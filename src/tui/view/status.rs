@@ -15,8 +15,13 @@ use crate::tui::layout::SIDE_BY_SIDE_MIN_WIDTH;
 pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let location = state.selected_node().map(|n| state.tree.uri_of(n).to_string()).unwrap_or_default();
     let signing = if state.settings.anonymous { "anon" } else { "signed" };
-    let right = format!("{signing} {} · {} ", state.settings.region, state.settings.endpoint);
-    let tabs = if area.width < SIDE_BY_SIDE_MIN_WIDTH {
+    let narrow = area.width < SIDE_BY_SIDE_MIN_WIDTH;
+    let right = if narrow {
+        format!("{signing} {} ", state.settings.region)
+    } else {
+        format!("{signing} {} · {} ", state.settings.region, state.settings.endpoint)
+    };
+    let tabs = if narrow {
         match state.focus {
             Pane::Tree => " [Tree] Preview ",
             Pane::Preview => " Tree [Preview] ",
