@@ -13,12 +13,12 @@ pub type NodeId = usize;
 /// Identifies one request of the effect runner.
 pub type RequestId = u64;
 
-/// What an object row knows from its listing.
+/// What an object row knows from its listing. (The ETag is not kept: the
+/// preview and downloads read it fresh, and rows stay small.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectMeta {
     pub size: u64,
     pub modified: Option<i64>,
-    pub etag: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,11 +260,9 @@ impl TreeModel {
             let Some(name) = entry.key().strip_prefix(parent_key.as_str()) else { continue };
             let kind = match entry {
                 Entry::Prefix(_) => NodeKind::Prefix,
-                Entry::Object(ObjectInfo { size, last_modified, etag, .. }) => NodeKind::Object(ObjectMeta {
-                    size: *size,
-                    modified: *last_modified,
-                    etag: etag.as_deref().map(Into::into),
-                }),
+                Entry::Object(ObjectInfo { size, last_modified, .. }) => {
+                    NodeKind::Object(ObjectMeta { size: *size, modified: *last_modified })
+                }
             };
             self.insert_child(parent, name, kind);
         }
