@@ -104,22 +104,26 @@ fn the_listing_error_of_a_hung_server_reaches_the_tree() {
     quit_and_check(&tmux);
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
-    let tmux = explorer("", 100, 30);
-    tmux.wait_for("nasa-heasarc/", WAIT);
+/// Sends `signal` to the explorer running in the pane.
+fn signal_explorer(tmux: &Tmux, signal: &str) {
+    // `env` execs the explorer, so it is the shell's only child.
     let shell = tmux.pane_pid();
-    // The explorer is the shell's child.
     let children = std::process::Command::new("pgrep").args(["-P", &shell.to_string()]).output().unwrap();
     let pids = String::from_utf8_lossy(&children.stdout).into_owned();
     let pid = pids.lines().next().expect("the explorer's pid");
-    let env_children = std::process::Command::new("pgrep").args(["-P", pid]).output().unwrap();
-    let target =
-        String::from_utf8_lossy(&env_children.stdout).lines().next().map(str::to_string).unwrap_or(pid.to_string());
-    assert!(std::process::Command::new("kill").args(["-TERM", &target]).status().unwrap().success());
-    let screen = tmux.wait_for("EXIT=", WAIT);
-    assert!(screen.contains("EXIT=0"), "{screen}");
-    assert!(!screen.contains("Tree ·"), "{screen}");
+    assert!(std::process::Command::new("kill").args([signal, pid]).status().unwrap().success());
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["-TERM", "-HUP"] {
+        let tmux = explorer("", 100, 30);
+        tmux.wait_for("nasa-heasarc/", WAIT);
+        signal_explorer(&tmux, signal);
+        let screen = tmux.wait_for("EXIT=", WAIT);
+        assert!(screen.contains("EXIT=0"), "{signal}: {screen}");
+        assert!(!screen.contains("Tree ·"), "{signal}: {screen}");
+    }
 }
 
 #[test]

@@ -219,3 +219,14 @@ fn page_keys_move_by_a_screen_and_keep_the_cursor_visible() {
     h.keys(&[Action::First]);
     assert_eq!((h.state.selected, h.state.offset), (0, 0));
 }
+
+#[test]
+fn resize_keeps_the_cursor_on_screen() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Last, Action::Open, Action::Down, Action::Open, Action::Down, Action::Open]);
+    h.keys(&[Action::PageDown, Action::PageDown, Action::PageDown]);
+    h.keys(&[Action::Resize { width: 80, height: 12 }]);
+    let viewport = h.state.viewport();
+    assert_eq!(viewport, 8);
+    assert!(h.state.selected >= h.state.offset && h.state.selected < h.state.offset + viewport);
+}
