@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod escape;
+pub mod fits;
 pub mod format;
 pub mod s3;
 pub mod tui;

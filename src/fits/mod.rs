@@ -1,0 +1,10 @@
+//! FITS headers: parsing, HDU geometry and summaries. Pure: bytes in, data
+//! out; the reading over HTTP range requests lives in `crate::s3::range`.
+
+pub mod card;
+pub mod hdu;
+pub mod header;
+pub mod reader;
+pub mod scanner;
+#[cfg(test)]
+mod tests;

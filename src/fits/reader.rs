@@ -1,0 +1,231 @@
+//! Reads every HDU header of a FITS object through a [`RangeSource`]: ranged
+//! reads that skip the data of uncompressed files, or growing reads of a
+//! gzip stream inflated as it comes. Generic over the source, so it is
+//! tested on bytes in memory and used over S3.
+
+use std::future::Future;
+use std::io::Write;
+
+use flate2::write::MultiGzDecoder;
+
+use super::hdu::{BLOCK, Hdu};
+use super::scanner::{ScanError, Scanner, Want};
+
+/// A source of byte ranges of one object.
+pub trait RangeSource {
+    /// Reads up to `len` bytes at `start` (fewer at the end of the object).
+    fn read(&mut self, start: u64, len: u64) -> impl Future<Output = Result<Vec<u8>, SourceError>> + Send;
+    /// The object's size, once known (after the first read at the latest).
+    fn size(&self) -> Option<u64>;
+}
+
+/// A failed read, already phrased for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError(pub String);
+
+/// How much to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Stop after this HDU.
+    pub last_hdu: Option<usize>,
+    /// Compressed bytes a gzip file may cost before the reader stops.
+    pub gzip_budget: Option<u64>,
+    /// First read of an uncompressed file.
+    pub first_read: u64,
+    /// Size of each read of a gzip stream (the first one; later reads double).
+    pub gzip_chunk: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { last_hdu: None, gzip_budget: None, first_read: 8 * BLOCK, gzip_chunk: 64 * 1024 }
+    }
+}
+
+/// What was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitsHeaders {
+    pub hdus: Vec<Hdu>,
+    pub gzip: bool,
+    pub warnings: Vec<String>,
+    /// Why the walk stopped before the end of the file, if it did.
+    pub stopped: Option<String>,
+}
+
+/// Why reading failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    Source(SourceError),
+    Fits(ScanError),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Source(SourceError(why)) => f.write_str(why),
+            ReadError::Fits(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<ScanError> for ReadError {
+    fn from(e: ScanError) -> Self {
+        ReadError::Fits(e)
+    }
+}
+
+impl From<SourceError> for ReadError {
+    fn from(e: SourceError) -> Self {
+        ReadError::Source(e)
+    }
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Reads the headers of the object behind `source`. `gzip_hint` (from the
+/// key's extension) only picks the size of the first read; the gzip magic
+/// decides how the bytes are read.
+pub async fn read_headers<S: RangeSource>(
+    source: &mut S,
+    gzip_hint: bool,
+    options: ReadOptions,
+) -> Result<FitsHeaders, ReadError> {
+    let first_len = if gzip_hint { options.gzip_chunk } else { options.first_read };
+    let first = source.read(0, first_len).await?;
+    if first.is_empty() {
+        return Err(ScanError::NotFits("the object is empty".into()).into());
+    }
+    if first.starts_with(&GZIP_MAGIC) {
+        read_gzip(source, first, options).await
+    } else {
+        read_plain(source, first, options).await
+    }
+}
+
+async fn read_plain<S: RangeSource>(
+    source: &mut S,
+    first: Vec<u8>,
+    options: ReadOptions,
+) -> Result<FitsHeaders, ReadError> {
+    let size = source.size().unwrap_or(first.len() as u64);
+    let mut scanner = Scanner::new(options.last_hdu);
+    scanner.feed(&first)?;
+    // The size of the last header read guides the next read.
+    let mut guess = options.first_read;
+    loop {
+        match scanner.want() {
+            Want::Done => break,
+            Want::Skip { to } if to >= size => {
+                scanner.finish_at(size)?;
+                break;
+            }
+            Want::Skip { to } => scanner.skip_to(to),
+            Want::Bytes { from, .. } if from >= size => {
+                scanner.finish_at(size)?;
+                break;
+            }
+            Want::Bytes { from, at_least } => {
+                let hdus_before = scanner.hdus.len();
+                let growing = scanner.position() > header_start(&scanner, from);
+                let len =
+                    if growing { (from - header_start(&scanner, from)).max(at_least) } else { guess.max(at_least) };
+                let bytes = source.read(from, len.min(size - from)).await?;
+                if bytes.is_empty() {
+                    scanner.finish_at(from)?;
+                    break;
+                }
+                scanner.feed(&bytes)?;
+                if let Some(last) = scanner.hdus.get(hdus_before) {
+                    guess = (last.data_start - last.header_start).max(BLOCK);
+                }
+            }
+        }
+    }
+    Ok(FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: scanner.warnings, stopped: None })
+}
+
+/// Where the header being read started (its bytes so far end at `from`).
+fn header_start(scanner: &Scanner, from: u64) -> u64 {
+    scanner.hdus.last().map_or(0, |h| h.next_start()).min(from)
+}
+
+/// Inflated bytes go straight into the scanner, which keeps only headers.
+struct ScanSink {
+    scanner: Scanner,
+    error: Option<ScanError>,
+}
+
+impl Write for ScanSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_none()
+            && !self.scanner.is_done()
+            && let Err(e) = self.scanner.feed(buf)
+        {
+            self.error = Some(e);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn read_gzip<S: RangeSource>(
+    source: &mut S,
+    first: Vec<u8>,
+    options: ReadOptions,
+) -> Result<FitsHeaders, ReadError> {
+    let mut decoder = MultiGzDecoder::new(ScanSink { scanner: Scanner::new(options.last_hdu), error: None });
+    let mut offset = 0u64;
+    let mut chunk = options.gzip_chunk;
+    let mut bytes = first;
+    let mut stopped = None;
+    loop {
+        offset += bytes.len() as u64;
+        let inflated = decoder.write_all(&bytes);
+        let sink = decoder.get_ref();
+        if let Some(e) = sink.error.clone() {
+            return Err(e.into());
+        }
+        if let Err(e) = inflated {
+            if sink.scanner.hdus.is_empty() {
+                return Err(ScanError::NotFits(format!("the gzip stream is broken: {e}")).into());
+            }
+            stopped = Some(format!("the gzip stream is broken after {offset} compressed bytes: {e}"));
+            break;
+        }
+        if sink.scanner.is_done() {
+            break;
+        }
+        let size = source.size().unwrap_or(offset);
+        if offset >= size {
+            let _ = decoder.try_finish();
+            let sink = decoder.get_mut();
+            sink.scanner.finish()?;
+            break;
+        }
+        if let Some(budget) = options.gzip_budget
+            && offset >= budget
+        {
+            stopped = Some(format!(
+                "stopped after {offset} of {size} compressed bytes (the budget): later HDUs need all earlier data inflated"
+            ));
+            break;
+        }
+        chunk = (chunk * 2).min(8 << 20);
+        let mut len = chunk.min(size - offset);
+        if let Some(budget) = options.gzip_budget {
+            len = len.min(budget.saturating_sub(offset)).max(1);
+        }
+        bytes = source.read(offset, len).await?;
+        if bytes.is_empty() {
+            let sink = decoder.get_mut();
+            sink.scanner.finish()?;
+            break;
+        }
+    }
+    let sink = decoder.get_mut();
+    let scanner = std::mem::take(&mut sink.scanner);
+    Ok(FitsHeaders { hdus: scanner.hdus, gzip: true, warnings: scanner.warnings, stopped })
+}
