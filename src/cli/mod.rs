@@ -1,6 +1,7 @@
 //! Command-line arguments (the CLI contract of DESIGN.md) and dispatch.
 
 pub mod demo;
+pub mod header;
 pub mod ls;
 
 use clap::{Args, Parser, Subcommand};
@@ -64,7 +65,9 @@ impl GlobalArgs {
 pub enum Command {
     /// List one level of a prefix, or every key below it with --recursive
     Ls(ls::LsArgs),
-    /// Serve the embedded demo archive on 127.0.0.1
+    /// FITS headers of one object, every HDU, read with small range requests
+    Header(header::HeaderArgs),
+    /// The explorer on the embedded demo archive (--serve: only serve it on 127.0.0.1)
     Demo(demo::DemoArgs),
 }
 
@@ -73,6 +76,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     let connect = cli.global.connect_options()?;
     match cli.command {
         Some(Command::Ls(args)) => ls::run(&args, &connect).await,
+        Some(Command::Header(args)) => header::run(&args, &connect).await,
         Some(Command::Demo(args)) => demo::run(&args, &cli.global).await,
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;

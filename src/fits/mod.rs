@@ -6,5 +6,6 @@ pub mod hdu;
 pub mod header;
 pub mod reader;
 pub mod scanner;
+pub mod summary;
 #[cfg(test)]
 mod tests;

@@ -90,7 +90,11 @@ pub async fn read_headers<S: RangeSource>(
     gzip_hint: bool,
     options: ReadOptions,
 ) -> Result<FitsHeaders, ReadError> {
-    let first_len = if gzip_hint { options.gzip_chunk } else { options.first_read };
+    let first_len = match (gzip_hint, options.gzip_budget) {
+        (true, Some(budget)) => options.gzip_chunk.min(budget.max(1)),
+        (true, None) => options.gzip_chunk,
+        (false, _) => options.first_read,
+    };
     let first = source.read(0, first_len).await?;
     if first.is_empty() {
         return Err(ScanError::NotFits("the object is empty".into()).into());

@@ -94,7 +94,7 @@ impl Scanner {
             State::Header { buf, .. } => {
                 let have = buf.len() as u64;
                 // Up to the end of the current block, at least one block.
-                let at_least = if have % BLOCK == 0 { BLOCK } else { BLOCK - have % BLOCK };
+                let at_least = if have.is_multiple_of(BLOCK) { BLOCK } else { BLOCK - have % BLOCK };
                 Want::Bytes { from: self.pos, at_least }
             }
             State::Data { end } => Want::Skip { to: *end },
@@ -250,9 +250,9 @@ impl Scanner {
                 }
                 let warning = "the file ends in the header: no END card".to_string();
                 let header_len = (cards * 80) as u64;
+                // Without END, what follows the cards is unknown: no data is claimed present.
                 self.finish_header(start, &buf, cards, header_len, vec![warning])?;
                 self.state = State::Done;
-                self.note_truncated_data();
             }
             State::Data { .. } => self.note_truncated_data(),
         }

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod error;
 pub mod list;
+pub mod range;
 pub mod uri;
 pub mod walk;
 

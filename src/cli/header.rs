@@ -1,0 +1,178 @@
+//! `s3scope header`: the FITS headers of one object, read with range requests.
+
+use std::io::{self, Write};
+
+use clap::Args;
+use serde_json::{Value as Json, json};
+
+use crate::catalog::Catalog;
+use crate::error::AppError;
+use crate::escape::escape_for_terminal;
+use crate::fits::card::Value;
+use crate::fits::hdu::Hdu;
+use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
+use crate::fits::summary;
+use crate::s3::range::S3RangeSource;
+use crate::s3::{ConnectOptions, S3Uri, build_client};
+
+#[derive(Debug, Clone, Args)]
+pub struct HeaderArgs {
+    /// One JSON object (the CLI contract's shape)
+    #[arg(long)]
+    pub json: bool,
+    /// Only this HDU (0 is the primary); reading stops after it
+    #[arg(long, value_name = "N")]
+    pub hdu: Option<usize>,
+    /// Read at most this many compressed bytes of a gzip file
+    #[arg(long, value_name = "BYTES")]
+    pub max_bytes: Option<u64>,
+    /// s3://bucket/key of a FITS file (.fits, .fits.gz, .fz, ...)
+    pub uri: String,
+}
+
+/// What one reading cost and found.
+pub struct Report {
+    pub uri: S3Uri,
+    pub size: u64,
+    pub requests: u64,
+    pub bytes_read: u64,
+    pub headers: FitsHeaders,
+}
+
+pub async fn run(args: &HeaderArgs, connect: &ConnectOptions) -> Result<(), AppError> {
+    let uri = S3Uri::parse(&args.uri)?;
+    if uri.is_prefix() {
+        return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
+    }
+    let report = read(&uri, connect, args.hdu, args.max_bytes).await?;
+    if let Some(n) = args.hdu
+        && report.headers.hdus.len() <= n
+    {
+        let found = report.headers.hdus.len();
+        return Err(AppError::input(format!("reading HDU {n} of {uri}"), format!("the file has {found} HDUs")));
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written =
+        if args.json { write_json(&mut out, &report, args.hdu) } else { write_text(&mut out, &report, args.hdu) };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(AppError::runtime("writing output", e.to_string()));
+        }
+        _ => {}
+    }
+    if !args.json {
+        for warning in warnings(&report.headers) {
+            eprintln!("s3scope: warning: {}", escape_for_terminal(&warning));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the headers of `uri` over range requests.
+pub async fn read(
+    uri: &S3Uri,
+    connect: &ConnectOptions,
+    last_hdu: Option<usize>,
+    max_bytes: Option<u64>,
+) -> Result<Report, AppError> {
+    let signing = connect.signing_for(Some(&uri.bucket), &Catalog::builtin());
+    let client = build_client(connect, signing).await;
+    let mut source = S3RangeSource::new(client, &uri.bucket, &uri.key, &connect.endpoint_label(), None, None);
+    let options = ReadOptions { last_hdu, gzip_budget: max_bytes, ..ReadOptions::default() };
+    let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
+    let context = || format!("reading the header of {uri}");
+    let headers = read_headers(&mut source, gzip_hint, options).await.map_err(|e| match e {
+        ReadError::Source(why) => AppError::runtime(context(), why.0),
+        ReadError::Fits(why) => AppError::input(context(), why.to_string()),
+    })?;
+    Ok(Report {
+        uri: uri.clone(),
+        size: source.size_known().unwrap_or(0),
+        requests: source.requests,
+        bytes_read: source.bytes_read,
+        headers,
+    })
+}
+
+fn warnings(headers: &FitsHeaders) -> Vec<String> {
+    let mut all: Vec<String> =
+        headers.hdus.iter().flat_map(|h| h.warnings.iter().map(move |w| format!("HDU {}: {w}", h.index))).collect();
+    all.extend(headers.warnings.iter().cloned());
+    all.extend(headers.stopped.iter().cloned());
+    all
+}
+
+fn selected(report: &Report, only: Option<usize>) -> impl Iterator<Item = &Hdu> {
+    report.headers.hdus.iter().filter(move |h| only.is_none_or(|n| h.index == n))
+}
+
+/// Like astropy's `fitsheader`: each HDU's cards as 80-column lines.
+fn write_text(out: &mut impl Write, report: &Report, only: Option<usize>) -> io::Result<()> {
+    let uri = escape_for_terminal(&report.uri.to_string()).into_owned();
+    for (n, hdu) in selected(report, only).enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "# HDU {} in {uri}:", hdu.index)?;
+        for card in &hdu.header.raw {
+            writeln!(out, "{}", escape_for_terminal(card.trim_end()))?;
+        }
+    }
+    let count = report.headers.hdus.len();
+    writeln!(
+        out,
+        "# {count} HDU{}, {} requests, {} bytes read of {}{}",
+        if count == 1 { "" } else { "s" },
+        report.requests,
+        report.bytes_read,
+        report.size,
+        if report.headers.gzip { " (gzip)" } else { "" }
+    )
+}
+
+pub fn value_json(value: &Value) -> Json {
+    match value {
+        Value::Logical(b) => json!(b),
+        Value::Integer(i) => json!(i),
+        Value::Real(r) => json!(r),
+        Value::Complex(re, im) => json!({"re": re, "im": im}),
+        Value::String(s) => json!(s),
+        Value::Undefined => Json::Null,
+    }
+}
+
+pub fn hdu_json(hdu: &Hdu) -> Json {
+    let cards: Vec<Json> = hdu
+        .header
+        .cards
+        .iter()
+        .map(|c| json!({"keyword": c.keyword, "value": value_json(&c.value), "comment": c.comment}))
+        .collect();
+    json!({
+        "index": hdu.index,
+        "kind": hdu.kind,
+        "name": hdu.name,
+        "header_start": hdu.header_start,
+        "data_start": hdu.data_start,
+        "data_size": hdu.data_size,
+        "summary": summary::describe(hdu),
+        "warnings": hdu.warnings,
+        "cards": cards,
+    })
+}
+
+fn write_json(out: &mut impl Write, report: &Report, only: Option<usize>) -> io::Result<()> {
+    let document = json!({
+        "uri": report.uri.to_string(),
+        "size": report.size,
+        "requests": report.requests,
+        "bytes_read": report.bytes_read,
+        "gzip": report.headers.gzip,
+        "stopped": report.headers.stopped,
+        "warnings": report.headers.warnings,
+        "hdus": selected(report, only).map(hdu_json).collect::<Vec<_>>(),
+    });
+    serde_json::to_writer(&mut *out, &document)?;
+    writeln!(out)
+}

@@ -1,0 +1,193 @@
+//! `s3scope header` against the embedded S3 server.
+
+mod common;
+
+use std::io::Read;
+
+use common::*;
+use s3scope::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
+use s3scope::demo::store::Content;
+use s3scope::fits::scanner::Scanner;
+use serde_json::Value;
+
+fn header_json(uri: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["header", "--json"];
+    args.extend_from_slice(extra);
+    args.push(uri);
+    let output = run(&args);
+    assert!(output.status.success(), "{uri}: {}", stderr(&output));
+    serde_json::from_str(stdout(&output).trim()).expect("one JSON document")
+}
+
+/// The HDUs found by scanning the whole stored object (inflated if gzip).
+fn reference_hdus(bucket: &str, key: &str) -> Vec<s3scope::fits::hdu::Hdu> {
+    let object = fixture().store.get(bucket, key).unwrap();
+    let Content::File(path) = &object.content else { panic!("on disk") };
+    let mut data = std::fs::read(path).unwrap();
+    if data.starts_with(&[0x1f, 0x8b]) {
+        let mut inflated = Vec::new();
+        flate2::read::MultiGzDecoder::new(&data[..]).read_to_end(&mut inflated).unwrap();
+        data = inflated;
+    }
+    let mut scanner = Scanner::new(None);
+    scanner.feed(&data).unwrap();
+    scanner.finish().unwrap();
+    scanner.hdus
+}
+
+fn assert_geometry_matches(json: &Value, bucket: &str, key: &str) {
+    let reference = reference_hdus(bucket, key);
+    let hdus = json["hdus"].as_array().unwrap();
+    assert_eq!(hdus.len(), reference.len(), "{key}");
+    for (got, want) in hdus.iter().zip(&reference) {
+        assert_eq!(got["index"], want.index);
+        assert_eq!(got["kind"], want.kind.as_str());
+        assert_eq!(got["name"], want.name.as_str());
+        assert_eq!(got["header_start"], want.header_start);
+        assert_eq!(got["data_start"], want.data_start);
+        assert_eq!(got["data_size"], want.data_size);
+        assert_eq!(got["cards"].as_array().unwrap().len(), want.header.cards.len());
+    }
+}
+
+fn card<'a>(hdu: &'a Value, keyword: &str) -> &'a Value {
+    hdu["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["keyword"] == keyword)
+        .unwrap_or_else(|| panic!("{keyword} missing"))
+}
+
+fn hst_key(suffix: &str) -> String {
+    keys_below("stpubdata", "hst/public/").into_iter().find(|k| k.ends_with(suffix)).unwrap()
+}
+
+#[test]
+fn multi_hdu_file_with_long_strings() {
+    let key = hst_key("_raw.fits");
+    let json = header_json(&format!("s3://stpubdata/{key}"), &[]);
+    assert_geometry_matches(&json, "stpubdata", &key);
+    let names: Vec<&str> = json["hdus"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["PRIMARY", "SCI", "ERR", "DQ"]);
+    let primary = &json["hdus"][0];
+    assert_eq!(primary["kind"], "PRIMARY");
+    assert_eq!(primary["data_start"], 6 * 2880, "a six-block primary header");
+    let description = card(primary, "TARGDESC")["value"].as_str().unwrap();
+    assert!(description.starts_with("Globular cluster NGC 6397") && description.ends_with("of the programme"));
+    assert!(!description.contains('&'));
+    assert_eq!(card(primary, "TARGDESC")["comment"], "target description");
+    assert_eq!(card(primary, "EXPTIME")["value"], 402.93);
+    assert_eq!(card(primary, "SIMPLE")["value"], true);
+    assert_eq!(card(primary, "PROPOSID")["value"], 15146);
+    let history = card(primary, "HISTORY");
+    assert!(history["value"].is_string() && history["comment"].is_null());
+    let hdus = json["hdus"].as_array().unwrap().len() as u64;
+    assert!(json["requests"].as_u64().unwrap() <= hdus + 1, "{}", json["requests"]);
+    assert_eq!(json["size"], fixture().store.get("stpubdata", &key).unwrap().size);
+}
+
+#[test]
+fn hierarch_and_tile_compressed_image() {
+    let key = keys_below("nasa-irsa-euclid-q1", "q1/VIS/")[0].clone();
+    let json = header_json(&format!("s3://nasa-irsa-euclid-q1/{key}"), &[]);
+    assert_geometry_matches(&json, "nasa-irsa-euclid-q1", &key);
+    assert_eq!(card(&json["hdus"][0], "ESO DET CHIP NAME")["value"], "CCD-44");
+    assert_eq!(card(&json["hdus"][0], "ESO TEL AIRM START")["value"], 1.0);
+    let compressed = &json["hdus"][1];
+    assert_eq!(compressed["kind"], "BINTABLE");
+    assert_eq!(compressed["summary"], "COMPRESSED IMAGE 128x128 int16 (GZIP_1, tiles 128x1)");
+}
+
+#[test]
+fn gzip_file_offsets_are_in_the_inflated_stream() {
+    let key = "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
+    let json = header_json(&format!("s3://nasa-heasarc/{key}"), &[]);
+    assert_eq!(json["gzip"], true);
+    assert!(json["stopped"].is_null());
+    assert_geometry_matches(&json, "nasa-heasarc", key);
+    let kinds: Vec<&str> = json["hdus"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["PRIMARY", "EVENTS", "GTI7"]);
+    assert!(json["hdus"][1]["summary"].as_str().unwrap().contains("TIME(1D, s)"));
+}
+
+#[test]
+fn gzip_budget_reports_what_was_not_reached() {
+    let key = "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
+    let json = header_json(&format!("s3://nasa-heasarc/{key}"), &["--max-bytes", "6000"]);
+    assert!(json["bytes_read"].as_u64().unwrap() <= 6000);
+    assert!(json["stopped"].as_str().unwrap().contains("budget"), "{}", json["stopped"]);
+    assert!(json["hdus"].as_array().unwrap().len() < 3);
+}
+
+#[test]
+fn a_100_mb_file_costs_a_few_kilobytes() {
+    let json = header_json(&format!("s3://stpubdata/{TESS_CUBE_KEY}"), &[]);
+    assert_geometry_matches(&json, "stpubdata", TESS_CUBE_KEY);
+    assert_eq!(json["hdus"][1]["data_size"], 2u64 * 50 * 512 * 512 * 4);
+    assert!(json["bytes_read"].as_u64().unwrap() < 64 * 1024, "{} bytes read", json["bytes_read"]);
+    assert!(json["requests"].as_u64().unwrap() <= 4);
+    assert!(json["size"].as_u64().unwrap() > 100_000_000);
+}
+
+#[test]
+fn one_hdu_only() {
+    let key = hst_key("_flt.fits");
+    let json = header_json(&format!("s3://stpubdata/{key}"), &["--hdu", "2"]);
+    let hdus = json["hdus"].as_array().unwrap();
+    assert_eq!(hdus.len(), 1);
+    assert_eq!(hdus[0]["index"], 2);
+    assert_eq!(hdus[0]["name"], "ERR");
+    let output = run(&["header", "--hdu", "9", &format!("s3://stpubdata/{key}")]);
+    assert_one_line_error(&output, 2, "the file has 4 HDUs");
+}
+
+#[test]
+fn human_output_is_80_column_cards_per_hdu() {
+    let key = hst_key("_drz.fits");
+    let output = run(&["header", &format!("s3://stpubdata/{key}")]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.starts_with(&format!("# HDU 0 in s3://stpubdata/{key}:\nSIMPLE  =                    T")));
+    assert!(text.contains(&format!("\n\n# HDU 1 in s3://stpubdata/{key}:\nXTENSION= 'IMAGE   '")));
+    assert!(text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).all(|l| l.len() <= 80));
+    assert!(text.trim_end().lines().last().unwrap().starts_with("# 4 HDUs, "));
+    assert!(output.stderr.is_empty());
+}
+
+#[test]
+fn not_fits_and_empty_objects_exit_2() {
+    for key in ["files/not-fits.fits", "files/empty.dat", "files/readme.txt"] {
+        let output = run(&["header", &format!("s3://{EDGE_BUCKET}/{key}")]);
+        assert_one_line_error(&output, 2, "not a FITS file");
+    }
+    let gz_html = "asca/data/rev2/97006000/aux/ad97006000_002_source_info.html.gz";
+    assert_one_line_error(&run(&["header", &format!("s3://nasa-heasarc/{gz_html}")]), 2, "not a FITS file");
+}
+
+#[test]
+fn truncated_files_are_read_with_a_warning() {
+    let output = run(&["header", &format!("s3://{EDGE_BUCKET}/files/truncated.fits")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("SIMPLE  ="));
+    assert!(stderr(&output).contains("s3scope: warning: HDU 0: the file ends in the header"));
+    let json = header_json(&format!("s3://{EDGE_BUCKET}/files/truncated.fits"), &[]);
+    assert!(json["hdus"][0]["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("no END")));
+}
+
+#[test]
+fn missing_objects_and_prefixes_are_runtime_and_usage_errors() {
+    assert_one_line_error(&run(&["header", "s3://stpubdata/no/such/key.fits"]), 1, "no such key");
+    assert_one_line_error(&run(&["header", "s3://stpubdata/hst/"]), 2, "prefix");
+    assert_one_line_error(&run(&["header", "s3://demo-private/proposals/cycle-27/draft.txt"]), 1, "access denied");
+}
+
+#[test]
+fn header_values_with_escape_codes_stay_escaped_in_text_and_valid_in_json() {
+    let key = "unicode/café-☃-星.fits";
+    let output = run(&["header", &format!("s3://{EDGE_BUCKET}/{key}")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("café-☃-星.fits"));
+    let json = header_json(&format!("s3://{EDGE_BUCKET}/{key}"), &[]);
+    assert_eq!(json["uri"], format!("s3://{EDGE_BUCKET}/{key}"));
+}
