@@ -201,16 +201,30 @@ def scenes(binary, endpoint):
 
     def browse_wide(s):
         browse(s)
-        s.wait("Content type")
+        s.wait("HDU 0 PRIMARY")
+        s.keys("]")
+        s.wait("HDU 1 EVENTS")
 
     def preview_tab(s):
         browse(s)
         s.keys("Tab")
-        s.wait("Content type")
+        s.wait("HDU 0 PRIMARY")
+
+    def hst(s):
+        s.wait("nasa-heasarc/")
+        s.keys(":", "C-u")
+        s.type("s3://stpubdata/hst/public/icde/icde40a0q/icde40a0q_raw.fits")
+        s.keys("Enter")
+        s.wait("HDU 0 PRIMARY")
+        s.keys("Tab", "/")
+        s.type("TARGDESC")
+        s.keys("Enter")
+        s.wait("search 'TARGDESC'")
 
     run("explorer-160x48", "", 160, 48, browse_wide)
     run("explorer-80x24", "", 80, 24, browse)
     run("preview-tab-80x24", "", 80, 24, preview_tab)
+    run("fits-preview-160x48", "", 160, 48, hst)
 
     def tess(s):
         s.wait("tess2019199")

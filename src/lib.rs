@@ -7,5 +7,6 @@ pub mod error;
 pub mod escape;
 pub mod fits;
 pub mod format;
+pub mod preview;
 pub mod s3;
 pub mod tui;

@@ -60,8 +60,12 @@ fn browse_filter_jump_error_row_and_quit() {
     tmux.type_text(&format!("s3://stpubdata/{dataset}"));
     tmux.keys(&["Enter"]);
     let name = dataset.rsplit('/').next().unwrap();
-    let screen = tmux.wait_for("Content type", WAIT);
+    // The FITS preview: the HDU list and the primary header's cards.
+    let screen = tmux.wait_for("HDU 0 PRIMARY", WAIT);
     assert!(screen.contains(name), "{screen}");
+    assert!(screen.contains("1 SCI") && screen.contains("SIMPLE  =                    T"), "{screen}");
+    tmux.keys(&["]"]);
+    tmux.wait_for("HDU 1 SCI", WAIT);
     assert!(screen.contains(&format!("s3://stpubdata/{dataset}")), "{screen}");
 
     // A missing bucket shows an error row.

@@ -9,6 +9,10 @@ use aws_sdk_s3::Client;
 
 use super::error::{S3Error, S3ErrorKind};
 use crate::fits::reader::{RangeSource, SourceError};
+use crate::preview::ObjectDetails;
+
+/// Bytes at the start of the object kept for a text preview.
+const HEAD_KEPT: usize = 8192;
 
 pub struct S3RangeSource {
     client: Client,
@@ -21,6 +25,8 @@ pub struct S3RangeSource {
     pub requests: u64,
     /// Body bytes received.
     pub bytes_read: u64,
+    details: ObjectDetails,
+    head: Vec<u8>,
 }
 
 impl S3RangeSource {
@@ -42,7 +48,19 @@ impl S3RangeSource {
             size,
             requests: 0,
             bytes_read: 0,
+            details: ObjectDetails::default(),
+            head: Vec::new(),
         }
+    }
+
+    /// Metadata from the first answer.
+    pub fn details(&self) -> ObjectDetails {
+        ObjectDetails { size: self.size.unwrap_or(0), etag: self.etag.clone(), ..self.details.clone() }
+    }
+
+    /// The first bytes of the object, if a read started at 0.
+    pub fn head(&self) -> &[u8] {
+        &self.head
     }
 
     /// The object's size, once a read has told it.
@@ -76,6 +94,15 @@ impl S3RangeSource {
         if self.etag.is_none() {
             self.etag = output.e_tag().map(str::to_string);
         }
+        if self.requests == 1 {
+            self.details = ObjectDetails {
+                size: 0,
+                last_modified: output.last_modified().map(|t| t.secs()),
+                content_type: output.content_type().map(str::to_string),
+                etag: None,
+                storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
+            };
+        }
         if let Some(total) = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok()) {
             self.size = Some(total);
         } else if self.size.is_none() {
@@ -93,6 +120,9 @@ impl S3RangeSource {
             bytes.extend_from_slice(&chunk[..keep]);
         }
         self.bytes_read += bytes.len() as u64;
+        if start == 0 && self.head.is_empty() {
+            self.head = bytes[..bytes.len().min(HEAD_KEPT)].to_vec();
+        }
         Ok(bytes)
     }
 }

@@ -6,6 +6,7 @@
 //! awaits, touches the network or draws.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::layout;
 use super::tree::{Filter, LoadState, NodeId, NodeKind, RequestId, Row, RowKind, SortKey, TreeModel};
@@ -28,36 +29,15 @@ pub enum Mode {
     Filter(String),
     /// Typing an `s3://` path to jump to.
     Jump(String),
+    /// Typing a text to find among the previewed header cards.
+    Search(String),
     Help,
 }
 
-/// Metadata of one object, from a HEAD request.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ObjectDetails {
-    pub size: u64,
-    pub last_modified: Option<i64>,
-    pub content_type: Option<String>,
-    pub etag: Option<String>,
-    pub storage_class: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum PreviewContent {
-    /// Nothing requested: a prefix (described from the tree) or nothing selected.
-    #[default]
-    None,
-    Loading,
-    Object(ObjectDetails),
-    Failed(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Preview {
-    pub node: Option<NodeId>,
-    pub request: Option<RequestId>,
-    pub content: PreviewContent,
-    pub scroll: u16,
-}
+pub use super::preview_state::{Preview, PreviewContent};
+pub use crate::preview::ObjectDetails;
+use crate::preview::PreviewData;
+use crate::preview::cache::PreviewCache;
 
 /// The status bar's message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,8 +70,8 @@ pub enum Effect {
         token: Option<String>,
         budget: usize,
     },
-    /// HEAD an object for the preview (after a short debounce).
-    Head {
+    /// Read an object's preview: FITS headers, or its first bytes (after a short debounce).
+    Preview {
         request: RequestId,
         node: NodeId,
         bucket: String,
@@ -105,7 +85,7 @@ pub enum Effect {
 }
 
 /// Everything that can happen to the explorer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Up,
     Down,
@@ -153,11 +133,14 @@ pub enum Action {
         purpose: ListPurpose,
         error: String,
     },
-    Headed {
+    Previewed {
         request: RequestId,
         node: NodeId,
-        result: Result<ObjectDetails, String>,
+        result: Result<Arc<PreviewData>, String>,
     },
+    /// Show the next / previous HDU of a FITS preview.
+    NextHdu,
+    PreviousHdu,
     BucketsListed {
         request: RequestId,
         result: Result<Vec<String>, String>,
@@ -213,6 +196,7 @@ pub struct State {
     pub height: u16,
     pub tick: u64,
     pub quit: bool,
+    pub cache: PreviewCache,
     jump: Option<PendingJump>,
     lookups: HashSet<RequestId>,
     next_request: RequestId,
@@ -386,7 +370,8 @@ impl State {
         node.parent
     }
 
-    /// Starts the preview of the selected row if it changed.
+    /// Starts the preview of the selected row if it changed (from the cache
+    /// when the listing's ETag matches a preview already read).
     fn update_preview(&mut self) -> Vec<Effect> {
         let selected = self.selected_row().filter(|r| r.kind == RowKind::Node).map(|r| r.node);
         if selected == self.preview.node {
@@ -397,16 +382,40 @@ impl State {
             effects.push(Effect::Cancel(request));
         }
         self.preview = Preview { node: selected, ..Preview::default() };
-        if let Some(node) = selected
-            && self.tree.node(node).object().is_some()
+        let Some(node) = selected else { return effects };
+        let Some(meta) = self.tree.node(node).object() else { return effects };
+        let uri = self.tree.uri_of(node);
+        if let Some(etag) = meta.etag.to_header()
+            && let Some(cached) = self.cache.get(&(uri.bucket.clone(), uri.key.clone(), etag))
         {
-            let request = self.request_id();
-            let uri = self.tree.uri_of(node);
-            self.preview.request = Some(request);
-            self.preview.content = PreviewContent::Loading;
-            effects.push(Effect::Head { request, node, bucket: uri.bucket, key: uri.key });
+            self.preview.content = PreviewContent::Ready(cached);
+            return effects;
         }
+        let request = self.request_id();
+        self.preview.request = Some(request);
+        self.preview.content = PreviewContent::Loading;
+        effects.push(Effect::Preview { request, node, bucket: uri.bucket, key: uri.key });
         effects
+    }
+
+    fn on_previewed(&mut self, request: RequestId, node: NodeId, result: Result<Arc<PreviewData>, String>) {
+        if self.preview.request != Some(request) || self.preview.node != Some(node) {
+            return;
+        }
+        self.preview.request = None;
+        self.preview.content = match result {
+            Ok(data) => {
+                let uri = self.tree.uri_of(node);
+                if let Some(etag) = data.details.etag.clone() {
+                    self.cache.insert((uri.bucket, uri.key, etag), data.clone());
+                }
+                PreviewContent::Ready(data)
+            }
+            Err(error) => {
+                self.set_error(format!("reading {}: {error}", self.tree.uri_of(node)));
+                PreviewContent::Failed(error)
+            }
+        };
     }
 
     fn move_by(&mut self, delta: isize) {
@@ -677,7 +686,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             | Action::Tick
             | Action::Listed { .. }
             | Action::ListFailed { .. }
-            | Action::Headed { .. }
+            | Action::Previewed { .. }
             | Action::BucketsListed { .. } => apply(state, action),
             _ => {
                 state.mode = Mode::Normal;
@@ -743,10 +752,45 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             other => apply(state, other),
         },
+        Mode::Search(text) => match action {
+            Action::Input(_) | Action::Backspace | Action::ClearInput => {
+                let text = edit(text, &action);
+                state.preview.search = Some(text.clone());
+                state.preview.find(true, true);
+                state.mode = Mode::Search(text);
+                Vec::new()
+            }
+            Action::Submit => {
+                state.mode = Mode::Normal;
+                if !text.is_empty() {
+                    state.set_status(format!("search '{text}' (n/N next/previous)"));
+                }
+                Vec::new()
+            }
+            Action::Escape => {
+                state.mode = Mode::Normal;
+                state.preview.search = None;
+                Vec::new()
+            }
+            other => apply(state, other),
+        },
         Mode::Normal => apply(state, action),
     };
     effects.extend(state.update_preview());
     effects
+}
+
+/// Applies a line-editing action to input text.
+fn edit(mut text: String, action: &Action) -> String {
+    match action {
+        Action::Input(c) => text.push(*c),
+        Action::Backspace => {
+            text.pop();
+        }
+        Action::ClearInput => text.clear(),
+        _ => {}
+    }
+    text
 }
 
 fn set_filter_text(state: &mut State, text: &str) {
@@ -770,12 +814,33 @@ fn set_filter_text(state: &mut State, text: &str) {
 fn apply(state: &mut State, action: Action) -> Vec<Effect> {
     let page = state.viewport().saturating_sub(1).max(1) as isize;
     match action {
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last
+            if state.focus == Pane::Preview =>
+        {
+            let page = state.viewport().saturating_sub(4).max(1) as isize;
+            match action {
+                Action::Up => state.preview.scroll_by(-1),
+                Action::Down => state.preview.scroll_by(1),
+                Action::PageUp => state.preview.scroll_by(-page),
+                Action::PageDown => state.preview.scroll_by(page),
+                Action::First => state.preview.scroll = 0,
+                _ => state.preview.scroll_to_end(),
+            }
+        }
         Action::Up => state.move_by(-1),
         Action::Down => state.move_by(1),
         Action::PageUp => state.move_by(-page),
         Action::PageDown => state.move_by(page),
         Action::First => state.select_index(0),
         Action::Last => state.select_index(state.rows.len().saturating_sub(1)),
+        Action::StartFilter if state.focus == Pane::Preview => {
+            state.mode = Mode::Search(String::new());
+        }
+        Action::NextMatch | Action::PreviousMatch if state.focus == Pane::Preview => {
+            if !state.preview.find(action == Action::NextMatch, false) {
+                state.set_status("no further match");
+            }
+        }
         Action::Open => {
             let effects = state.open(false);
             state.refresh_rows();
@@ -841,18 +906,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ListFailed { request, node, purpose, error } => {
             return state.on_list_failed(request, node, purpose, error);
         }
-        Action::Headed { request, node, result } => {
-            if state.preview.request == Some(request) && state.preview.node == Some(node) {
-                state.preview.request = None;
-                state.preview.content = match result {
-                    Ok(details) => PreviewContent::Object(details),
-                    Err(error) => {
-                        state.set_error(format!("reading {}: {error}", state.tree.uri_of(node)));
-                        PreviewContent::Failed(error)
-                    }
-                };
-            }
-        }
+        Action::Previewed { request, node, result } => state.on_previewed(request, node, result),
+        Action::NextHdu => state.preview.step_hdu(1),
+        Action::PreviousHdu => state.preview.step_hdu(-1),
         Action::BucketsListed { result, .. } => {
             if let Ok(names) = result {
                 for name in names {

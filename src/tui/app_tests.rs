@@ -2,7 +2,7 @@
 //! or a network.
 
 use super::app::*;
-use super::test_support::Harness;
+use super::test_support::{Harness, fits_preview};
 use super::tree::{LoadState, RowKind};
 use crate::demo::store::StoredObject;
 use crate::s3::{Entry, Page};
@@ -194,7 +194,7 @@ fn moving_on_cancels_the_pending_preview() {
     let mut h = Harness::new();
     h.keys(&[Action::Open]);
     h.keys(&[Action::Down, Action::Down]);
-    let Some(Effect::Head { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Head { .. })).cloned()
+    let Some(Effect::Preview { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
     else {
         panic!("a preview request for readme.txt")
     };
@@ -202,7 +202,7 @@ fn moving_on_cancels_the_pending_preview() {
     assert!(h.cancelled.contains(&request));
     // A late answer for the old row is ignored.
     let node = h.state.tree.child_named(h.state.tree.roots()[0], "readme.txt").unwrap();
-    h.act(Action::Headed { request, node, result: Ok(ObjectDetails::default()) });
+    h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"x\"")) });
     assert_eq!(h.state.preview.content, PreviewContent::None);
 }
 
@@ -229,4 +229,58 @@ fn resize_keeps_the_cursor_on_screen() {
     let viewport = h.state.viewport();
     assert_eq!(viewport, 8);
     assert!(h.state.selected >= h.state.offset && h.state.selected < h.state.offset + viewport);
+}
+
+/// Answers the pending preview of the selected object.
+fn answer_preview(h: &mut Harness) {
+    let node = h.state.selected_node().unwrap();
+    let Some(Effect::Preview { request, .. }) =
+        h.pending.iter().rev().find(|e| matches!(e, Effect::Preview { .. })).cloned()
+    else {
+        panic!("a preview request")
+    };
+    let etag = h.state.tree.node(node).object().unwrap().etag.to_header().unwrap();
+    h.act(Action::Previewed { request, node, result: Ok(fits_preview(&etag)) });
+}
+
+#[test]
+fn previews_are_cached_by_etag() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down, Action::Down]);
+    answer_preview(&mut h);
+    assert!(matches!(h.state.preview.content, PreviewContent::Ready(_)));
+    let previews = |h: &Harness| h.pending.iter().filter(|e| matches!(e, Effect::Preview { .. })).count();
+    let before = previews(&h);
+    h.keys(&[Action::Up, Action::Down]);
+    assert!(matches!(h.state.preview.content, PreviewContent::Ready(_)), "shown from the cache");
+    assert_eq!(previews(&h), before, "no new request");
+    assert_eq!(h.state.cache.len(), 1);
+}
+
+#[test]
+fn brackets_move_between_hdus_and_the_preview_scrolls_and_searches() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down, Action::Down]);
+    answer_preview(&mut h);
+    h.keys(&[Action::NextHdu]);
+    assert_eq!(h.state.preview.hdu, 1);
+    h.keys(&[Action::NextHdu, Action::NextHdu]);
+    assert_eq!(h.state.preview.hdu, 2, "stops at the last HDU");
+    h.keys(&[Action::PreviousHdu, Action::PreviousHdu, Action::PreviousHdu]);
+    assert_eq!(h.state.preview.hdu, 0);
+    // Scrolling keys go to the preview when it has the focus.
+    h.keys(&[Action::NextPane, Action::PageDown]);
+    assert!(h.state.preview.scroll > 0);
+    let selected = h.state.selected;
+    h.keys(&[Action::First]);
+    assert_eq!((h.state.preview.scroll, h.state.selected), (0, selected));
+    // `/` searches the cards; n steps to the next match.
+    h.keys(&[Action::StartFilter]);
+    assert_eq!(h.state.mode, Mode::Search(String::new()));
+    h.type_text("step 4");
+    let first = h.state.preview.scroll;
+    assert!(h.state.preview.body_lines()[first].contains("step 4"));
+    h.keys(&[Action::Submit, Action::NextMatch]);
+    assert!(h.state.preview.scroll > first);
+    assert!(h.state.preview.body_lines()[h.state.preview.scroll].contains("step 4"));
 }

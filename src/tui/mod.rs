@@ -6,6 +6,7 @@ pub mod app;
 mod app_tests;
 pub mod keymap;
 pub mod layout;
+pub mod preview_state;
 pub mod runner;
 #[cfg(test)]
 mod test_support;

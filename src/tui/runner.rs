@@ -8,10 +8,12 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use super::app::{Action, Effect, ListPurpose, ObjectDetails};
+use super::app::{Action, Effect, ListPurpose};
 use super::tree::{NodeId, RequestId};
 use crate::catalog::Catalog;
+use crate::preview::DEFAULT_GZIP_BUDGET;
 use crate::s3::list::{ListRequest, fetch_page};
+use crate::s3::range::S3RangeSource;
 use crate::s3::{ConnectOptions, S3Error, Signing, build_client};
 
 /// How long the cursor must rest on an object before its preview is fetched.
@@ -78,8 +80,8 @@ impl Runner {
                 let task = list(clients, sender, request, node, purpose, bucket, prefix, token, budget);
                 (request, tokio::spawn(task).abort_handle())
             }
-            Effect::Head { request, node, bucket, key } => {
-                (request, tokio::spawn(head(clients, sender, request, node, bucket, key)).abort_handle())
+            Effect::Preview { request, node, bucket, key } => {
+                (request, tokio::spawn(preview(clients, sender, request, node, bucket, key)).abort_handle())
             }
             Effect::ListBuckets { request } => {
                 (request, tokio::spawn(list_buckets(clients, sender, request)).abort_handle())
@@ -129,7 +131,7 @@ async fn list(
     }
 }
 
-async fn head(
+async fn preview(
     clients: Arc<Clients>,
     sender: UnboundedSender<Action>,
     request: RequestId,
@@ -138,18 +140,10 @@ async fn head(
     key: String,
 ) {
     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
-    let client = clients.for_bucket(&bucket);
-    let result = client.head_object().bucket(&bucket).key(&key).send().await;
-    let result = result
-        .map(|out| ObjectDetails {
-            size: out.content_length().unwrap_or(0).max(0) as u64,
-            last_modified: out.last_modified().map(|t| t.secs()),
-            content_type: out.content_type().map(str::to_string),
-            etag: out.e_tag().map(str::to_string),
-            storage_class: out.storage_class().map(|c| c.as_str().to_string()),
-        })
-        .map_err(|e| S3Error::from_sdk(&e, &clients.endpoint).message);
-    let _ = sender.send(Action::Headed { request, node, result });
+    let client = clients.for_bucket(&bucket).clone();
+    let source = S3RangeSource::new(client, &bucket, &key, &clients.endpoint, None, None);
+    let result = crate::preview::fetch(source, &key, DEFAULT_GZIP_BUDGET).await.map(Arc::new);
+    let _ = sender.send(Action::Previewed { request, node, result });
 }
 
 async fn list_buckets(clients: Arc<Clients>, sender: UnboundedSender<Action>, request: RequestId) {

@@ -63,7 +63,7 @@ impl FakeServer {
                     key: k.clone(),
                     size: o.size,
                     last_modified: Some(0),
-                    etag: None,
+                    etag: Some(format!("\"{}\"", o.etag)),
                     storage_class: None,
                 })
             }));
@@ -176,7 +176,41 @@ impl Harness {
 
 pub fn request_of(effect: &Effect) -> Option<u64> {
     match effect {
-        Effect::List { request, .. } | Effect::Head { request, .. } | Effect::ListBuckets { request } => Some(*request),
+        Effect::List { request, .. } | Effect::Preview { request, .. } | Effect::ListBuckets { request } => {
+            Some(*request)
+        }
         Effect::Cancel(_) => None,
     }
+}
+
+/// A FITS preview as the runner would deliver it: a primary with key cards
+/// and WCS, then SCI and ERR images.
+pub fn fits_preview(etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
+    use crate::demo::fits_writer::{image_header, primary_header, push_hdu};
+    let mut file = Vec::new();
+    let mut primary = primary_header(16, &[]);
+    primary.string("TELESCOP", "HST", "telescope").string("INSTRUME", "WFC3", "").string("OBJECT", "NGC 6397", "");
+    primary.real("EXPTIME", 402.93, "[s]").string("CTYPE1", "RA---TAN", "").real("CRVAL1", 265.175, "");
+    for n in 0..60 {
+        primary.history(&format!("calibration step {n}"));
+    }
+    push_hdu(&mut file, &primary, &[]);
+    push_hdu(&mut file, &image_header(-32, &[64, 64], "SCI"), &[0; 64 * 64 * 4]);
+    push_hdu(&mut file, &image_header(16, &[64, 64], "ERR"), &[0; 64 * 64 * 2]);
+    let mut scanner = crate::fits::scanner::Scanner::new(None);
+    scanner.feed(&file).unwrap();
+    scanner.finish().unwrap();
+    let headers = crate::fits::reader::FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: vec![], stopped: None };
+    std::sync::Arc::new(crate::preview::PreviewData {
+        details: crate::preview::ObjectDetails {
+            size: file.len() as u64,
+            last_modified: Some(1_704_067_200),
+            content_type: Some("application/fits".into()),
+            etag: Some(etag.into()),
+            storage_class: Some("STANDARD".into()),
+        },
+        body: crate::preview::PreviewBody::Fits(headers),
+        requests: 2,
+        bytes_read: 23_040,
+    })
 }

@@ -13,12 +13,46 @@ pub type NodeId = usize;
 /// Identifies one request of the effect runner.
 pub type RequestId = u64;
 
-/// What an object row knows from its listing. (The ETag is not kept: the
-/// preview and downloads read it fresh, and rows stay small.)
+/// An ETag kept compactly: a plain MD5 inline, anything else boxed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Etag {
+    #[default]
+    Unknown,
+    Md5([u8; 16]),
+    Other(Box<str>),
+}
+
+impl Etag {
+    /// From the header form, quotes included (`"9b2c…"`).
+    pub fn parse(text: Option<&str>) -> Self {
+        let Some(text) = text else { return Etag::Unknown };
+        let inner = text.trim_matches('"');
+        if inner.len() == 32 && inner.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let mut md5 = [0u8; 16];
+            for (i, byte) in md5.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(&inner[2 * i..2 * i + 2], 16).unwrap_or(0);
+            }
+            return Etag::Md5(md5);
+        }
+        Etag::Other(text.into())
+    }
+
+    /// Back to the header form, as the server sent it (lower-case hex for MD5s).
+    pub fn to_header(&self) -> Option<String> {
+        match self {
+            Etag::Unknown => None,
+            Etag::Md5(md5) => Some(format!("\"{}\"", md5.iter().map(|b| format!("{b:02x}")).collect::<String>())),
+            Etag::Other(text) => Some(text.to_string()),
+        }
+    }
+}
+
+/// What an object row knows from its listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectMeta {
     pub size: u64,
     pub modified: Option<i64>,
+    pub etag: Etag,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,9 +294,11 @@ impl TreeModel {
             let Some(name) = entry.key().strip_prefix(parent_key.as_str()) else { continue };
             let kind = match entry {
                 Entry::Prefix(_) => NodeKind::Prefix,
-                Entry::Object(ObjectInfo { size, last_modified, .. }) => {
-                    NodeKind::Object(ObjectMeta { size: *size, modified: *last_modified })
-                }
+                Entry::Object(ObjectInfo { size, last_modified, etag, .. }) => NodeKind::Object(ObjectMeta {
+                    size: *size,
+                    modified: *last_modified,
+                    etag: Etag::parse(etag.as_deref()),
+                }),
             };
             self.insert_child(parent, name, kind);
         }
@@ -528,6 +564,17 @@ mod tests {
         assert_eq!(tree.len(), before - 102);
         assert_eq!(tree.nodes.len(), arena, "a freed slot was reused");
         assert_eq!(tree.summary(bucket), Summary { prefixes: 1, objects: 0, bytes: 0 });
+    }
+
+    #[test]
+    fn etags_round_trip_compactly() {
+        let md5 = "\"7b5fbc177371f4c14107a882843b7014\"";
+        assert!(matches!(Etag::parse(Some(md5)), Etag::Md5(_)));
+        assert_eq!(Etag::parse(Some(md5)).to_header().as_deref(), Some(md5));
+        let multipart = "\"7b5fbc177371f4c14107a882843b7014-3\"";
+        assert_eq!(Etag::parse(Some(multipart)).to_header().as_deref(), Some(multipart));
+        assert_eq!(Etag::parse(None).to_header(), None);
+        assert!(std::mem::size_of::<Etag>() <= 24);
     }
 
     #[test]

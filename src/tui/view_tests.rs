@@ -5,7 +5,7 @@ use ratatui::backend::TestBackend;
 
 use super::app::*;
 use super::keymap::HELP;
-use super::test_support::Harness;
+use super::test_support::{Harness, fits_preview};
 use super::view::render;
 
 /// Draws the state and returns the screen as lines of text.
@@ -63,28 +63,55 @@ fn narrow_screen_shows_one_pane_and_tab_switches() {
     let lines = screen(&h);
     assert!(lines[0].contains("Tree [Preview]"));
     assert!(text(&lines).contains("s3://nasa-heasarc/readme.txt"));
-    assert!(text(&lines).contains("reading metadata") || text(&lines).contains("Size"));
+    assert!(text(&lines).contains("reading…"));
 }
 
 #[test]
-fn object_preview_shows_the_metadata() {
+fn fits_preview_shows_hdus_key_cards_wcs_and_coloured_cards() {
+    for (width, height) in [(160, 48), (80, 24)] {
+        let mut h = Harness::with_size(width, height);
+        h.keys(&[Action::Open, Action::Down, Action::Down]);
+        let node = h.state.selected_node().unwrap();
+        let Some(Effect::Preview { request, .. }) =
+            h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
+        else {
+            panic!("a preview request")
+        };
+        h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"abc\"")) });
+        if width < 100 {
+            h.keys(&[Action::NextPane]);
+        }
+        let all = text(&screen(&h));
+        for expected in [
+            "▶  0 PRIMARY",
+            "1 SCI",
+            "IMAGE 64x64 float32",
+            "TELESCOP HST",
+            "WCS RA---TAN 265.175",
+            "HDU 0 PRIMARY",
+            "2 requests",
+        ] {
+            assert!(all.contains(expected), "{expected} missing at {width}x{height}:\n{all}");
+        }
+        assert!(all.contains("SIMPLE  =                    T"));
+        h.keys(&[Action::NextHdu]);
+        let all = text(&screen(&h));
+        assert!(all.contains("▶  1 SCI") && all.contains("XTENSION= 'IMAGE   '"), "{all}");
+    }
+}
+
+#[test]
+fn object_metadata_comes_with_the_preview() {
     let mut h = Harness::with_size(160, 48);
     h.keys(&[Action::Open, Action::Down, Action::Down]);
     let node = h.state.selected_node().unwrap();
-    let Some(Effect::Head { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Head { .. })).cloned()
+    let Some(Effect::Preview { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
     else {
-        panic!("a HEAD request")
+        panic!("a preview request")
     };
-    let details = ObjectDetails {
-        size: 1_258_291,
-        last_modified: Some(1_704_067_200),
-        content_type: Some("text/plain".into()),
-        etag: Some("\"abc\"".into()),
-        storage_class: Some("STANDARD".into()),
-    };
-    h.act(Action::Headed { request, node, result: Ok(details) });
+    h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"abc\"")) });
     let all = text(&screen(&h));
-    for expected in ["1.2 MiB (1258291 bytes)", "2024-01-01T00:00:00Z", "text/plain", "\"abc\"", "STANDARD"] {
+    for expected in ["2024-01-01 00:00:00 UTC", "application/fits", "\"abc\"", "STANDARD"] {
         assert!(all.contains(expected), "{expected} missing");
     }
 }

@@ -1,15 +1,19 @@
-//! The preview pane: metadata of the selected object, or what is known of
-//! the selected prefix. (The FITS header view plugs in here.)
+//! The preview pane: for an object, its metadata and FITS headers (HDU list,
+//! key cards, WCS, the shown HDU's cards coloured by kind), a text head or a
+//! hex view; for a prefix, what is known of it.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{border_style, dim, error_style, spinner};
+use super::{border_style, dim, error_style, fit, spinner};
 use crate::escape::escape_for_terminal;
-use crate::format::{human_size, rfc3339};
+use crate::fits::reader::FitsHeaders;
+use crate::fits::summary;
+use crate::format::{date_time, human_size, rfc3339};
+use crate::preview::{ObjectDetails, PreviewBody, PreviewData};
 use crate::tui::app::{Pane, PreviewContent, State};
 use crate::tui::tree::{LoadState, NodeKind};
 
@@ -20,63 +24,275 @@ fn field<'a>(label: &str, value: String) -> Line<'a> {
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let focused = state.focus == Pane::Preview;
     let block = Block::new().borders(Borders::ALL).border_style(border_style(focused)).title(" Preview ");
-    let lines = match state.preview.node {
-        None => vec![Line::styled("Select a bucket, prefix or object.", dim())],
-        Some(node) => describe(state, node),
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(node) = state.preview.node else {
+        frame.render_widget(Paragraph::new(Line::styled("Select a bucket, prefix or object.", dim())), inner);
+        return;
     };
-    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((state.preview.scroll, 0));
-    frame.render_widget(paragraph, area);
-}
-
-fn describe<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
-    let node = state.tree.node(id);
-    let uri = escape_for_terminal(&state.tree.uri_of(id).to_string()).into_owned();
-    let mut lines = vec![Line::styled(uri, Style::new().add_modifier(Modifier::BOLD)), Line::raw("")];
-    match &node.kind {
-        NodeKind::Object(meta) => match &state.preview.content {
-            PreviewContent::Loading => {
-                lines.push(field("Size", format!("{} ({} bytes)", human_size(meta.size), meta.size)));
-                lines.push(Line::styled(
-                    format!("{} reading metadata…", spinner(state.tick)),
-                    Style::new().fg(Color::Yellow),
-                ));
-            }
-            PreviewContent::Object(details) => {
-                lines.push(field("Size", format!("{} ({} bytes)", human_size(details.size), details.size)));
-                lines.push(field("Last modified", details.last_modified.map(rfc3339).unwrap_or_else(|| "—".into())));
-                let text = |v: &Option<String>| {
-                    v.as_deref().map(|s| escape_for_terminal(s).into_owned()).unwrap_or_else(|| "—".into())
-                };
-                lines.push(field("Content type", text(&details.content_type)));
-                lines.push(field("ETag", text(&details.etag)));
-                lines.push(field("Storage class", text(&details.storage_class)));
-            }
-            PreviewContent::Failed(error) => {
-                lines.push(Line::styled(format!("✗ {}", escape_for_terminal(error)), error_style()));
-                lines.push(Line::styled("r: try again", dim()));
-            }
-            PreviewContent::None => {}
-        },
-        NodeKind::Bucket { .. } | NodeKind::Prefix => {
-            let summary = state.tree.summary(id);
-            let load = match &node.load {
-                LoadState::NotLoaded => "not listed yet (Enter or l to open)".to_string(),
-                LoadState::Loading { pages, .. } => format!("{} listing… page {}", spinner(state.tick), pages + 1),
-                LoadState::Partial { at_bound: true, .. } => "more on the server (Enter on the … row to load)".into(),
-                LoadState::Partial { .. } => "listing paused (open to resume)".into(),
-                LoadState::Loaded => "complete".into(),
-                LoadState::Failed(e) => format!("failed: {}", escape_for_terminal(e)),
-            };
-            if let NodeKind::Bucket { archive: Some(archive) } = &node.kind {
-                lines.push(field("Archive", archive.to_string()));
-            }
-            lines.push(field("Listing", load));
-            if node.load != LoadState::NotLoaded {
-                lines.push(field("Prefixes", summary.prefixes.to_string()));
-                lines.push(field("Objects", summary.objects.to_string()));
-                lines.push(field("Size", format!("{} in the objects listed", human_size(summary.bytes))));
-            }
+    let width = inner.width as usize;
+    let uri = escape_for_terminal(&state.tree.uri_of(node).to_string()).into_owned();
+    let mut top = vec![Line::styled(fit(&uri, width), Style::new().add_modifier(Modifier::BOLD))];
+    let tree_node = state.tree.node(node);
+    match (&tree_node.kind, &state.preview.content) {
+        (NodeKind::Object(meta), PreviewContent::Loading) => {
+            top.push(field("Size", format!("{} ({} bytes)", human_size(meta.size), meta.size)));
+            top.push(Line::styled(format!("{} reading…", spinner(state.tick)), Style::new().fg(Color::Yellow)));
+            frame.render_widget(Paragraph::new(top), inner);
+        }
+        (NodeKind::Object(_), PreviewContent::Failed(error)) => {
+            top.push(Line::styled(format!("✗ {}", escape_for_terminal(error)), error_style()));
+            top.push(Line::styled("r: try again", dim()));
+            frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), inner);
+        }
+        (NodeKind::Object(_), PreviewContent::Ready(data)) => object(frame, inner, state, top, data),
+        (NodeKind::Object(_), PreviewContent::None) => frame.render_widget(Paragraph::new(top), inner),
+        _ => {
+            top.extend(prefix_lines(state, node));
+            frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), inner);
         }
     }
+}
+
+fn metadata_lines<'a>(details: &ObjectDetails, width: usize) -> Vec<Line<'a>> {
+    let text =
+        |v: &Option<String>| v.as_deref().map(|s| escape_for_terminal(s).into_owned()).unwrap_or_else(|| "—".into());
+    let modified = details.last_modified.map(date_time).unwrap_or_else(|| "—".into());
+    vec![
+        Line::from(vec![
+            Span::styled(
+                fit(&format!("{} ({} bytes)", human_size(details.size), details.size), width / 2),
+                Style::new(),
+            ),
+            Span::styled(" · ", dim()),
+            Span::raw(format!("{modified} UTC")),
+        ]),
+        Line::styled(
+            fit(
+                &format!(
+                    "{} · {} · ETag {}",
+                    text(&details.content_type),
+                    text(&details.storage_class),
+                    text(&details.etag)
+                ),
+                width,
+            ),
+            dim(),
+        ),
+    ]
+}
+
+fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_>>, data: &PreviewData) {
+    let width = area.width as usize;
+    top.extend(metadata_lines(&data.details, width));
+    let (title, body_style) = match &data.body {
+        PreviewBody::Fits(headers) => {
+            top.extend(fits_overview(state, headers, width));
+            let hdu = headers.hdus.get(state.preview.hdu);
+            let title = hdu
+                .map(|h| format!(" HDU {} {} · {} cards ", h.index, escape_for_terminal(&h.name), h.header.raw.len()))
+                .unwrap_or_default();
+            (title, BodyStyle::Cards)
+        }
+        PreviewBody::Text { inflated, truncated, .. } => {
+            let what = format!(
+                " text{}{} ",
+                if *inflated { ", inflated from gzip" } else { "" },
+                if *truncated { ", first 4 KiB" } else { "" }
+            );
+            (what, BodyStyle::Plain)
+        }
+        PreviewBody::Binary(bytes) => (format!(" binary, first {} bytes ", bytes.len()), BodyStyle::Plain),
+        PreviewBody::Empty => (" empty object ".into(), BodyStyle::Plain),
+    };
+    let top_height = (top.len() as u16 + 1).min(area.height.saturating_sub(3).max(1));
+    let [top_area, body_area, footer_area] =
+        Layout::vertical([Constraint::Length(top_height), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(Paragraph::new(top), top_area);
+    let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
+    let lines = state.preview.body_lines();
+    let search = state.preview.search.as_deref().filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let mut body = vec![Line::styled(fit(&rule, width), dim())];
+    body.extend(lines.iter().skip(state.preview.scroll).take(body_area.height as usize).map(|line| {
+        let styled = match body_style {
+            BodyStyle::Cards => card_line(line),
+            BodyStyle::Plain => Line::raw(line.clone()),
+        };
+        match &search {
+            Some(needle) if line.to_lowercase().contains(needle) => {
+                styled.style(Style::new().bg(Color::Yellow).fg(Color::Black))
+            }
+            _ => styled,
+        }
+    }));
+    frame.render_widget(Paragraph::new(body), body_area);
+    let shown = if lines.is_empty() { 0 } else { state.preview.scroll + 1 };
+    let mut footer =
+        format!("{} requests, {} read · line {shown}/{}", data.requests, human_size(data.bytes_read), lines.len());
+    if matches!(data.body, PreviewBody::Fits(_)) {
+        footer.push_str(" · [ ] HDU · / search");
+    }
+    frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim())), footer_area);
+}
+
+#[derive(Clone, Copy)]
+enum BodyStyle {
+    Cards,
+    Plain,
+}
+
+/// The HDU list, the key cards and WCS of the shown HDU, and what went wrong.
+fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let shown = state.preview.hdu;
+    // A window of at most 8 HDUs around the shown one.
+    let first = shown.saturating_sub(3).min(headers.hdus.len().saturating_sub(8));
+    for hdu in headers.hdus.iter().skip(first).take(8) {
+        let marker = if hdu.index == shown { "▶" } else { " " };
+        let name = escape_for_terminal(&hdu.name).into_owned();
+        let text = fit(
+            &format!("{marker}{:>3} {name:<10} {}", hdu.index, escape_for_terminal(&summary::describe(hdu))),
+            width,
+        );
+        let style =
+            if hdu.index == shown { Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new() };
+        lines.push(Line::styled(text, style));
+    }
+    if headers.hdus.len() > 8 {
+        lines.push(Line::styled(format!("  ({} HDUs)", headers.hdus.len()), dim()));
+    }
+    if let Some(hdu) = headers.hdus.get(shown) {
+        let keys = summary::key_cards(&hdu.header);
+        if !keys.is_empty() {
+            let text =
+                keys.iter().map(|(k, v)| format!("{k} {}", escape_for_terminal(v))).collect::<Vec<_>>().join(" · ");
+            lines.push(Line::styled(fit(&text, width), Style::new().fg(Color::Yellow)));
+        }
+        if let Some(wcs) = summary::wcs(&hdu.header) {
+            lines.push(Line::styled(fit(&escape_for_terminal(&wcs), width), Style::new().fg(Color::Green)));
+        }
+        for warning in hdu.warnings.iter().take(2) {
+            lines.push(Line::styled(
+                fit(&format!("! {}", escape_for_terminal(warning)), width),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    }
+    for note in headers.warnings.iter().chain(headers.stopped.iter()).take(2) {
+        lines.push(Line::styled(
+            fit(&format!("! {}", escape_for_terminal(note)), width),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
     lines
+}
+
+/// A header card coloured by part: keyword, value by type, comment.
+fn card_line<'a>(card: &str) -> Line<'a> {
+    let keyword_style = Style::new().fg(Color::Cyan);
+    if card.len() < 10
+        || &card[8..10] != "= "
+        || card.starts_with("HIERARCH")
+        || card.starts_with("COMMENT")
+        || card.starts_with("HISTORY")
+    {
+        let split = if card.starts_with("HIERARCH") { card.find('=').unwrap_or(card.len()) } else { card.len().min(8) };
+        if card.starts_with("HIERARCH") && split < card.len() {
+            let (value, comment) = split_comment(&card[split + 1..]);
+            return Line::from(vec![
+                Span::styled(card[..split].to_string(), keyword_style),
+                Span::raw("="),
+                Span::styled(value.to_string(), value_style(value)),
+                Span::styled(comment.to_string(), dim()),
+            ]);
+        }
+        return Line::from(vec![
+            Span::styled(card[..split].to_string(), keyword_style),
+            Span::styled(card[split..].to_string(), dim()),
+        ]);
+    }
+    let (value, comment) = split_comment(&card[10..]);
+    Line::from(vec![
+        Span::styled(card[..8].to_string(), keyword_style),
+        Span::raw("= "),
+        Span::styled(value.to_string(), value_style(value)),
+        Span::styled(comment.to_string(), dim()),
+    ])
+}
+
+/// Splits a value field at the `/` that starts its comment (outside quotes).
+fn split_comment(field: &str) -> (&str, &str) {
+    let mut in_string = false;
+    for (i, c) in field.char_indices() {
+        match c {
+            '\'' => in_string = !in_string,
+            '/' if !in_string => return (&field[..i], &field[i..]),
+            _ => {}
+        }
+    }
+    (field, "")
+}
+
+fn value_style(value: &str) -> Style {
+    let v = value.trim();
+    if v.starts_with('\'') {
+        Style::new().fg(Color::Green)
+    } else if v == "T" || v == "F" {
+        Style::new().fg(Color::Yellow)
+    } else if v.is_empty() {
+        dim()
+    } else {
+        Style::new().fg(Color::Magenta)
+    }
+}
+
+fn prefix_lines<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
+    let node = state.tree.node(id);
+    let summary = state.tree.summary(id);
+    let mut lines = vec![Line::raw("")];
+    let load = match &node.load {
+        LoadState::NotLoaded => "not listed yet (Enter or l to open)".to_string(),
+        LoadState::Loading { pages, .. } => format!("{} listing… page {}", spinner(state.tick), pages + 1),
+        LoadState::Partial { at_bound: true, .. } => "more on the server (Enter on the … row to load)".into(),
+        LoadState::Partial { .. } => "listing paused (open to resume)".into(),
+        LoadState::Loaded => "complete".into(),
+        LoadState::Failed(e) => format!("failed: {}", escape_for_terminal(e)),
+    };
+    if let NodeKind::Bucket { archive: Some(archive) } = &node.kind {
+        lines.push(field("Archive", archive.to_string()));
+    }
+    lines.push(field("Listing", load));
+    if node.load != LoadState::NotLoaded {
+        lines.push(field("Prefixes", summary.prefixes.to_string()));
+        lines.push(field("Objects", summary.objects.to_string()));
+        lines.push(field("Size", format!("{} in the objects listed", human_size(summary.bytes))));
+    }
+    if let Some(newest) =
+        node.children.iter().filter_map(|&c| state.tree.node(c).object().and_then(|m| m.modified)).max()
+    {
+        lines.push(field("Newest", rfc3339(newest)));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_split_outside_strings() {
+        assert_eq!(split_comment(" 'a/b'  / c"), (" 'a/b'  ", "/ c"));
+        assert_eq!(split_comment("   12"), ("   12", ""));
+    }
+
+    #[test]
+    fn card_parts_are_coloured() {
+        let line = card_line("OBJECT  = 'M31     '           / target");
+        assert_eq!(line.spans.len(), 4);
+        assert_eq!(line.spans[2].style.fg, Some(Color::Green));
+        let line = card_line("NAXIS   =                    2");
+        assert_eq!(line.spans[2].style.fg, Some(Color::Magenta));
+        let history = card_line("HISTORY step one");
+        assert_eq!(history.spans[0].content, "HISTORY ");
+    }
 }

@@ -1,0 +1,152 @@
+//! What the preview pane shows for an object: its FITS headers (read with
+//! range requests), a text head, or a short hex view, always with its
+//! metadata; and a small LRU cache of what was read.
+
+pub mod cache;
+
+use std::io::Read;
+
+use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
+use crate::fits::scanner::ScanError;
+use crate::s3::range::S3RangeSource;
+
+/// Metadata of one object, from the first GET (or HEAD).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectDetails {
+    pub size: u64,
+    pub last_modified: Option<i64>,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub storage_class: Option<String>,
+}
+
+/// The readable part of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PreviewBody {
+    Fits(FitsHeaders),
+    /// The first lines of a text object (inflated first when gzip).
+    Text {
+        lines: Vec<String>,
+        inflated: bool,
+        truncated: bool,
+    },
+    /// The first bytes of a binary object.
+    Binary(Vec<u8>),
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewData {
+    pub details: ObjectDetails,
+    pub body: PreviewBody,
+    pub requests: u64,
+    pub bytes_read: u64,
+}
+
+/// Bytes of a text or binary head.
+pub const HEAD_BYTES: u64 = 4096;
+/// Compressed bytes a gzip FITS preview may cost (the TUI asks before more).
+pub const DEFAULT_GZIP_BUDGET: u64 = 4 << 20;
+
+/// Keys read as FITS first, by their ending.
+pub fn looks_like_fits(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".gz").unwrap_or(&lower);
+    [".fits", ".fit", ".fts", ".fz", ".img", ".evt", ".lc", ".pha", ".arf", ".rmf", ".hk", ".att", ".orb", ".cat"]
+        .iter()
+        .any(|ending| stem.ends_with(ending))
+}
+
+/// Decides how to show the first bytes of a non-FITS object.
+pub fn text_or_binary(head: &[u8]) -> PreviewBody {
+    if head.is_empty() {
+        return PreviewBody::Empty;
+    }
+    let (bytes, inflated) = if head.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        // A head of a gzip stream inflates partly; an early end is expected.
+        let _ = flate2::read::MultiGzDecoder::new(head).take(HEAD_BYTES).read_to_end(&mut out);
+        (out, true)
+    } else {
+        (head.to_vec(), false)
+    };
+    let controls = bytes.iter().filter(|&&b| b == 0 || (b < 0x20 && !b"\t\n\r\x1b".contains(&b))).count();
+    let text = std::str::from_utf8(&bytes).ok().or_else(|| {
+        // A multi-byte character cut at the end of the head is still text.
+        let valid = std::str::from_utf8(&bytes).err()?.valid_up_to();
+        (bytes.len() - valid < 4).then(|| std::str::from_utf8(&bytes[..valid]).ok()).flatten()
+    });
+    match text {
+        Some(text) if controls * 20 <= bytes.len() => {
+            let truncated = bytes.len() as u64 >= HEAD_BYTES;
+            let lines = text.lines().map(str::to_string).collect();
+            PreviewBody::Text { lines, inflated, truncated }
+        }
+        _ => PreviewBody::Binary(bytes.into_iter().take(512).collect()),
+    }
+}
+
+/// Reads what the preview shows: FITS headers where the object is FITS,
+/// else its first bytes.
+pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Result<PreviewData, String> {
+    let fits_first = looks_like_fits(key);
+    let options = ReadOptions { gzip_budget: Some(gzip_budget), ..ReadOptions::default() };
+    let gzip_hint = key.to_ascii_lowercase().ends_with(".gz");
+    let body = if fits_first {
+        match read_headers(&mut source, gzip_hint, options).await {
+            Ok(headers) => PreviewBody::Fits(headers),
+            Err(ReadError::Fits(ScanError::NotFits(_))) => text_or_binary(source.head()),
+            Err(ReadError::Fits(e)) => return Err(e.to_string()),
+            Err(ReadError::Source(e)) => return Err(e.0),
+        }
+    } else {
+        use crate::fits::reader::RangeSource;
+        let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
+        if head.starts_with(b"SIMPLE  =") {
+            match read_headers(&mut source, false, options).await {
+                Ok(headers) => PreviewBody::Fits(headers),
+                Err(_) => text_or_binary(&head),
+            }
+        } else {
+            text_or_binary(&head)
+        }
+    };
+    Ok(PreviewData { details: source.details(), body, requests: source.requests, bytes_read: source.bytes_read })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_endings() {
+        for key in ["a.fits", "b.FITS.gz", "c.fz", "sw00030001001xpcw3po_cl.evt.gz", "x.img.gz", "y.lc.gz", "z.pha"] {
+            assert!(looks_like_fits(key), "{key}");
+        }
+        for key in ["readme.txt", "part-0.parquet", "page.html.gz", "data.csv"] {
+            assert!(!looks_like_fits(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn text_binary_and_gzip_heads() {
+        let PreviewBody::Text { lines, inflated: false, truncated: false } = text_or_binary(b"one\ntwo\n") else {
+            panic!()
+        };
+        assert_eq!(lines, ["one", "two"]);
+        assert!(matches!(text_or_binary(&[0, 1, 2, 3, 200, 0, 0]), PreviewBody::Binary(_)));
+        assert_eq!(text_or_binary(b""), PreviewBody::Empty);
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut encoder, b"<html>hello</html>\n").unwrap();
+        let gz = encoder.finish().unwrap();
+        let PreviewBody::Text { lines, inflated: true, .. } = text_or_binary(&gz) else { panic!() };
+        assert_eq!(lines, ["<html>hello</html>"]);
+        // A cut gzip stream still shows what inflates.
+        let PreviewBody::Text { .. } = text_or_binary(&gz[..gz.len() - 4]) else { panic!("partial gzip") };
+    }
+
+    #[test]
+    fn escape_codes_count_as_text() {
+        assert!(matches!(text_or_binary(b"\x1b[31mred\x1b[0m\n"), PreviewBody::Text { .. }));
+    }
+}

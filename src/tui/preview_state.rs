@@ -1,0 +1,166 @@
+//! The preview pane's state: what was read for the selected object, which
+//! HDU is shown, the scroll position and the card search. Pure.
+
+use std::fmt::Write;
+use std::sync::Arc;
+
+use super::tree::{NodeId, RequestId};
+use crate::escape::escape_for_terminal;
+use crate::preview::{PreviewBody, PreviewData};
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PreviewContent {
+    /// Nothing requested: a prefix (described from the tree) or nothing selected.
+    #[default]
+    None,
+    Loading,
+    Ready(Arc<PreviewData>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Preview {
+    pub node: Option<NodeId>,
+    pub request: Option<RequestId>,
+    pub content: PreviewContent,
+    /// The HDU whose cards are shown.
+    pub hdu: usize,
+    /// First line of the scrollable body shown.
+    pub scroll: usize,
+    /// Text searched among the body lines (n / N step through matches).
+    pub search: Option<String>,
+}
+
+/// A hex dump line: offset, 16 bytes, their printable ASCII.
+pub fn hex_line(offset: usize, bytes: &[u8]) -> String {
+    let mut line = format!("{offset:08x} ");
+    for (i, b) in bytes.iter().enumerate() {
+        if i == 8 {
+            line.push(' ');
+        }
+        let _ = write!(line, " {b:02x}");
+    }
+    let pad = (16 - bytes.len()) * 3 + usize::from(bytes.len() <= 8);
+    line.push_str(&" ".repeat(pad));
+    line.push_str("  |");
+    line.extend(bytes.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }));
+    line.push('|');
+    line
+}
+
+impl Preview {
+    pub fn data(&self) -> Option<&PreviewData> {
+        match &self.content {
+            PreviewContent::Ready(data) => Some(data),
+            _ => None,
+        }
+    }
+
+    /// The scrollable lines: the shown HDU's cards, a text head, or a hex dump.
+    /// Already escaped for the terminal.
+    pub fn body_lines(&self) -> Vec<String> {
+        let Some(data) = self.data() else { return Vec::new() };
+        match &data.body {
+            PreviewBody::Fits(headers) => headers
+                .hdus
+                .get(self.hdu)
+                .map(|hdu| {
+                    hdu.header.raw.iter().map(|card| escape_for_terminal(card.trim_end()).into_owned()).collect()
+                })
+                .unwrap_or_default(),
+            PreviewBody::Text { lines, .. } => lines.iter().map(|l| escape_for_terminal(l).into_owned()).collect(),
+            PreviewBody::Binary(bytes) => {
+                bytes.chunks(16).enumerate().map(|(i, chunk)| hex_line(i * 16, chunk)).collect()
+            }
+            PreviewBody::Empty => Vec::new(),
+        }
+    }
+
+    fn hdu_count(&self) -> usize {
+        match self.data().map(|d| &d.body) {
+            Some(PreviewBody::Fits(headers)) => headers.hdus.len(),
+            _ => 0,
+        }
+    }
+
+    /// Shows the next (+1) or previous (-1) HDU.
+    pub fn step_hdu(&mut self, delta: isize) {
+        let count = self.hdu_count();
+        if count == 0 {
+            return;
+        }
+        let next = (self.hdu as isize + delta).clamp(0, count as isize - 1) as usize;
+        if next != self.hdu {
+            self.hdu = next;
+            self.scroll = 0;
+        }
+    }
+
+    pub fn scroll_by(&mut self, delta: isize) {
+        let last = self.body_lines().len().saturating_sub(1);
+        self.scroll = (self.scroll as isize + delta).clamp(0, last as isize) as usize;
+    }
+
+    pub fn scroll_to_end(&mut self) {
+        self.scroll = self.body_lines().len().saturating_sub(1);
+    }
+
+    /// Moves to the next line holding the search text (from the current
+    /// line when `inclusive`), or the previous one. False if there is none.
+    pub fn find(&mut self, forward: bool, inclusive: bool) -> bool {
+        let Some(needle) = self.search.as_ref().map(|s| s.to_lowercase()).filter(|s| !s.is_empty()) else {
+            return false;
+        };
+        let lines = self.body_lines();
+        let matches = |i: &usize| lines[*i].to_lowercase().contains(&needle);
+        let found = if forward {
+            let start = if inclusive { self.scroll } else { self.scroll + 1 };
+            (start..lines.len()).find(matches)
+        } else {
+            (0..self.scroll).rev().find(matches)
+        };
+        if let Some(line) = found {
+            self.scroll = line;
+        }
+        found.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_lines_are_aligned() {
+        let full = hex_line(0, &[0x1f, 0x8b, 8, 0, b'A', b'B', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x7f]);
+        assert_eq!(full, "00000000  1f 8b 08 00 41 42 00 00  00 00 00 00 00 00 00 7f  |....AB..........|");
+        let short = hex_line(16, b"hi");
+        assert_eq!(short.len(), full.len() - 14);
+        assert!(short.starts_with("00000010  68 69 ") && short.ends_with("|hi|"));
+    }
+
+    #[test]
+    fn search_steps_through_matching_lines() {
+        let data = PreviewData {
+            details: Default::default(),
+            body: PreviewBody::Text {
+                lines: vec!["alpha".into(), "beta".into(), "ALPHA two".into(), "gamma".into()],
+                inflated: false,
+                truncated: false,
+            },
+            requests: 1,
+            bytes_read: 10,
+        };
+        let mut preview = Preview { content: PreviewContent::Ready(Arc::new(data)), ..Preview::default() };
+        preview.search = Some("alpha".into());
+        assert!(preview.find(true, true));
+        assert_eq!(preview.scroll, 0);
+        assert!(preview.find(true, false));
+        assert_eq!(preview.scroll, 2);
+        assert!(!preview.find(true, false));
+        assert!(preview.find(false, false));
+        assert_eq!(preview.scroll, 0);
+        preview.scroll_by(100);
+        assert_eq!(preview.scroll, 3);
+    }
+}
