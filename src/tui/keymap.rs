@@ -10,7 +10,7 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
     }
-    if matches!(mode, Mode::Filter(_) | Mode::Jump(_)) {
+    if matches!(mode, Mode::Filter(_) | Mode::Jump(_) | Mode::Search(_)) {
         return match key.code {
             KeyCode::Char('u') if ctrl => Some(Action::ClearInput),
             KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
@@ -92,6 +92,7 @@ mod tests {
         let mode = Mode::Filter(String::new());
         assert_eq!(action_for(key(KeyCode::Char('q')), &mode), Some(Action::Input('q')));
         assert_eq!(action_for(key(KeyCode::Char('j')), &Mode::Jump("s3://".into())), Some(Action::Input('j')));
+        assert_eq!(action_for(key(KeyCode::Char('G')), &Mode::Search(String::new())), Some(Action::Input('G')));
         assert_eq!(action_for(key(KeyCode::Enter), &mode), Some(Action::Submit));
         assert_eq!(action_for(key(KeyCode::Esc), &mode), Some(Action::Escape));
     }
@@ -99,7 +100,9 @@ mod tests {
     #[test]
     fn ctrl_c_quits_in_every_mode() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for mode in [Mode::Normal, Mode::Help, Mode::Filter("x".into()), Mode::Jump(String::new())] {
+        for mode in
+            [Mode::Normal, Mode::Help, Mode::Filter("x".into()), Mode::Jump(String::new()), Mode::Search("y".into())]
+        {
             assert_eq!(action_for(ctrl_c, &mode), Some(Action::Quit));
         }
     }

@@ -194,3 +194,21 @@ fn a_large_prefix_draws_only_the_rows_on_screen() {
     assert!(all.contains("zz-tess-s0042-cube.fits"), "the last row is drawn after G");
     assert!(!all.contains("tess00000-s_ffic.fits"), "rows far above are not drawn");
 }
+
+#[test]
+fn card_search_input_shows_in_the_status_bar_and_highlights_matches() {
+    let mut h = Harness::with_size(160, 48);
+    h.keys(&[Action::Open, Action::Down, Action::Down]);
+    let node = h.state.selected_node().unwrap();
+    let Some(Effect::Preview { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
+    else {
+        panic!("a preview request")
+    };
+    h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"abc\"")) });
+    h.keys(&[Action::NextPane, Action::StartFilter]);
+    assert_eq!(h.state.mode, Mode::Search(String::new()), "focus {:?}", h.state.focus);
+    h.type_text("step 5");
+    let lines = screen(&h);
+    assert!(lines.last().unwrap().contains("find /step 5▏"), "{}", lines.last().unwrap());
+    assert!(lines.iter().any(|l| l.contains("HISTORY calibration step 5")));
+}

@@ -54,6 +54,9 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
         Mode::Jump(text) => {
             (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(Color::Yellow), "Enter go · Esc cancel")
         }
+        Mode::Search(text) => {
+            (format!("find /{}▏", escape_for_terminal(text)), Style::new().fg(Color::Yellow), "Enter keep · Esc clear")
+        }
         _ => {
             let style = if state.status.is_error { error_style() } else { Style::new() };
             let keys = match state.focus {
