@@ -13,7 +13,7 @@ use super::fits_writer::{BLOCK, Column, Header, bintable_header, image_header, p
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 2;
+pub const ARCHIVE_VERSION: u32 = 3;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -502,6 +502,38 @@ fn irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
 
 // ---------------------------------------------------------------- edge cases
 
+/// A header with every legal-but-unusual card form, and some real-world flaws.
+fn odd_header(rng: &mut Rng) -> Vec<u8> {
+    let mut h = Header::new();
+    for card in [
+        "SIMPLE  =                    T / conforms to FITS standard",
+        "BITPIX  =                    8",
+        "NAXIS   =                    0",
+        "EXTEND  = T / free-format logical",
+        "DEXP    =             1.25D+03 / D exponent",
+        "CPLX    = (1.5, -2.0) / complex value",
+        "UNDEF   =                      / no value at all",
+        "QUOTE   = 'it''s fine'",
+        "LEADSP  = '  leading blanks kept'",
+        "          a card with a blank keyword",
+        "COMMENT   a comment card",
+        "date-obs= '2019-08-14' / lowercase keyword",
+        "LONG    = 'part one &' / first comment",
+        "CONTINUE  'part two&' / second comment",
+        "CONTINUE  'part three'",
+        "HIERARCH ESO INS FILT1 NAME = 'g_SDSS' / filter name",
+        "BIGINT  =       12345678901234 / beyond 32 bits",
+        "NEGREAL =               -0.5E-3",
+    ] {
+        h.verbatim(card);
+    }
+    let mut out = Vec::new();
+    push_hdu(&mut out, &h, &[]);
+    let data: Vec<u8> = (0..100).map(|_| rng.below(256) as u8).collect();
+    push_hdu(&mut out, &image_header(8, &[100], "BYTES"), &data);
+    out
+}
+
 fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     const B: &str = EDGE_BUCKET;
     w.bucket(B, true)?;
@@ -529,6 +561,7 @@ fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("files/truncated-data.fits".into(), fits[..fits.len() - 100].to_vec()),
         ("files/not-fits.fits".into(), b"<html><body>404 Not Found</body></html>\n".to_vec()),
         ("files/binary.bin".into(), (0..4096).map(|_| rng.below(256) as u8).collect()),
+        ("files/odd-header.fits".into(), odd_header(rng)),
     ];
     for (key, data) in entries {
         w.put(B, &key, &data, mtime)?;
