@@ -1,6 +1,8 @@
 //! Benchmark helper: the embedded S3 server over the demo archive plus a
-//! synthetic `bench-tree` bucket (3 levels: 10 x 20 prefixes x 100 objects),
-//! and a latency proxy in front of it. Prints one line:
+//! synthetic `bench-tree` bucket (3 levels: 10 x 20 prefixes x 100 objects)
+//! and a `bench-fits` bucket (a 168 MB multi-HDU HST-like file, sparse on
+//! disk, and an 8 MB gzip event list), with a latency proxy in front of it.
+//! Prints one line:
 //! `direct=http://127.0.0.1:A proxy=http://127.0.0.1:B`, then serves until killed.
 //!
 //! Usage: bench-server [--rtt-ms 30] [--archive-dir DIR]
@@ -13,9 +15,78 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::io::{Seek, SeekFrom, Write};
+
 use s3scope::demo::archive::load_store;
-use s3scope::demo::store::StoredObject;
+use s3scope::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
+use s3scope::demo::store::{Content, Store, StoredObject, md5_hex};
 use s3scope::demo::{default_archive_dir, ensure_archive, start};
+
+/// The bucket of the FITS header benchmarks.
+const FITS_BUCKET: &str = "bench-fits";
+
+/// A WFC3/UVIS-like `_flt`: a 6-block primary header, then SCI / ERR / DQ
+/// for two chips of 4096 x 2051 (168 MB). The data are sparse holes.
+fn write_big_flt(path: &std::path::Path) -> std::io::Result<u64> {
+    let mut file = std::fs::File::create(path)?;
+    let mut primary = primary_header(16, &[]);
+    primary.string("TELESCOP", "HST", "").string("INSTRUME", "WFC3", "").string("DETECTOR", "UVIS", "");
+    while primary.card_count() < 190 {
+        primary.history("calibration step of the HST pipeline");
+    }
+    file.write_all(&primary.to_bytes())?;
+    for chip in 1..=2 {
+        for (name, bitpix) in [("SCI", -32i64), ("ERR", -32), ("DQ", 16)] {
+            let mut h = image_header(bitpix, &[4096, 2051], name);
+            h.int("EXTVER", chip, "");
+            file.write_all(&h.to_bytes())?;
+            let data = 4096u64 * 2051 * (bitpix.unsigned_abs() / 8);
+            let padded = data.div_ceil(2880) * 2880;
+            file.seek(SeekFrom::Current(padded as i64))?;
+        }
+    }
+    let size = file.stream_position()?;
+    file.set_len(size)?;
+    Ok(size)
+}
+
+/// A Chandra-like event list of 400,000 rows, gzip-compressed (about 8 MB).
+fn big_events() -> Vec<u8> {
+    let mut out = Vec::new();
+    push_hdu(&mut out, &primary_header(8, &[]), &[]);
+    let columns = [
+        Column { name: "TIME", form: "1D", unit: "s" },
+        Column { name: "X", form: "1E", unit: "pixel" },
+        Column { name: "Y", form: "1E", unit: "pixel" },
+        Column { name: "ENERGY", form: "1E", unit: "eV" },
+    ];
+    let rows = 400_000usize;
+    let mut seed = 0x5eedu64;
+    let mut data = Vec::with_capacity(rows * 20);
+    for i in 0..rows {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        data.extend((2.1e8 + i as f64 * 0.07).to_be_bytes());
+        data.extend(((seed >> 40) as f32 / 4096.0).to_be_bytes());
+        data.extend(((seed >> 20 & 0xfffff) as f32 / 256.0).to_be_bytes());
+        data.extend(((seed & 0xfffff) as f32).to_be_bytes());
+    }
+    push_hdu(&mut out, &bintable_header(&columns, rows, "EVENTS"), &data);
+    push_hdu(&mut out, &bintable_header(&[Column { name: "START", form: "1D", unit: "s" }], 1, "GTI"), &[0; 8]);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&out).expect("memory");
+    encoder.finish().expect("memory")
+}
+
+fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<()> {
+    store.add_bucket(FITS_BUCKET, true);
+    let flt = dir.join("bench-flt.fits");
+    let size = write_big_flt(&flt)?;
+    let etag = md5_hex(&std::fs::read(&flt)?);
+    let object = StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(flt) };
+    store.put(FITS_BUCKET, "hst/iexo01a1q_flt.fits", object);
+    store.put(FITS_BUCKET, "chandra/acisf99999N004_evt2.fits.gz", StoredObject::in_memory(big_events(), 1_700_000_000));
+    Ok(())
+}
 
 /// The bucket of the recursive-listing benchmark.
 const BENCH_BUCKET: &str = "bench-tree";
@@ -41,9 +112,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    let scratch = std::env::temp_dir().join(format!("s3scope-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    add_fits_bucket(&mut store, &scratch)?;
     let server = start(Arc::new(store), 0).await?;
     let (proxy, _stats) = proxy::start_proxy(server.addr, Duration::from_millis(rtt_ms)).await?;
     println!("direct={} proxy=http://{proxy}", server.endpoint());
-    tokio::signal::ctrl_c().await?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }

