@@ -1,0 +1,101 @@
+//! The explorer's effect runner fetching previews from the embedded server:
+//! FITS headers, text heads, cancellation and debounce.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use s3scope::catalog::Catalog;
+use s3scope::preview::PreviewBody;
+use s3scope::s3::ConnectOptions;
+use s3scope::tui::app::{Action, Effect};
+use s3scope::tui::runner::{Clients, Runner};
+use tokio::sync::mpsc;
+
+fn connect(endpoint: &str) -> ConnectOptions {
+    ConnectOptions { endpoint_url: Some(endpoint.into()), no_sign_request: true, ..ConnectOptions::default() }
+}
+
+/// Runs `effects` and returns the actions that come back within `wait`.
+fn run_effects(endpoint: &str, effects: Vec<Effect>, wait: Duration) -> Vec<Action> {
+    let runtime = &fixture().runtime;
+    runtime.block_on(async {
+        let clients = Clients::new(&connect(endpoint), Catalog::builtin()).await;
+        let (sender, mut receiver) = mpsc::unbounded_channel();
+        let mut runner = Runner::new(clients, sender);
+        runner.run_all(effects);
+        let mut actions = Vec::new();
+        let deadline = tokio::time::Instant::now() + wait;
+        while let Ok(Some(action)) = tokio::time::timeout_at(deadline, receiver.recv()).await {
+            actions.push(action);
+        }
+        actions
+    })
+}
+
+fn preview(request: u64, bucket: &str, key: &str) -> Effect {
+    Effect::Preview { request, node: request as usize, bucket: bucket.into(), key: key.into() }
+}
+
+#[test]
+fn fits_and_text_previews() {
+    let hst = keys_below("stpubdata", "hst/public/").into_iter().find(|k| k.ends_with("_raw.fits")).unwrap();
+    let effects = vec![
+        preview(1, "stpubdata", &hst),
+        preview(2, "demo-edge", "files/readme.txt"),
+        preview(3, "nasa-heasarc", "asca/data/rev2/97006000/aux/ad97006000_002_source_info.html.gz"),
+        preview(4, "demo-edge", "files/binary.bin"),
+        preview(5, "demo-edge", "files/not-fits.fits"),
+    ];
+    let actions = run_effects(&fixture().endpoint, effects, Duration::from_secs(5));
+    let body = |request: u64| {
+        actions
+            .iter()
+            .find_map(|a| match a {
+                Action::Previewed { request: r, result, .. } if *r == request => {
+                    Some(result.clone().expect("a preview"))
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no answer to {request}"))
+    };
+    let fits = body(1);
+    let PreviewBody::Fits(headers) = &fits.body else { panic!("FITS expected") };
+    assert_eq!(headers.hdus.len(), 4);
+    assert_eq!(fits.details.size, fixture().store.get("stpubdata", &hst).unwrap().size);
+    assert!(fits.details.etag.is_some() && fits.requests <= 5);
+    let PreviewBody::Text { lines, .. } = &body(2).body else { panic!("text expected") };
+    assert!(lines[0].contains("demo-edge bucket"));
+    let PreviewBody::Text { lines, inflated: true, .. } = &body(3).body else { panic!("inflated text expected") };
+    assert!(lines[0].contains("<html>"));
+    assert!(matches!(body(4).body, PreviewBody::Binary(_)));
+    let PreviewBody::Text { lines, .. } = &body(5).body else { panic!("a .fits that is not FITS shows as text") };
+    assert!(lines[0].contains("404"));
+}
+
+#[test]
+fn cancelled_previews_never_reach_the_server() {
+    let fixture = fixture();
+    let (proxy, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::ZERO)).unwrap();
+    let keys = keys_below("stpubdata", "hst/public/");
+    // Ten rows passed quickly: each preview is cancelled by the next.
+    let mut effects = Vec::new();
+    for (n, key) in keys.iter().take(10).enumerate() {
+        let request = n as u64 + 1;
+        if request > 1 {
+            effects.push(Effect::Cancel(request - 1));
+        }
+        effects.push(preview(request, "stpubdata", key));
+    }
+    let actions = run_effects(&format!("http://{proxy}"), effects, Duration::from_secs(3));
+    let answered: Vec<u64> = actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Previewed { request, .. } => Some(*request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answered, [10], "only the row the cursor rests on is previewed");
+    assert!(stats.requests() <= 4, "{} requests for one preview", stats.requests());
+}
