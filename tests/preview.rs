@@ -35,7 +35,8 @@ fn run_effects(endpoint: &str, effects: Vec<Effect>, wait: Duration) -> Vec<Acti
 }
 
 fn preview(request: u64, bucket: &str, key: &str) -> Effect {
-    Effect::Preview { request, node: request as usize, bucket: bucket.into(), key: key.into() }
+    let gzip_budget = s3scope::preview::DEFAULT_GZIP_BUDGET;
+    Effect::Preview { request, node: request as usize, bucket: bucket.into(), key: key.into(), gzip_budget }
 }
 
 #[test]

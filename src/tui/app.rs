@@ -36,8 +36,8 @@ pub enum Mode {
 
 pub use super::preview_state::{Preview, PreviewContent};
 pub use crate::preview::ObjectDetails;
-use crate::preview::PreviewData;
 use crate::preview::cache::PreviewCache;
+use crate::preview::{DEFAULT_GZIP_BUDGET, PreviewBody, PreviewData};
 
 /// The status bar's message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,6 +76,7 @@ pub enum Effect {
         node: NodeId,
         bucket: String,
         key: String,
+        gzip_budget: u64,
     },
     /// Ask for the user's own buckets.
     ListBuckets {
@@ -141,6 +142,8 @@ pub enum Action {
     /// Show the next / previous HDU of a FITS preview.
     NextHdu,
     PreviousHdu,
+    /// Read on past the byte budget of a gzip preview.
+    ReadOn,
     BucketsListed {
         request: RequestId,
         result: Result<Vec<String>, String>,
@@ -394,8 +397,27 @@ impl State {
         let request = self.request_id();
         self.preview.request = Some(request);
         self.preview.content = PreviewContent::Loading;
-        effects.push(Effect::Preview { request, node, bucket: uri.bucket, key: uri.key });
+        let gzip_budget = DEFAULT_GZIP_BUDGET;
+        effects.push(Effect::Preview { request, node, bucket: uri.bucket, key: uri.key, gzip_budget });
         effects
+    }
+
+    /// Reads a gzip preview that stopped at its budget on, with eight times the budget.
+    fn read_on(&mut self) -> Vec<Effect> {
+        let (Some(node), Some(data)) = (self.preview.node, self.preview.data()) else { return Vec::new() };
+        let PreviewBody::Fits(headers) = &data.body else { return Vec::new() };
+        if headers.stopped.is_none() {
+            self.set_status("this preview is complete");
+            return Vec::new();
+        }
+        let budget = self.preview.gzip_budget.max(DEFAULT_GZIP_BUDGET).saturating_mul(8);
+        let request = self.request_id();
+        let uri = self.tree.uri_of(node);
+        self.set_status(format!("reading on, up to {} compressed", crate::format::human_size(budget)));
+        self.preview.request = Some(request);
+        self.preview.gzip_budget = budget;
+        self.preview.content = PreviewContent::Loading;
+        vec![Effect::Preview { request, node, bucket: uri.bucket, key: uri.key, gzip_budget: budget }]
     }
 
     fn on_previewed(&mut self, request: RequestId, node: NodeId, result: Result<Arc<PreviewData>, String>) {
@@ -909,6 +931,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Previewed { request, node, result } => state.on_previewed(request, node, result),
         Action::NextHdu => state.preview.step_hdu(1),
         Action::PreviousHdu => state.preview.step_hdu(-1),
+        Action::ReadOn => return state.read_on(),
         Action::BucketsListed { result, .. } => {
             if let Ok(names) = result {
                 for name in names {

@@ -231,23 +231,11 @@ fn resize_keeps_the_cursor_on_screen() {
     assert!(h.state.selected >= h.state.offset && h.state.selected < h.state.offset + viewport);
 }
 
-/// Answers the pending preview of the selected object.
-fn answer_preview(h: &mut Harness) {
-    let node = h.state.selected_node().unwrap();
-    let Some(Effect::Preview { request, .. }) =
-        h.pending.iter().rev().find(|e| matches!(e, Effect::Preview { .. })).cloned()
-    else {
-        panic!("a preview request")
-    };
-    let etag = h.state.tree.node(node).object().unwrap().etag.to_header().unwrap();
-    h.act(Action::Previewed { request, node, result: Ok(fits_preview(&etag)) });
-}
-
 #[test]
 fn previews_are_cached_by_etag() {
     let mut h = Harness::new();
     h.keys(&[Action::Open, Action::Down, Action::Down]);
-    answer_preview(&mut h);
+    h.answer_preview();
     assert!(matches!(h.state.preview.content, PreviewContent::Ready(_)));
     let previews = |h: &Harness| h.pending.iter().filter(|e| matches!(e, Effect::Preview { .. })).count();
     let before = previews(&h);
@@ -261,7 +249,7 @@ fn previews_are_cached_by_etag() {
 fn brackets_move_between_hdus_and_the_preview_scrolls_and_searches() {
     let mut h = Harness::new();
     h.keys(&[Action::Open, Action::Down, Action::Down]);
-    answer_preview(&mut h);
+    h.answer_preview();
     h.keys(&[Action::NextHdu]);
     assert_eq!(h.state.preview.hdu, 1);
     h.keys(&[Action::NextHdu, Action::NextHdu]);
@@ -283,4 +271,26 @@ fn brackets_move_between_hdus_and_the_preview_scrolls_and_searches() {
     h.keys(&[Action::Submit, Action::NextMatch]);
     assert!(h.state.preview.scroll > first);
     assert!(h.state.preview.body_lines()[h.state.preview.scroll].contains("step 4"));
+}
+
+#[test]
+fn read_on_asks_for_eight_times_the_budget_only_when_a_preview_stopped() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down, Action::Down]);
+    h.answer_preview();
+    h.keys(&[Action::ReadOn]);
+    assert_eq!(h.state.status.text, "this preview is complete");
+    // The same preview, stopped at its budget.
+    let node = h.state.selected_node().unwrap();
+    let mut data = (*h.state.preview.data().unwrap()).clone();
+    if let crate::preview::PreviewBody::Fits(headers) = &mut data.body {
+        headers.stopped = Some("stopped after 4 MiB (the budget)".into());
+    }
+    h.state.preview.content = PreviewContent::Ready(std::sync::Arc::new(data));
+    h.act(Action::ReadOn);
+    let Some(Effect::Preview { node: asked, gzip_budget, .. }) = h.pending.last().cloned() else {
+        panic!("a new read")
+    };
+    assert_eq!((asked, gzip_budget), (node, 8 * crate::preview::DEFAULT_GZIP_BUDGET));
+    assert!(matches!(h.state.preview.content, PreviewContent::Loading));
 }

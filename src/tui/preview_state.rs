@@ -29,6 +29,8 @@ pub struct Preview {
     pub scroll: usize,
     /// Text searched among the body lines (n / N step through matches).
     pub search: Option<String>,
+    /// Compressed bytes the last read of a gzip preview might take (0: the default).
+    pub gzip_budget: u64,
 }
 
 /// A hex dump line: offset, 16 bytes, their printable ASCII.

@@ -11,7 +11,6 @@ use tokio::task::AbortHandle;
 use super::app::{Action, Effect, ListPurpose};
 use super::tree::{NodeId, RequestId};
 use crate::catalog::Catalog;
-use crate::preview::DEFAULT_GZIP_BUDGET;
 use crate::s3::list::{ListRequest, fetch_page};
 use crate::s3::range::S3RangeSource;
 use crate::s3::{ConnectOptions, S3Error, Signing, build_client};
@@ -80,8 +79,9 @@ impl Runner {
                 let task = list(clients, sender, request, node, purpose, bucket, prefix, token, budget);
                 (request, tokio::spawn(task).abort_handle())
             }
-            Effect::Preview { request, node, bucket, key } => {
-                (request, tokio::spawn(preview(clients, sender, request, node, bucket, key)).abort_handle())
+            Effect::Preview { request, node, bucket, key, gzip_budget } => {
+                let task = preview(clients, sender, request, node, bucket, key, gzip_budget);
+                (request, tokio::spawn(task).abort_handle())
             }
             Effect::ListBuckets { request } => {
                 (request, tokio::spawn(list_buckets(clients, sender, request)).abort_handle())
@@ -138,11 +138,12 @@ async fn preview(
     node: NodeId,
     bucket: String,
     key: String,
+    gzip_budget: u64,
 ) {
     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
     let client = clients.for_bucket(&bucket).clone();
     let source = S3RangeSource::new(client, &bucket, &key, &clients.endpoint, None, None);
-    let result = crate::preview::fetch(source, &key, DEFAULT_GZIP_BUDGET).await.map(Arc::new);
+    let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     let _ = sender.send(Action::Previewed { request, node, result });
 }
 

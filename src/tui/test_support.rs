@@ -158,6 +158,19 @@ impl Harness {
         self
     }
 
+    /// Answers the latest pending preview (of the selected object) with
+    /// `fits_preview`, under the ETag the listing gave.
+    pub fn answer_preview(&mut self) -> &mut Self {
+        let node = self.state.selected_node().unwrap();
+        let Some(Effect::Preview { request, .. }) =
+            self.pending.iter().rev().find(|e| matches!(e, Effect::Preview { .. })).cloned()
+        else {
+            panic!("a preview request")
+        };
+        let etag = self.state.tree.node(node).object().and_then(|m| m.etag.to_header()).unwrap_or_default();
+        self.act(Action::Previewed { request, node, result: Ok(fits_preview(&etag)) })
+    }
+
     pub fn selected_uri(&self) -> String {
         self.state.tree.uri_of(self.state.selected_node().unwrap()).to_string()
     }

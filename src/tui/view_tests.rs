@@ -71,13 +71,7 @@ fn fits_preview_shows_hdus_key_cards_wcs_and_coloured_cards() {
     for (width, height) in [(160, 48), (80, 24)] {
         let mut h = Harness::with_size(width, height);
         h.keys(&[Action::Open, Action::Down, Action::Down]);
-        let node = h.state.selected_node().unwrap();
-        let Some(Effect::Preview { request, .. }) =
-            h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
-        else {
-            panic!("a preview request")
-        };
-        h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"abc\"")) });
+        h.answer_preview();
         if width < 100 {
             h.keys(&[Action::NextPane]);
         }
@@ -104,14 +98,10 @@ fn fits_preview_shows_hdus_key_cards_wcs_and_coloured_cards() {
 fn object_metadata_comes_with_the_preview() {
     let mut h = Harness::with_size(160, 48);
     h.keys(&[Action::Open, Action::Down, Action::Down]);
-    let node = h.state.selected_node().unwrap();
-    let Some(Effect::Preview { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
-    else {
-        panic!("a preview request")
-    };
-    h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"abc\"")) });
+    h.answer_preview();
     let all = text(&screen(&h));
-    for expected in ["2024-01-01 00:00:00 UTC", "application/fits", "\"abc\"", "STANDARD"] {
+    let etag = h.state.preview.data().unwrap().details.etag.clone().unwrap();
+    for expected in ["2024-01-01 00:00:00 UTC", "application/fits", etag.as_str(), "STANDARD"] {
         assert!(all.contains(expected), "{expected} missing");
     }
 }
@@ -199,12 +189,7 @@ fn a_large_prefix_draws_only_the_rows_on_screen() {
 fn card_search_input_shows_in_the_status_bar_and_highlights_matches() {
     let mut h = Harness::with_size(160, 48);
     h.keys(&[Action::Open, Action::Down, Action::Down]);
-    let node = h.state.selected_node().unwrap();
-    let Some(Effect::Preview { request, .. }) = h.pending.iter().find(|e| matches!(e, Effect::Preview { .. })).cloned()
-    else {
-        panic!("a preview request")
-    };
-    h.act(Action::Previewed { request, node, result: Ok(fits_preview("\"abc\"")) });
+    h.answer_preview();
     h.keys(&[Action::NextPane, Action::StartFilter]);
     assert_eq!(h.state.mode, Mode::Search(String::new()), "focus {:?}", h.state.focus);
     h.type_text("step 5");

@@ -129,8 +129,11 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
     let shown = if lines.is_empty() { 0 } else { state.preview.scroll + 1 };
     let mut footer =
         format!("{} requests, {} read · line {shown}/{}", data.requests, human_size(data.bytes_read), lines.len());
-    if matches!(data.body, PreviewBody::Fits(_)) {
+    if let PreviewBody::Fits(headers) = &data.body {
         footer.push_str(" · [ ] HDU · / search");
+        if headers.stopped.is_some() {
+            footer.push_str(" · m read on");
+        }
     }
     frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim())), footer_area);
 }
