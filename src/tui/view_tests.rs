@@ -5,7 +5,7 @@ use ratatui::backend::TestBackend;
 
 use super::app::*;
 use super::keymap::HELP;
-use super::test_support::{Harness, fits_preview};
+use super::test_support::Harness;
 use super::view::render;
 
 /// Draws the state and returns the screen as lines of text.
