@@ -194,9 +194,47 @@ pub struct Summary {
     pub bytes: u64,
 }
 
+/// Nodes in chunks of fixed capacity: growing never copies nodes, and never
+/// leaves more than one chunk unused (a doubling vector can leave half).
+#[derive(Debug, Clone, Default)]
+struct Arena {
+    chunks: Vec<Vec<Node>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1024;
+
+impl Arena {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, node: Node) {
+        if self.chunks.last().is_none_or(|chunk| chunk.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        self.chunks.last_mut().expect("a chunk with room").push(node);
+        self.len += 1;
+    }
+}
+
+impl std::ops::Index<NodeId> for Arena {
+    type Output = Node;
+
+    fn index(&self, id: NodeId) -> &Node {
+        &self.chunks[id / CHUNK][id % CHUNK]
+    }
+}
+
+impl std::ops::IndexMut<NodeId> for Arena {
+    fn index_mut(&mut self, id: NodeId) -> &mut Node {
+        &mut self.chunks[id / CHUNK][id % CHUNK]
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TreeModel {
-    nodes: Vec<Node>,
+    nodes: Arena,
     free: Vec<NodeId>,
     roots: Vec<NodeId>,
 }
