@@ -168,3 +168,13 @@ fn no_escape_sequence_from_a_key_reaches_the_terminal() {
     assert!(!plain.contains('\x1b') && !plain.contains('\x07'));
     quit_and_check(&tmux);
 }
+
+#[test]
+fn the_row_bound_is_configurable() {
+    let prefix = s3scope::demo::generate::TESS_FFI_PREFIX;
+    let tmux = explorer(&format!("--rows-per-prefix 100 s3://stpubdata/{prefix}"), 120, 40);
+    tmux.wait_for("tess2019199", WAIT);
+    tmux.keys(&["PageDown", "PageDown", "PageDown"]);
+    tmux.wait_for("… 100 loaded, more on the server", WAIT);
+    quit_and_check(&tmux);
+}

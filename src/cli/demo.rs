@@ -85,12 +85,7 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs) -> Result<(
         no_sign_request: true,
         ..ConnectOptions::default()
     };
-    let options = TuiOptions {
-        buckets,
-        list_own_buckets: false,
-        mouse: global.mouse,
-        ..TuiOptions::for_catalog(connect, &catalog)
-    };
+    let options = TuiOptions { list_own_buckets: false, ..global.tui_options(connect, buckets) };
     tui::run(options).await
 }
 

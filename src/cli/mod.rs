@@ -41,6 +41,25 @@ pub struct GlobalArgs {
     /// Capture the mouse in the explorer (off by default so the terminal's own selection works)
     #[arg(long, global = true)]
     pub mouse: bool,
+    /// Explorer: rows listed per prefix before asking to load more
+    #[arg(long, global = true, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rows_per_prefix: u64,
+    /// Explorer: compressed bytes a gzip preview reads before asking to read on
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::preview::DEFAULT_GZIP_BUDGET)]
+    pub preview_budget: u64,
+}
+
+impl GlobalArgs {
+    /// The explorer's options for these flags, with `buckets` at the root.
+    pub fn tui_options(&self, connect: ConnectOptions, buckets: Vec<(String, Option<String>)>) -> TuiOptions {
+        TuiOptions {
+            buckets,
+            mouse: self.mouse,
+            row_bound: self.rows_per_prefix as usize,
+            preview_budget: self.preview_budget.max(1),
+            ..TuiOptions::for_catalog(connect, &Catalog::builtin())
+        }
+    }
 }
 
 impl GlobalArgs {
@@ -80,9 +99,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Some(Command::Demo(args)) => demo::run(&args, &cli.global).await,
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;
-            let mut options = TuiOptions::for_catalog(connect, &Catalog::builtin());
-            options.start = start;
-            options.mouse = cli.global.mouse;
+            let catalog = Catalog::builtin();
+            let buckets = catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
+            let options = TuiOptions { start, ..cli.global.tui_options(connect, buckets) };
             tui::run(options).await
         }
     }

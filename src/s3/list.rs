@@ -59,6 +59,8 @@ pub struct ListRequest {
     pub continuation: Option<String>,
     /// Only keys after this one (server-side seek into a large prefix).
     pub start_after: Option<String>,
+    /// Entries per page, at most [`PAGE_SIZE`] (the default).
+    pub max_keys: Option<i32>,
 }
 
 impl ListRequest {
@@ -70,6 +72,7 @@ impl ListRequest {
             delimiter: Some("/".into()),
             continuation: None,
             start_after: None,
+            max_keys: None,
         }
     }
 }
@@ -82,7 +85,7 @@ pub async fn fetch_page(client: &aws_sdk_s3::Client, request: &ListRequest, endp
         .bucket(&request.bucket)
         .prefix(&request.prefix)
         .set_delimiter(request.delimiter.clone())
-        .max_keys(PAGE_SIZE)
+        .max_keys(request.max_keys.map_or(PAGE_SIZE, |m| m.clamp(1, PAGE_SIZE)))
         .encoding_type(EncodingType::Url)
         .set_continuation_token(request.continuation.clone())
         .set_start_after(request.start_after.clone())

@@ -155,6 +155,8 @@ pub enum Action {
 pub struct Settings {
     /// Rows loaded per prefix before asking to load more.
     pub row_bound: usize,
+    /// Compressed bytes a gzip preview reads before asking to read on.
+    pub preview_budget: u64,
     /// The server, for the title bar.
     pub endpoint: String,
     pub region: String,
@@ -164,7 +166,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { row_bound: 5000, endpoint: "S3".into(), region: "us-east-1".into(), anonymous: true }
+        Self {
+            row_bound: 5000,
+            preview_budget: DEFAULT_GZIP_BUDGET,
+            endpoint: "S3".into(),
+            region: "us-east-1".into(),
+            anonymous: true,
+        }
     }
 }
 
@@ -397,7 +405,7 @@ impl State {
         let request = self.request_id();
         self.preview.request = Some(request);
         self.preview.content = PreviewContent::Loading;
-        let gzip_budget = DEFAULT_GZIP_BUDGET;
+        let gzip_budget = self.settings.preview_budget;
         effects.push(Effect::Preview { request, node, bucket: uri.bucket, key: uri.key, gzip_budget });
         effects
     }
@@ -410,7 +418,7 @@ impl State {
             self.set_status("this preview is complete");
             return Vec::new();
         }
-        let budget = self.preview.gzip_budget.max(DEFAULT_GZIP_BUDGET).saturating_mul(8);
+        let budget = self.preview.gzip_budget.max(self.settings.preview_budget).saturating_mul(8);
         let request = self.request_id();
         let uri = self.tree.uri_of(node);
         self.set_status(format!("reading on, up to {} compressed", crate::format::human_size(budget)));

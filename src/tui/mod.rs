@@ -41,13 +41,22 @@ pub struct TuiOptions {
     pub list_own_buckets: bool,
     pub mouse: bool,
     pub row_bound: usize,
+    pub preview_budget: u64,
 }
 
 impl TuiOptions {
     /// The catalog at the root, for real S3.
     pub fn for_catalog(connect: ConnectOptions, catalog: &Catalog) -> Self {
         let buckets = catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
-        Self { connect, buckets, start: None, list_own_buckets: true, mouse: false, row_bound: 5000 }
+        Self {
+            connect,
+            buckets,
+            start: None,
+            list_own_buckets: true,
+            mouse: false,
+            row_bound: 5000,
+            preview_budget: crate::preview::DEFAULT_GZIP_BUDGET,
+        }
     }
 }
 
@@ -61,6 +70,7 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     let clients = Clients::new(&options.connect, Catalog::builtin()).await;
     let settings = Settings {
         row_bound: options.row_bound,
+        preview_budget: options.preview_budget,
         endpoint: options.connect.endpoint_label(),
         region: options.connect.region.clone(),
         anonymous: !clients.can_sign(),

@@ -113,6 +113,8 @@ async fn list(
     list_request.continuation = token;
     let mut sent = 0;
     loop {
+        // Never list past the budget: the row bound is exact.
+        list_request.max_keys = Some(budget.saturating_sub(sent).clamp(1, 1000) as i32);
         match fetch_page(client, &list_request, &clients.endpoint).await {
             Ok(page) => {
                 sent += page.entries.len();
