@@ -8,5 +8,6 @@ pub mod escape;
 pub mod fits;
 pub mod format;
 pub mod preview;
+pub mod queue;
 pub mod s3;
 pub mod tui;
