@@ -1,6 +1,7 @@
 //! Command-line arguments (the CLI contract of DESIGN.md) and dispatch.
 
 pub mod demo;
+pub mod get;
 pub mod header;
 pub mod ls;
 
@@ -86,6 +87,8 @@ pub enum Command {
     Ls(ls::LsArgs),
     /// FITS headers of one object, every HDU, read with small range requests
     Header(header::HeaderArgs),
+    /// Download objects (or prefixes with --recursive), resumable
+    Get(get::GetArgs),
     /// The explorer on the embedded demo archive (--serve: only serve it on 127.0.0.1)
     Demo(demo::DemoArgs),
 }
@@ -96,6 +99,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Some(Command::Ls(args)) => ls::run(&args, &connect).await,
         Some(Command::Header(args)) => header::run(&args, &connect).await,
+        Some(Command::Get(args)) => get::run(&args, &connect).await,
         Some(Command::Demo(args)) => demo::run(&args, &cli.global).await,
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;

@@ -118,7 +118,7 @@ pub fn classify_service_error(status: u16, code: Option<&str>, message: Option<&
     use S3ErrorKind::*;
     let (kind, text) = match (code, status) {
         (Some("NoSuchBucket"), _) => (NoSuchBucket, "no such bucket".to_string()),
-        (Some("NoSuchKey"), _) => (NoSuchKey, "no such key".to_string()),
+        (Some("NoSuchKey" | "NotFound"), _) => (NoSuchKey, "no such key".to_string()),
         (Some("AccessDenied" | "AllAccessDisabled" | "AccountProblem"), _) | (None, 403) => {
             (AccessDenied, "access denied".to_string())
         }

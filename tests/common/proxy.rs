@@ -56,6 +56,16 @@ const METHODS: [&[u8]; 6] = [b"GET ", b"HEAD ", b"PUT ", b"POST ", b"DELETE ", b
 
 /// Starts a proxy on 127.0.0.1 (any free port) in front of `upstream`.
 pub async fn start_proxy(upstream: SocketAddr, rtt: Duration) -> std::io::Result<(SocketAddr, Arc<ProxyStats>)> {
+    start_throttled_proxy(upstream, rtt, None).await
+}
+
+/// A proxy that also caps what each connection sends to the client at
+/// `bytes_per_second`.
+pub async fn start_throttled_proxy(
+    upstream: SocketAddr,
+    rtt: Duration,
+    bytes_per_second: Option<u64>,
+) -> std::io::Result<(SocketAddr, Arc<ProxyStats>)> {
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let stats = Arc::new(ProxyStats::default());
@@ -64,14 +74,20 @@ pub async fn start_proxy(upstream: SocketAddr, rtt: Duration) -> std::io::Result
         while let Ok((client, _)) = listener.accept().await {
             let stats = shared.clone();
             tokio::spawn(async move {
-                let _ = handle(client, upstream, rtt, stats).await;
+                let _ = handle(client, upstream, rtt, bytes_per_second, stats).await;
             });
         }
     });
     Ok((addr, stats))
 }
 
-async fn handle(client: TcpStream, upstream: SocketAddr, rtt: Duration, stats: Arc<ProxyStats>) -> std::io::Result<()> {
+async fn handle(
+    client: TcpStream,
+    upstream: SocketAddr,
+    rtt: Duration,
+    rate: Option<u64>,
+    stats: Arc<ProxyStats>,
+) -> std::io::Result<()> {
     let mut first = [0u8; 18];
     let n = client.peek(&mut first).await?;
     if first[..n].starts_with(b"GET /__proxy/stats") {
@@ -85,8 +101,8 @@ async fn handle(client: TcpStream, upstream: SocketAddr, rtt: Duration, stats: A
     stats.max_open_connections.fetch_max(open, Ordering::SeqCst);
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
-    let up = pump(client_read, server_write, rtt / 2, stats.clone(), true);
-    let down = pump(server_read, client_write, rtt / 2, stats.clone(), false);
+    let up = pump(client_read, server_write, rtt / 2, None, stats.clone(), true);
+    let down = pump(server_read, client_write, rtt / 2, rate, stats.clone(), false);
     let _ = tokio::join!(up, down);
     stats.open_connections.fetch_sub(1, Ordering::SeqCst);
     Ok(())
@@ -106,11 +122,13 @@ async fn answer_stats(mut client: TcpStream, stats: &ProxyStats) -> std::io::Res
     client.write_all(response.as_bytes()).await
 }
 
-/// Copies one direction, delivering each chunk `delay` after it was read.
+/// Copies one direction, delivering each chunk `delay` after it was read,
+/// and no faster than `rate` bytes a second.
 async fn pump(
     mut from: OwnedReadHalf,
     mut to: OwnedWriteHalf,
     delay: Duration,
+    rate: Option<u64>,
     stats: Arc<ProxyStats>,
     to_server: bool,
 ) {
@@ -136,10 +154,21 @@ async fn pump(
         }
     };
     let writer = async move {
-        while let Some((due, chunk)) = receiver.recv().await {
+        let started = Instant::now();
+        let mut sent = 0u64;
+        'chunks: while let Some((due, chunk)) = receiver.recv().await {
             tokio::time::sleep_until(due).await;
-            if to.write_all(&chunk).await.is_err() {
-                break;
+            // Small slices keep a throttled stream smooth.
+            let slice = if rate.is_some() { 16 * 1024 } else { chunk.len().max(1) };
+            for piece in chunk.chunks(slice) {
+                if let Some(rate) = rate {
+                    let allowed = started + Duration::from_secs_f64(sent as f64 / rate as f64);
+                    tokio::time::sleep_until(allowed).await;
+                }
+                if to.write_all(piece).await.is_err() {
+                    break 'chunks;
+                }
+                sent += piece.len() as u64;
             }
         }
         let _ = to.shutdown().await;

@@ -1,0 +1,237 @@
+//! `s3scope get`: downloads with progress, resumable, `aws s3 cp` layout.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use futures::{StreamExt, TryStreamExt};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use tokio_util::sync::CancellationToken;
+
+use crate::catalog::Catalog;
+use crate::error::AppError;
+use crate::escape::escape_for_terminal;
+use crate::format::human_size;
+use crate::queue::engine::{Download, DownloadError, DownloadOptions, Outcome};
+use crate::queue::path::destination;
+use crate::s3::walk::{WalkLimits, walk};
+use crate::s3::{ConnectOptions, S3Uri, Signing, build_client};
+
+#[derive(Debug, Clone, Args)]
+pub struct GetArgs {
+    /// Everything below each prefix, keeping the layout below it
+    #[arg(long, short = 'r')]
+    pub recursive: bool,
+    /// Directory to download into
+    #[arg(long, short = 'o', value_name = "DIR", default_value = ".")]
+    pub output: PathBuf,
+    /// Objects downloaded at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub jobs: u64,
+    /// Replace existing files that differ
+    #[arg(long)]
+    pub force: bool,
+    /// Bytes per ranged part of a large object
+    #[arg(long, value_name = "BYTES", default_value_t = 8 << 20, value_parser = clap::value_parser!(u64).range(4096..))]
+    pub part_size: u64,
+    /// s3://bucket/key objects, or prefixes with --recursive
+    #[arg(required = true)]
+    pub uris: Vec<String>,
+}
+
+/// One object to fetch.
+struct Planned {
+    uri: S3Uri,
+    destination: PathBuf,
+    size: Option<u64>,
+}
+
+/// Lists what each URI stands for; refused keys become failures.
+async fn plan(
+    args: &GetArgs,
+    clients: &mut Clients,
+    failures: &mut Vec<(String, String)>,
+) -> Result<Vec<Planned>, AppError> {
+    let mut planned = Vec::new();
+    for text in &args.uris {
+        let uri = S3Uri::parse(text)?;
+        if !(args.recursive || uri.is_prefix()) {
+            match destination(&args.output, &uri.key, None) {
+                Ok(path) => planned.push(Planned { uri, destination: path, size: None }),
+                Err(why) => failures.push((uri.to_string(), format!("refused: {why}"))),
+            }
+            continue;
+        }
+        if !args.recursive {
+            return Err(AppError::input(format!("downloading {uri}"), "that is a prefix: add --recursive"));
+        }
+        let client = clients.get(&uri.bucket).await;
+        let objects =
+            walk(client, uri.bucket.clone(), uri.key.clone(), clients.endpoint.clone(), WalkLimits::default());
+        let mut objects = std::pin::pin!(objects);
+        loop {
+            match objects.try_next().await {
+                Ok(Some(object)) => {
+                    if object.key.ends_with('/') && object.size == 0 {
+                        continue; // a directory marker
+                    }
+                    let target = S3Uri::new(&uri.bucket, &object.key);
+                    match destination(&args.output, &object.key, Some(&uri.key)) {
+                        Ok(path) => planned.push(Planned { uri: target, destination: path, size: Some(object.size) }),
+                        Err(why) => failures.push((target.to_string(), format!("refused: {why}"))),
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    failures.push((uri.to_string(), format!("listing: {}", e.message)));
+                    break;
+                }
+            }
+        }
+    }
+    Ok(planned)
+}
+
+/// One client per signing mode, built on first use.
+struct Clients {
+    options: ConnectOptions,
+    catalog: Catalog,
+    built: HashMap<bool, aws_sdk_s3::Client>,
+    endpoint: String,
+}
+
+impl Clients {
+    async fn get(&mut self, bucket: &str) -> aws_sdk_s3::Client {
+        let signing = self.options.signing_for(Some(bucket), &self.catalog);
+        let anonymous = signing == Signing::Anonymous;
+        if let Some(client) = self.built.get(&anonymous) {
+            return client.clone();
+        }
+        let client = build_client(&self.options, signing).await;
+        self.built.insert(anonymous, client.clone());
+        client
+    }
+}
+
+pub async fn run(args: &GetArgs, connect: &ConnectOptions) -> Result<(), AppError> {
+    let started = Instant::now();
+    let mut clients = Clients {
+        options: connect.clone(),
+        catalog: Catalog::builtin(),
+        built: HashMap::new(),
+        endpoint: connect.endpoint_label(),
+    };
+    let mut failures = Vec::new();
+    let planned = plan(args, &mut clients, &mut failures).await?;
+    let refused = failures.len();
+    let options = DownloadOptions { part_size: args.part_size, force: args.force, ..DownloadOptions::default() };
+    let cancel = CancellationToken::new();
+    let interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.cancel();
+        }
+    });
+    let bars = std::io::stderr().is_terminal().then(MultiProgress::new);
+    let mut work = Vec::new();
+    for item in planned {
+        let client = clients.get(&item.uri.bucket).await;
+        work.push((item, client));
+    }
+    let total = work.len();
+    let endpoint = clients.endpoint.clone();
+    let results: Vec<(Planned, Result<Outcome, DownloadError>)> = futures::stream::iter(work)
+        .map(|(item, client)| {
+            let cancel = cancel.clone();
+            let bars = bars.clone();
+            let endpoint = endpoint.clone();
+            async move {
+                let bar = bars.as_ref().map(|multi| {
+                    let bar = multi.add(ProgressBar::new(item.size.unwrap_or(0)));
+                    bar.set_style(
+                        ProgressStyle::with_template(
+                            "{bar:30} {bytes:>10}/{total_bytes:<10} {bytes_per_sec:>12} {eta:>4} {msg}",
+                        )
+                        .expect("a valid template"),
+                    );
+                    bar.set_message(escape_for_terminal(&item.uri.key).into_owned());
+                    bar
+                });
+                let progress = |done: u64, size: u64| {
+                    if let Some(bar) = &bar {
+                        bar.set_length(size);
+                        bar.set_position(done);
+                    }
+                };
+                let download = Download {
+                    client: &client,
+                    endpoint: &endpoint,
+                    bucket: &item.uri.bucket,
+                    key: &item.uri.key,
+                    destination: &item.destination,
+                };
+                let result = download.run(options, &cancel, &progress).await;
+                if let Some(bar) = bar {
+                    bar.finish_and_clear();
+                }
+                (item, result)
+            }
+        })
+        .buffer_unordered(args.jobs as usize)
+        .collect()
+        .await;
+    report(results, failures, total + refused, started.elapsed(), cancel.is_cancelled())
+}
+
+fn report(
+    results: Vec<(Planned, Result<Outcome, DownloadError>)>,
+    mut failures: Vec<(String, String)>,
+    // Objects asked for, refused ones included.
+    planned: usize,
+    elapsed: Duration,
+    interrupted: bool,
+) -> Result<(), AppError> {
+    let (mut files, mut skipped, mut bytes, mut kept) = (0usize, 0usize, 0u64, 0usize);
+    for (item, result) in results {
+        let uri = escape_for_terminal(&item.uri.to_string()).into_owned();
+        let path = escape_for_terminal(&item.destination.display().to_string()).into_owned();
+        match result {
+            Ok(Outcome::Downloaded { size, fetched, resumed, restarted }) => {
+                files += 1;
+                bytes += fetched;
+                let how = match (resumed, restarted) {
+                    (_, true) => " (the object had changed: started over)".to_string(),
+                    (true, _) => format!(" (resumed: {} fetched)", human_size(fetched)),
+                    _ => String::new(),
+                };
+                println!("download: {uri} to {path} ({}){how}", human_size(size));
+            }
+            Ok(Outcome::AlreadyThere) => {
+                skipped += 1;
+                println!("skipped: {uri}: {path} is already there");
+            }
+            Err(DownloadError::Cancelled) => kept += 1,
+            Err(DownloadError::Failed(why)) => failures.push((item.uri.to_string(), why)),
+        }
+    }
+    let seconds = elapsed.as_secs_f64().max(0.001);
+    let already = if skipped > 0 { format!(", {skipped} already there") } else { String::new() };
+    println!(
+        "{files} of {planned} files downloaded{already}, {} in {seconds:.1} s ({}/s){}",
+        human_size(bytes),
+        human_size((bytes as f64 / seconds) as u64),
+        if failures.is_empty() { String::new() } else { format!(", {} failed", failures.len()) }
+    );
+    for (uri, why) in &failures {
+        eprintln!("s3scope: failed {}: {}", escape_for_terminal(uri), escape_for_terminal(why));
+    }
+    if interrupted {
+        return Err(AppError::runtime("downloading", format!("interrupted; {kept} partial files kept for resuming")));
+    }
+    if !failures.is_empty() {
+        return Err(AppError::runtime("downloading", format!("{} of {planned} failed", failures.len())));
+    }
+    Ok(())
+}

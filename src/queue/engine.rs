@@ -1,0 +1,408 @@
+//! Downloads one object: ranged parts fetched concurrently into
+//! `<file>.part`, a resume record beside it after every part, retries with
+//! backoff for transient failures, size and MD5 checked, then an atomic
+//! rename. Memory stays bounded: bodies stream to disk chunk by chunk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use md5::{Digest, Md5};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio_util::sync::CancellationToken;
+
+use super::parts::{Ranges, ResumeRecord};
+use crate::s3::{S3Error, S3ErrorKind};
+
+/// How a download runs.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadOptions {
+    pub part_size: u64,
+    /// Parts of one object fetched at once.
+    pub parts_in_flight: usize,
+    /// Attempts per part for transient failures.
+    pub attempts: u32,
+    /// Replace an existing different file.
+    pub force: bool,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        Self { part_size: 8 << 20, parts_in_flight: 4, attempts: 5, force: false }
+    }
+}
+
+/// How a download ended well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `fetched` bytes came over the network (less than the size when resumed).
+    Downloaded { size: u64, fetched: u64, resumed: bool, restarted: bool },
+    /// The file is already there, identical.
+    AlreadyThere,
+}
+
+/// Why a download stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadError {
+    /// Stopped on request; the part file is kept for resuming.
+    Cancelled,
+    Failed(String),
+}
+
+impl std::fmt::Display for DownloadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DownloadError::Cancelled => f.write_str("cancelled"),
+            DownloadError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+fn failed(why: impl Into<String>) -> DownloadError {
+    DownloadError::Failed(why.into())
+}
+
+fn io_failed(what: &str, path: &Path, e: std::io::Error) -> DownloadError {
+    failed(format!("{what} {}: {e}", path.display()))
+}
+
+/// The part file and its resume record for a destination.
+pub fn part_paths(destination: &Path) -> (PathBuf, PathBuf) {
+    let name = destination.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    (destination.with_file_name(format!("{name}.part")), destination.with_file_name(format!("{name}.part.json")))
+}
+
+/// A plain-MD5 ETag (not a multipart one), without quotes.
+fn md5_etag(etag: Option<&str>) -> Option<String> {
+    let inner = etag?.trim_matches('"');
+    (inner.len() == 32 && inner.bytes().all(|b| b.is_ascii_hexdigit())).then(|| inner.to_ascii_lowercase())
+}
+
+async fn md5_of(path: &Path) -> std::io::Result<String> {
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut hasher = Md5::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(crate::demo::store::hex(&hasher.finalize()))
+}
+
+/// Writes the resume record atomically: temp file, fsync, rename.
+async fn save_record(path: &Path, record: &ResumeRecord) -> std::io::Result<()> {
+    let temp = path.with_extension("json.tmp");
+    let text = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+    let mut file = tokio::fs::File::create(&temp).await?;
+    file.write_all(&text).await?;
+    file.sync_all().await?;
+    tokio::fs::rename(&temp, path).await
+}
+
+async fn load_record(path: &Path) -> Option<ResumeRecord> {
+    let text = tokio::fs::read(path).await.ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// What the object is now.
+struct Head {
+    size: u64,
+    etag: Option<String>,
+}
+
+async fn head(client: &aws_sdk_s3::Client, bucket: &str, key: &str, endpoint: &str) -> Result<Head, S3Error> {
+    let out = client.head_object().bucket(bucket).key(key).send().await.map_err(|e| S3Error::from_sdk(&e, endpoint))?;
+    Ok(Head { size: out.content_length().unwrap_or(0).max(0) as u64, etag: out.e_tag().map(str::to_string) })
+}
+
+/// One object to fetch.
+pub struct Download<'a> {
+    pub client: &'a aws_sdk_s3::Client,
+    pub endpoint: &'a str,
+    pub bucket: &'a str,
+    pub key: &'a str,
+    pub destination: &'a Path,
+}
+
+impl Download<'_> {
+    /// Runs the download. `progress` is called with the bytes on disk and the size.
+    pub async fn run(
+        &self,
+        options: DownloadOptions,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> Result<Outcome, DownloadError> {
+        let mut restarted = false;
+        loop {
+            match self.attempt(options, cancel, progress, restarted).await {
+                Err(Restart) if !restarted => restarted = true,
+                Err(Restart) => return Err(failed("the object keeps changing while it is downloaded")),
+                Ok(result) => return result,
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        options: DownloadOptions,
+        cancel: &CancellationToken,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+        restarted: bool,
+    ) -> Result<Result<Outcome, DownloadError>, Restart> {
+        let now = match head(self.client, self.bucket, self.key, self.endpoint).await {
+            Ok(now) => now,
+            Err(e) => return Ok(Err(failed(e.message))),
+        };
+        if let Some(outcome) = match self.check_existing(&now, options.force).await {
+            Ok(existing) => existing,
+            Err(e) => return Ok(Err(e)),
+        } {
+            return Ok(Ok(outcome));
+        }
+        let (part, record_path) = part_paths(self.destination);
+        if let Some(parent) = self.destination.parent()
+            && let Err(e) = tokio::fs::create_dir_all(parent).await
+        {
+            return Ok(Err(io_failed("creating", parent, e)));
+        }
+        let previous = load_record(&record_path).await.filter(|_| part.exists());
+        let resumed_record = previous.filter(|r| r.matches(self.bucket, self.key, now.size, now.etag.as_deref()));
+        let changed = !restarted && resumed_record.is_none() && part.exists();
+        let resumed = resumed_record.is_some();
+        let mut record = resumed_record.unwrap_or_else(|| ResumeRecord {
+            bucket: self.bucket.into(),
+            key: self.key.into(),
+            size: now.size,
+            etag: now.etag.clone(),
+            done: Ranges::default(),
+        });
+        if !resumed {
+            let _ = tokio::fs::remove_file(&part).await;
+        }
+        let file = tokio::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&part).await;
+        match file {
+            Ok(file) => {
+                if let Err(e) = file.set_len(now.size).await {
+                    return Ok(Err(io_failed("sizing", &part, e)));
+                }
+            }
+            Err(e) => return Ok(Err(io_failed("creating", &part, e))),
+        }
+        if let Err(e) = save_record(&record_path, &record).await {
+            return Ok(Err(io_failed("writing", &record_path, e)));
+        }
+        progress(record.done.covered(), now.size);
+
+        let fetched = Arc::new(AtomicU64::new(0));
+        let missing = record.done.missing_parts(now.size, options.part_size);
+        let results = futures::stream::iter(missing)
+            .map(|(start, end)| {
+                let fetched = fetched.clone();
+                let etag = now.etag.clone();
+                let part = part.clone();
+                async move {
+                    self.fetch_part(&part, start, end, etag.as_deref(), options.attempts, cancel, &fetched)
+                        .await
+                        .map(|()| (start, end))
+                }
+            })
+            .buffer_unordered(options.parts_in_flight.max(1));
+        let mut results = std::pin::pin!(results);
+        loop {
+            match results.try_next().await {
+                Ok(Some((start, end))) => {
+                    record.done.insert(start, end);
+                    if let Err(e) = save_record(&record_path, &record).await {
+                        return Ok(Err(io_failed("writing", &record_path, e)));
+                    }
+                    progress(record.done.covered(), now.size);
+                }
+                Ok(None) => break,
+                Err(PartError::Changed) => {
+                    let _ = tokio::fs::remove_file(&part).await;
+                    let _ = tokio::fs::remove_file(&record_path).await;
+                    return Err(Restart);
+                }
+                Err(PartError::Stop(e)) => return Ok(Err(e)),
+            }
+        }
+        if !record.done.is_complete(now.size) {
+            return Ok(Err(failed("some parts are missing after the download")));
+        }
+        Ok(self.finish(&part, &record_path, &now, fetched.load(Ordering::Relaxed), resumed, changed || restarted).await)
+    }
+
+    /// An existing destination: the same object (skip), or refused without `force`.
+    async fn check_existing(&self, now: &Head, force: bool) -> Result<Option<Outcome>, DownloadError> {
+        let Ok(meta) = tokio::fs::metadata(self.destination).await else { return Ok(None) };
+        if !meta.is_file() {
+            return Err(failed(format!("{} exists and is not a file", self.destination.display())));
+        }
+        let same_size = meta.len() == now.size;
+        let same_content = match md5_etag(now.etag.as_deref()) {
+            Some(md5) if same_size => md5_of(self.destination).await.is_ok_and(|local| local == md5),
+            _ => same_size,
+        };
+        if same_content {
+            return Ok(Some(Outcome::AlreadyThere));
+        }
+        if force {
+            return Ok(None);
+        }
+        Err(failed(format!("{} exists and differs (use --force to replace it)", self.destination.display())))
+    }
+
+    async fn finish(
+        &self,
+        part: &Path,
+        record_path: &Path,
+        now: &Head,
+        fetched: u64,
+        resumed: bool,
+        restarted: bool,
+    ) -> Result<Outcome, DownloadError> {
+        let length = tokio::fs::metadata(part).await.map_err(|e| io_failed("reading", part, e))?.len();
+        if length != now.size {
+            return Err(failed(format!("{} has {length} bytes, expected {}", part.display(), now.size)));
+        }
+        if let Some(expected) = md5_etag(now.etag.as_deref()) {
+            let actual = md5_of(part).await.map_err(|e| io_failed("reading", part, e))?;
+            if actual != expected {
+                let _ = tokio::fs::remove_file(part).await;
+                let _ = tokio::fs::remove_file(record_path).await;
+                return Err(failed(format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed")));
+            }
+        }
+        tokio::fs::rename(part, self.destination).await.map_err(|e| io_failed("renaming into", self.destination, e))?;
+        let _ = tokio::fs::remove_file(record_path).await;
+        Ok(Outcome::Downloaded { size: now.size, fetched, resumed, restarted })
+    }
+
+    /// Fetches `[start, end)` into the part file, retrying transient failures.
+    #[allow(clippy::too_many_arguments)]
+    async fn fetch_part(
+        &self,
+        part: &Path,
+        start: u64,
+        end: u64,
+        etag: Option<&str>,
+        attempts: u32,
+        cancel: &CancellationToken,
+        fetched: &AtomicU64,
+    ) -> Result<(), PartError> {
+        let mut delay = Duration::from_millis(200);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = tokio::select! {
+                () = cancel.cancelled() => return Err(PartError::Stop(DownloadError::Cancelled)),
+                r = self.fetch_once(part, start, end, etag, fetched) => r,
+            };
+            match result {
+                Ok(()) => return Ok(()),
+                Err(PartFailure::Changed) => return Err(PartError::Changed),
+                Err(PartFailure::Transient(why)) if attempt < attempts => {
+                    let _ = why;
+                    tokio::select! {
+                        () = cancel.cancelled() => return Err(PartError::Stop(DownloadError::Cancelled)),
+                        () = tokio::time::sleep(delay) => {}
+                    }
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+                Err(PartFailure::Transient(why) | PartFailure::Permanent(why)) => {
+                    return Err(PartError::Stop(failed(why)));
+                }
+            }
+        }
+    }
+
+    async fn fetch_once(
+        &self,
+        part: &Path,
+        start: u64,
+        end: u64,
+        etag: Option<&str>,
+        fetched: &AtomicU64,
+    ) -> Result<(), PartFailure> {
+        let range = format!("bytes={}-{}", start, end - 1);
+        let mut request = self.client.get_object().bucket(self.bucket).key(self.key).range(range);
+        if let Some(etag) = etag {
+            request = request.if_match(etag);
+        }
+        let mut output = request.send().await.map_err(|e| {
+            let error = S3Error::from_sdk(&e, self.endpoint);
+            match error.kind {
+                S3ErrorKind::Changed => PartFailure::Changed,
+                _ if error.is_transient() => PartFailure::Transient(error.message),
+                _ => PartFailure::Permanent(error.message),
+            }
+        })?;
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(part)
+            .await
+            .map_err(|e| PartFailure::Permanent(format!("opening {}: {e}", part.display())))?;
+        file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| PartFailure::Permanent(e.to_string()))?;
+        let mut at = start;
+        while let Some(chunk) =
+            output.body.try_next().await.map_err(|e| PartFailure::Transient(format!("the connection dropped: {e}")))?
+        {
+            let keep = ((end - at) as usize).min(chunk.len());
+            file.write_all(&chunk[..keep])
+                .await
+                .map_err(|e| PartFailure::Permanent(format!("writing {}: {e}", part.display())))?;
+            at += keep as u64;
+            fetched.fetch_add(keep as u64, Ordering::Relaxed);
+            if at == end {
+                break;
+            }
+        }
+        if at < end {
+            return Err(PartFailure::Transient(format!("the answer ended {} bytes early", end - at)));
+        }
+        file.flush().await.map_err(|e| PartFailure::Permanent(e.to_string()))?;
+        file.sync_data().await.map_err(|e| PartFailure::Permanent(format!("writing {}: {e}", part.display())))?;
+        Ok(())
+    }
+}
+
+/// The object changed during the download: start over once.
+struct Restart;
+
+enum PartError {
+    Changed,
+    Stop(DownloadError),
+}
+
+enum PartFailure {
+    Changed,
+    Transient(String),
+    Permanent(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_files_sit_beside_the_destination() {
+        let (part, record) = part_paths(Path::new("/dl/x/evt2.fits.gz"));
+        assert_eq!(part, Path::new("/dl/x/evt2.fits.gz.part"));
+        assert_eq!(record, Path::new("/dl/x/evt2.fits.gz.part.json"));
+    }
+
+    #[test]
+    fn only_plain_md5_etags_are_checked() {
+        assert_eq!(
+            md5_etag(Some("\"7B5FBC177371F4C14107A882843B7014\"")).as_deref(),
+            Some("7b5fbc177371f4c14107a882843b7014")
+        );
+        assert_eq!(md5_etag(Some("\"7b5fbc177371f4c14107a882843b7014-3\"")), None);
+        assert_eq!(md5_etag(None), None);
+    }
+}

@@ -1,0 +1,259 @@
+//! `s3scope get` against the embedded server: layout, safety, parts,
+//! resume after a kill, a changed object, cancel, existing files.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use s3scope::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
+use s3scope::demo::store::{Content, Store, StoredObject, md5_hex};
+use s3scope::queue::parts::ResumeRecord;
+
+fn content(bucket: &str, key: &str) -> Vec<u8> {
+    match &fixture().store.get(bucket, key).unwrap().content {
+        Content::File(path) => std::fs::read(path).unwrap(),
+        Content::Memory(bytes) => bytes.to_vec(),
+    }
+}
+
+fn get(endpoint: &str, args: &[&str]) -> std::process::Output {
+    s3scope().args(["--endpoint-url", endpoint, "--no-sign-request", "get"]).args(args).output().unwrap()
+}
+
+fn spawn_get(endpoint: &str, args: &[&str]) -> Child {
+    s3scope()
+        .args(["--endpoint-url", endpoint, "--no-sign-request", "get"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn record_of(path: &Path) -> Option<ResumeRecord> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let text = std::fs::read(path.with_file_name(format!("{name}.part.json"))).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// Waits until the part record of `path` shows at least `bytes` done.
+fn wait_for_progress(path: &Path, bytes: u64) -> ResumeRecord {
+    let started = Instant::now();
+    loop {
+        if let Some(record) = record_of(path).filter(|r| r.done.covered() >= bytes) {
+            return record;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no progress on {}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn md5_file(path: &Path) -> String {
+    md5_hex(&std::fs::read(path).unwrap())
+}
+
+#[test]
+fn one_object_lands_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
+    let output = get(&fixture().endpoint, &["-o", dir.path().to_str().unwrap(), &format!("s3://nasa-heasarc/{key}")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = dir.path().join("acisf03003N004_evt2.fits.gz");
+    assert_eq!(std::fs::read(&file).unwrap(), content("nasa-heasarc", key));
+    assert!(stdout(&output).contains("1 of 1 files downloaded"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no part files left behind");
+}
+
+#[test]
+fn large_objects_come_in_parts_and_check_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = get(
+        &fixture().endpoint,
+        &["-o", dir.path().to_str().unwrap(), "--part-size", "4194304", &format!("s3://stpubdata/{TESS_CUBE_KEY}")],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = dir.path().join("tess-s0014-2-3-cube.fits");
+    let object = fixture().store.get("stpubdata", TESS_CUBE_KEY).unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), object.size);
+    assert_eq!(md5_file(&file), object.etag);
+}
+
+#[test]
+fn a_prefix_keeps_its_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = "chandra/data/byobsid/3/";
+    let output =
+        get(&fixture().endpoint, &["-r", "-o", dir.path().to_str().unwrap(), &format!("s3://nasa-heasarc/{prefix}")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let keys = keys_below("nasa-heasarc", prefix);
+    assert!(keys.len() > 10);
+    for key in keys {
+        let path = dir.path().join(&key[prefix.len()..]);
+        assert_eq!(std::fs::read(&path).unwrap(), content("nasa-heasarc", &key), "{key}");
+    }
+}
+
+#[test]
+fn keys_leaving_the_directory_are_refused_and_the_rest_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = get(&fixture().endpoint, &["-r", "-o", dir.path().to_str().unwrap(), &format!("s3://{EDGE_BUCKET}/")]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("failed s3://demo-edge/../x: refused"), "{err}");
+    assert!(err.contains("/absolute.txt: refused"));
+    assert!(err.lines().last().unwrap().starts_with("s3scope: downloading: 4 of"), "{err}");
+    assert!(!dir.path().parent().unwrap().join("x").exists(), "nothing escaped the directory");
+    assert_eq!(std::fs::read(dir.path().join("files/readme.txt")).unwrap(), content(EDGE_BUCKET, "files/readme.txt"));
+    assert!(dir.path().join("unicode/café-☃-星.fits").is_file());
+    // Escape sequences never reach a file name.
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("escape"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains('\x1b') && !n.contains('\x07')), "{names:?}");
+    assert!(names.contains(&"\\e[31mred\\e[0m.txt".to_string()), "{names:?}");
+    assert!(!stdout(&output).contains('\x1b'));
+}
+
+#[test]
+fn a_killed_download_resumes_where_it_stopped() {
+    let fixture = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tess-s0014-2-3-cube.fits");
+    let uri = format!("s3://stpubdata/{TESS_CUBE_KEY}");
+    let args = ["-o", dir.path().to_str().unwrap(), "--part-size", "1048576", uri.as_str()];
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(8 << 20))).unwrap();
+    let mut child = spawn_get(&format!("http://{slow}"), &args);
+    let before = wait_for_progress(&file, 4 << 20);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!file.exists(), "no final file after a kill");
+    let done = before.done.covered();
+    let object = fixture.store.get("stpubdata", TESS_CUBE_KEY).unwrap();
+    assert!(done < object.size);
+
+    let (proxy, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::ZERO)).unwrap();
+    let output = get(&format!("http://{proxy}"), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("resumed"), "{}", stdout(&output));
+    let fetched = stats.bytes_to_client.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(fetched < object.size - done + (2 << 20), "fetched {fetched} of {} with {done} already there", object.size);
+    assert_eq!(md5_file(&file), object.etag);
+    assert!(record_of(&file).is_none(), "the resume record is gone");
+}
+
+/// Serves `store` from the fixture's runtime; returns its endpoint address.
+fn serve(store: Store) -> std::net::SocketAddr {
+    let handle = fixture().runtime.block_on(s3scope::demo::start(Arc::new(store), 0)).unwrap();
+    handle.addr
+}
+
+fn one_object_store(data: Vec<u8>) -> Store {
+    let mut store = Store::default();
+    store.add_bucket("mutable", true);
+    store.put("mutable", "data.bin", StoredObject::in_memory(data, 1_700_000_000));
+    store
+}
+
+#[test]
+fn a_changed_object_starts_over_and_says_so() {
+    let fixture = fixture();
+    let version_one: Vec<u8> = (0..6_000_000u32).map(|i| (i % 251) as u8).collect();
+    let version_two: Vec<u8> = (0..6_000_000u32).map(|i| (i % 241) as u8).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.bin");
+    let args = ["-o", dir.path().to_str().unwrap(), "--part-size", "524288", "s3://mutable/data.bin"];
+    let first = serve(one_object_store(version_one));
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(first, Duration::ZERO, Some(2 << 20))).unwrap();
+    let mut child = spawn_get(&format!("http://{slow}"), &args);
+    wait_for_progress(&file, 1 << 20);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let second = serve(one_object_store(version_two.clone()));
+    let output = get(&format!("http://{second}"), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("the object had changed: started over"), "{}", stdout(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), version_two);
+}
+
+#[test]
+fn an_interrupted_download_keeps_its_part_and_no_final_file() {
+    let fixture = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tess-s0014-2-3-cube.fits");
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(4 << 20))).unwrap();
+    let child = spawn_get(
+        &format!("http://{slow}"),
+        &["-o", dir.path().to_str().unwrap(), "--part-size", "1048576", &format!("s3://stpubdata/{TESS_CUBE_KEY}")],
+    );
+    wait_for_progress(&file, 1 << 20);
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("interrupted; 1 partial files kept for resuming"), "{}", stderr(&output));
+    assert!(!file.exists());
+    assert!(record_of(&file).is_some());
+}
+
+#[test]
+fn existing_files_are_kept_unless_forced_and_identical_ones_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "files/readme.txt";
+    let uri = format!("s3://{EDGE_BUCKET}/{key}");
+    let out = dir.path().to_str().unwrap();
+    let file = dir.path().join("readme.txt");
+    std::fs::write(&file, b"my own notes").unwrap();
+    let output = get(&fixture().endpoint, &["-o", out, &uri]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("exists and differs (use --force"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), b"my own notes");
+    let output = get(&fixture().endpoint, &["-o", out, "--force", &uri]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), content(EDGE_BUCKET, key));
+    let output = get(&fixture().endpoint, &["-o", out, &uri]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("already there"));
+}
+
+#[test]
+fn unreachable_endpoints_and_missing_keys_fail_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    let output = get(&endpoint, &["-o", out, "s3://nasa-heasarc/x.fits"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("failed s3://nasa-heasarc/x.fits: cannot reach"), "{}", stderr(&output));
+    let output = get(&fixture().endpoint, &["-o", out, "s3://nasa-heasarc/no/such.fits"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("not found") || stderr(&output).contains("no such key"), "{}", stderr(&output));
+    assert_one_line_error(&get(&fixture().endpoint, &["-o", out, "s3://nasa-heasarc/chandra/"]), 2, "add --recursive");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn a_read_only_directory_fails_the_job_without_a_final_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    let mut permissions = std::fs::metadata(&locked).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o555);
+    std::fs::set_permissions(&locked, permissions).unwrap();
+    let output = get(&fixture().endpoint, &["-o", locked.to_str().unwrap(), "s3://demo-edge/files/readme.txt"]);
+    // Root may write anyway; then the download simply succeeds.
+    let root = std::fs::write(locked.join("probe"), b"x").is_ok();
+    if root {
+        assert!(output.status.success());
+    } else {
+        assert_eq!(output.status.code(), Some(1));
+        assert!(stderr(&output).contains("creating"), "{}", stderr(&output));
+        assert!(!PathBuf::from(&locked).join("readme.txt").exists());
+    }
+}
