@@ -4,6 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::proxy;
 use common::tmux::Tmux;
 use common::*;
 
@@ -11,10 +12,19 @@ const WAIT: Duration = Duration::from_secs(10);
 
 /// A shell command line running s3scope with a clean environment.
 fn command_line(args: &str) -> String {
-    let home = std::env::temp_dir().join("s3scope-test-home");
+    command_line_in(&std::env::temp_dir().join(format!("s3scope-test-home-{}", std::process::id())), args)
+}
+
+/// The same with its own home (queue file, downloads) under `home`.
+fn command_line_in(home: &std::path::Path, args: &str) -> String {
+    command_line_with(home, "", args)
+}
+
+/// The same with extra `VAR=value` settings.
+fn command_line_with(home: &std::path::Path, env: &str, args: &str) -> String {
     format!(
-        "env HOME={home} XDG_CONFIG_HOME={home}/.config AWS_EC2_METADATA_DISABLED=true \
-         AWS_CONFIG_FILE={home}/none AWS_SHARED_CREDENTIALS_FILE={home}/none {bin} {args}",
+        "cd {home} && env HOME={home} XDG_CONFIG_HOME={home}/.config XDG_STATE_HOME={home}/.state {env} \
+         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE={home}/none AWS_SHARED_CREDENTIALS_FILE={home}/none {bin} {args}",
         home = home.display(),
         bin = env!("CARGO_BIN_EXE_s3scope"),
     )
@@ -22,6 +32,8 @@ fn command_line(args: &str) -> String {
 
 fn explorer(extra: &str, width: u16, height: u16) -> Tmux {
     let args = format!("--endpoint-url {} --no-sign-request {extra}", fixture().endpoint);
+    let home = std::env::temp_dir().join(format!("s3scope-test-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
     Tmux::start(&command_line(&args), width, height)
 }
 
@@ -144,12 +156,13 @@ fn starts_at_a_uri_and_works_at_80x24() {
 
 #[test]
 fn signed_sessions_add_the_users_own_buckets() {
-    let args = format!(
-        "env AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} {}",
+    let home = tempfile::tempdir().unwrap();
+    let credentials = format!(
+        "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
         s3scope::demo::server::DEMO_ACCESS_KEY,
-        s3scope::demo::server::DEMO_SECRET_KEY,
-        command_line(&format!("--endpoint-url {}", fixture().endpoint)),
+        s3scope::demo::server::DEMO_SECRET_KEY
     );
+    let args = command_line_with(home.path(), &credentials, &format!("--endpoint-url {}", fixture().endpoint));
     let tmux = Tmux::start(&args, 120, 40);
     let screen = tmux.wait_for("demo-edge/", WAIT);
     assert!(screen.contains("signed"), "{screen}");
@@ -176,5 +189,73 @@ fn the_row_bound_is_configurable() {
     tmux.wait_for("tess2019199", WAIT);
     tmux.keys(&["PageDown", "PageDown", "PageDown"]);
     tmux.wait_for("… 100 loaded, more on the server", WAIT);
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn d_downloads_an_object_and_a_prefix_after_asking() {
+    let home = tempfile::tempdir().unwrap();
+    let downloads = home.path().join("dl");
+    let args = format!(
+        "--endpoint-url {} --no-sign-request --download-dir {} s3://nasa-heasarc/chandra/data/byobsid/3/3003/",
+        fixture().endpoint,
+        downloads.display()
+    );
+    let tmux = Tmux::start(&command_line_in(home.path(), &args), 120, 40);
+    tmux.wait_for("oif.fits", WAIT);
+    // The cursor is on 3003/: its children follow. Download oif.fits.
+    tmux.keys(&["j", "j"]);
+    tmux.wait_for("s3scope  s3://nasa-heasarc/chandra/data/byobsid/3/3003/oif.fits", WAIT);
+    tmux.keys(&["d"]);
+    tmux.wait_for("done", WAIT);
+    let key = "chandra/data/byobsid/3/3003/oif.fits";
+    assert_eq!(
+        std::fs::read(downloads.join("oif.fits")).unwrap().len() as u64,
+        fixture().store.get("nasa-heasarc", key).unwrap().size
+    );
+    // The whole prefix: asks with the count, then lands with its layout.
+    tmux.keys(&["k", "k"]);
+    tmux.wait_for("s3scope  s3://nasa-heasarc/chandra/data/byobsid/3/3003/ ", WAIT);
+    tmux.keys(&["d"]);
+    let count = keys_below("nasa-heasarc", "chandra/data/byobsid/3/3003/").len();
+    tmux.wait_for(&format!("download {count} objects"), WAIT);
+    tmux.keys(&["y"]);
+    tmux.wait_for(&format!("Queue {}/{}", count + 1, count + 1), WAIT);
+    assert!(downloads.join("primary/acisf03003N004_evt2.fits.gz").is_file());
+    assert!(home.path().join(".state/s3scope/queue.json").is_file(), "the queue is saved");
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn an_unfinished_download_resumes_when_the_explorer_starts_again() {
+    let fixture = fixture();
+    let home = tempfile::tempdir().unwrap();
+    let downloads = home.path().join("dl");
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(4 << 20))).unwrap();
+    let uri = format!("s3://stpubdata/{}", s3scope::demo::generate::TESS_CUBE_KEY);
+    let args = |endpoint: &str| {
+        format!("--endpoint-url {endpoint} --no-sign-request --download-dir {} {uri}", downloads.display())
+    };
+    let tmux = Tmux::start(&command_line_in(home.path(), &args(&format!("http://{slow}"))), 120, 40);
+    tmux.wait_for("anon us-east-1", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    tmux.keys(&["d"]);
+    tmux.wait_for("MiB/s", WAIT);
+    // Quitting asks while a download runs; the answer keeps it for next time.
+    tmux.keys(&["q"]);
+    tmux.wait_for("downloads are running", WAIT);
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("EXIT=", WAIT);
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    let final_file = downloads.join("tess-s0014-2-3-cube.fits");
+    assert!(!final_file.exists(), "not finished yet");
+    drop(tmux);
+
+    let tmux = Tmux::start(&command_line_in(home.path(), &args(&fixture.endpoint)), 120, 40);
+    tmux.wait_for("resuming 1 unfinished downloads", WAIT);
+    tmux.wait_for("Queue 1/1", Duration::from_secs(30));
+    let object = fixture.store.get("stpubdata", s3scope::demo::generate::TESS_CUBE_KEY).unwrap();
+    assert_eq!(s3scope::demo::store::md5_hex(&std::fs::read(&final_file).unwrap()), object.etag);
     quit_and_check(&tmux);
 }

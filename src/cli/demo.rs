@@ -85,7 +85,8 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs) -> Result<(
         no_sign_request: true,
         ..ConnectOptions::default()
     };
-    let options = TuiOptions { list_own_buckets: false, ..global.tui_options(connect, buckets) };
+    // The demo server's port changes from run to run: its queue is not kept.
+    let options = TuiOptions { list_own_buckets: false, queue_path: None, ..global.tui_options(connect, buckets) };
     tui::run(options).await
 }
 

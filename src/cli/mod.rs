@@ -5,6 +5,8 @@ pub mod get;
 pub mod header;
 pub mod ls;
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Catalog;
@@ -45,6 +47,9 @@ pub struct GlobalArgs {
     /// Explorer: rows listed per prefix before asking to load more
     #[arg(long, global = true, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub rows_per_prefix: u64,
+    /// Explorer: where downloads land
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub download_dir: PathBuf,
     /// Explorer: compressed bytes a gzip preview reads before asking to read on
     #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::preview::DEFAULT_GZIP_BUDGET)]
     pub preview_budget: u64,
@@ -58,6 +63,7 @@ impl GlobalArgs {
             mouse: self.mouse,
             row_bound: self.rows_per_prefix as usize,
             preview_budget: self.preview_budget.max(1),
+            download_dir: self.download_dir.clone(),
             ..TuiOptions::for_catalog(connect, &Catalog::builtin())
         }
     }

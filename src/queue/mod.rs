@@ -5,3 +5,4 @@ pub mod engine;
 pub mod job;
 pub mod parts;
 pub mod path;
+pub mod store;

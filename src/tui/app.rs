@@ -18,6 +18,7 @@ pub enum Pane {
     #[default]
     Tree,
     Preview,
+    Queue,
 }
 
 /// What keys currently mean.
@@ -31,10 +32,23 @@ pub enum Mode {
     Jump(String),
     /// Typing a text to find among the previewed header cards.
     Search(String),
+    /// Asking before downloading a whole prefix.
+    ConfirmDownload(PendingDownload),
+    /// Asking before quitting while downloads run.
+    ConfirmQuit,
     Help,
 }
 
+/// A prefix counted and waiting for the user's yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingDownload {
+    pub bucket: String,
+    pub prefix: String,
+    pub objects: Vec<(String, u64)>,
+}
+
 pub use super::preview_state::{Preview, PreviewContent};
+pub use super::queue_state::{QueueEffect, QueueState};
 pub use crate::preview::ObjectDetails;
 use crate::preview::cache::PreviewCache;
 use crate::preview::{DEFAULT_GZIP_BUDGET, PreviewBody, PreviewData};
@@ -82,6 +96,13 @@ pub enum Effect {
     ListBuckets {
         request: RequestId,
     },
+    /// Count every object below a prefix (before asking to download it).
+    CountPrefix {
+        request: RequestId,
+        bucket: String,
+        prefix: String,
+    },
+    Queue(QueueEffect),
     Cancel(RequestId),
 }
 
@@ -148,6 +169,28 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<String>, String>,
     },
+    /// Something went wrong off screen (saving the queue, say).
+    Problem(String),
+    /// Download the selected object, or (after asking) the selected prefix.
+    Download,
+    TogglePause,
+    CancelJob,
+    RetryJob,
+    ClearFinished,
+    PrefixCounted {
+        request: RequestId,
+        result: Result<Vec<(String, u64)>, String>,
+    },
+    DownloadProgress {
+        job: u64,
+        done: u64,
+        size: u64,
+        rate: f64,
+    },
+    DownloadFinished {
+        job: u64,
+        result: Result<(), String>,
+    },
 }
 
 /// Fixed facts of a session.
@@ -208,6 +251,9 @@ pub struct State {
     pub tick: u64,
     pub quit: bool,
     pub cache: PreviewCache,
+    pub queue: QueueState,
+    /// The prefix count being waited for.
+    counting: Option<(RequestId, String, String)>,
     jump: Option<PendingJump>,
     lookups: HashSet<RequestId>,
     next_request: RequestId,
@@ -704,20 +750,112 @@ impl State {
     }
 }
 
+/// Results and ticks: applied whatever the mode.
+fn is_result(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Resize { .. }
+            | Action::Tick
+            | Action::Listed { .. }
+            | Action::ListFailed { .. }
+            | Action::Previewed { .. }
+            | Action::BucketsListed { .. }
+            | Action::PrefixCounted { .. }
+            | Action::DownloadProgress { .. }
+            | Action::DownloadFinished { .. }
+            | Action::Problem(_)
+    )
+}
+
+fn queue_effects(effects: Vec<QueueEffect>) -> Vec<Effect> {
+    effects.into_iter().map(Effect::Queue).collect()
+}
+
+impl State {
+    /// `d`: one object is queued at once; a prefix is counted first.
+    fn download(&mut self) -> Vec<Effect> {
+        let Some(row) = self.selected_row().filter(|r| r.kind == RowKind::Node) else { return Vec::new() };
+        let uri = self.tree.uri_of(row.node);
+        match self.tree.node(row.node).object() {
+            Some(meta) => {
+                let (effects, refused) = self.queue.enqueue(&uri.bucket, &[(uri.key.clone(), meta.size)], None);
+                match refused.first() {
+                    Some((_, why)) => self.set_error(format!("not downloading {uri}: {why}")),
+                    None => self.set_status(format!("queued {uri}")),
+                }
+                queue_effects(effects)
+            }
+            None => {
+                let request = self.request_id();
+                self.counting = Some((request, uri.bucket.clone(), uri.key.clone()));
+                self.set_status(format!("counting the objects below {uri}…"));
+                vec![Effect::CountPrefix { request, bucket: uri.bucket, prefix: uri.key }]
+            }
+        }
+    }
+
+    fn on_counted(&mut self, request: RequestId, result: Result<Vec<(String, u64)>, String>) {
+        let Some((expected, bucket, prefix)) = self.counting.clone() else { return };
+        if expected != request {
+            return;
+        }
+        self.counting = None;
+        match result {
+            Ok(objects) if objects.is_empty() => {
+                self.set_status(format!("nothing to download below s3://{bucket}/{prefix}"))
+            }
+            Ok(objects) => self.mode = Mode::ConfirmDownload(PendingDownload { bucket, prefix, objects }),
+            Err(error) => self.set_error(format!("listing s3://{bucket}/{prefix}: {error}")),
+        }
+    }
+
+    fn confirm_download(&mut self, pending: PendingDownload) -> Vec<Effect> {
+        let (effects, refused) = self.queue.enqueue(&pending.bucket, &pending.objects, Some(&pending.prefix));
+        let queued = pending.objects.len() - refused.len();
+        match refused.first() {
+            Some((key, why)) => {
+                self.set_error(format!("queued {queued}; refused {} (e.g. {key}: {why})", refused.len()))
+            }
+            None => self.set_status(format!("queued {queued} downloads into {}", self.queue.download_dir.display())),
+        }
+        queue_effects(effects)
+    }
+}
+
 /// Applies one action; returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut effects = match state.mode.clone() {
+        Mode::ConfirmDownload(pending) => match action {
+            Action::Submit => {
+                state.mode = Mode::Normal;
+                state.confirm_download(pending)
+            }
+            Action::Escape => {
+                state.mode = Mode::Normal;
+                state.set_status("download not started");
+                Vec::new()
+            }
+            action if is_result(&action) => apply(state, action),
+            _ => Vec::new(),
+        },
+        Mode::ConfirmQuit => match action {
+            Action::Submit | Action::Quit => {
+                state.quit = true;
+                Vec::new()
+            }
+            Action::Escape => {
+                state.mode = Mode::Normal;
+                Vec::new()
+            }
+            action if is_result(&action) => apply(state, action),
+            _ => Vec::new(),
+        },
         Mode::Help => match action {
             Action::Quit => {
                 state.quit = true;
                 Vec::new()
             }
-            Action::Resize { .. }
-            | Action::Tick
-            | Action::Listed { .. }
-            | Action::ListFailed { .. }
-            | Action::Previewed { .. }
-            | Action::BucketsListed { .. } => apply(state, action),
+            action if is_result(&action) => apply(state, action),
             _ => {
                 state.mode = Mode::Normal;
                 Vec::new()
@@ -857,6 +995,18 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
                 _ => state.preview.scroll_to_end(),
             }
         }
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last
+            if state.focus == Pane::Queue =>
+        {
+            match action {
+                Action::Up => state.queue.move_selection(-1),
+                Action::Down => state.queue.move_selection(1),
+                Action::PageUp => state.queue.move_selection(-10),
+                Action::PageDown => state.queue.move_selection(10),
+                Action::First => state.queue.selected = 0,
+                _ => state.queue.move_selection(isize::MAX / 2),
+            }
+        }
         Action::Up => state.move_by(-1),
         Action::Down => state.move_by(1),
         Action::PageUp => state.move_by(-page),
@@ -889,9 +1039,32 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::NextPane => {
             state.focus = match state.focus {
                 Pane::Tree => Pane::Preview,
-                Pane::Preview => Pane::Tree,
+                Pane::Preview if !state.queue.jobs.is_empty() => Pane::Queue,
+                Pane::Preview | Pane::Queue => Pane::Tree,
             };
             state.scroll_into_view();
+        }
+        Action::Refresh if state.focus == Pane::Queue => return queue_effects(state.queue.retry()),
+        Action::Problem(text) => state.set_error(text),
+        Action::Download => return state.download(),
+        Action::TogglePause | Action::CancelJob | Action::RetryJob | Action::ClearFinished
+            if state.focus != Pane::Queue =>
+        {
+            state.set_status("Tab to the queue to manage downloads");
+        }
+        Action::TogglePause => return queue_effects(state.queue.toggle_pause()),
+        Action::CancelJob => return queue_effects(state.queue.cancel()),
+        Action::RetryJob => return queue_effects(state.queue.retry()),
+        Action::ClearFinished => return queue_effects(state.queue.clear_finished()),
+        Action::PrefixCounted { request, result } => state.on_counted(request, result),
+        Action::DownloadProgress { job, done, size, rate } => state.queue.progress(job, done, size, rate),
+        Action::DownloadFinished { job, result } => {
+            if let Err(why) = &result
+                && state.queue.jobs.iter().any(|j| j.id == job && j.state == crate::queue::job::JobState::Running)
+            {
+                state.set_error(format!("download failed: {why}"));
+            }
+            return queue_effects(state.queue.finished(job, result));
         }
         Action::StartFilter => {
             if let Some(node) = state.current_prefix() {
@@ -923,6 +1096,13 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.set_status(format!("sorted by {}", state.sort.label()));
         }
         Action::Help => state.mode = Mode::Help,
+        Action::Quit if state.queue.running() > 0 => {
+            state.mode = Mode::ConfirmQuit;
+            state.set_status(format!(
+                "{} downloads are running: q or y quits (they resume next time), Esc stays",
+                state.queue.running()
+            ));
+        }
         Action::Quit => state.quit = true,
         Action::Resize { width, height } => {
             state.width = width;

@@ -294,3 +294,68 @@ fn read_on_asks_for_eight_times_the_budget_only_when_a_preview_stopped() {
     assert_eq!((asked, gzip_budget), (node, 8 * crate::preview::DEFAULT_GZIP_BUDGET));
     assert!(matches!(h.state.preview.content, PreviewContent::Loading));
 }
+
+fn starts(h: &Harness) -> Vec<String> {
+    h.pending
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Queue(QueueEffect::Start(job)) => Some(job.key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn d_queues_an_object_at_once() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down, Action::Down, Action::Download]);
+    assert_eq!(starts(&h), ["readme.txt"]);
+    assert!(h.pending.iter().any(|e| matches!(e, Effect::Queue(QueueEffect::Save(jobs)) if jobs.len() == 1)));
+    assert_eq!(h.state.status.text, "queued s3://nasa-heasarc/readme.txt");
+    // Progress and the end of the download reach the queue.
+    h.act(Action::DownloadProgress { job: 1, done: 5, size: 10, rate: 2.0 });
+    assert_eq!(h.state.queue.jobs[0].done_bytes, 5);
+    h.act(Action::DownloadFinished { job: 1, result: Ok(()) });
+    assert_eq!(h.state.queue.jobs[0].state, crate::queue::job::JobState::Done);
+}
+
+#[test]
+fn d_on_a_prefix_counts_then_asks() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down, Action::Download]);
+    let Some(Effect::CountPrefix { request, prefix, .. }) =
+        h.pending.iter().find(|e| matches!(e, Effect::CountPrefix { .. })).cloned()
+    else {
+        panic!("a count")
+    };
+    assert_eq!(prefix, "chandra/");
+    let objects = vec![("chandra/a.fits".to_string(), 10u64), ("chandra/b/c.fits".to_string(), 20)];
+    h.act(Action::PrefixCounted { request, result: Ok(objects) });
+    assert!(matches!(&h.state.mode, Mode::ConfirmDownload(p) if p.objects.len() == 2));
+    // Keys do nothing but answer while asking.
+    h.act(Action::Down);
+    assert!(matches!(h.state.mode, Mode::ConfirmDownload(_)));
+    h.act(Action::Submit);
+    assert_eq!(h.state.mode, Mode::Normal);
+    assert_eq!(starts(&h), ["chandra/a.fits", "chandra/b/c.fits"]);
+    assert_eq!(h.state.queue.jobs[1].destination, std::path::PathBuf::from("./b/c.fits"));
+}
+
+#[test]
+fn queue_keys_act_in_the_queue_pane_and_quit_asks_while_downloads_run() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open, Action::Down, Action::Down, Action::Download]);
+    h.keys(&[Action::CancelJob]);
+    assert_eq!(h.state.status.text, "Tab to the queue to manage downloads");
+    h.keys(&[Action::NextPane, Action::NextPane]);
+    assert_eq!(h.state.focus, Pane::Queue);
+    h.keys(&[Action::TogglePause]);
+    assert_eq!(h.state.queue.jobs[0].state, crate::queue::job::JobState::Paused);
+    h.keys(&[Action::TogglePause, Action::Quit]);
+    assert_eq!(h.state.mode, Mode::ConfirmQuit, "a download runs: quitting asks");
+    assert!(!h.state.quit);
+    h.keys(&[Action::Escape]);
+    assert_eq!(h.state.mode, Mode::Normal);
+    h.keys(&[Action::Quit, Action::Submit]);
+    assert!(h.state.quit);
+}

@@ -10,6 +10,13 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
     }
+    if matches!(mode, Mode::ConfirmDownload(_) | Mode::ConfirmQuit) {
+        return match key.code {
+            KeyCode::Char('y' | 'Y' | 'q') | KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Escape),
+            _ => None,
+        };
+    }
     if matches!(mode, Mode::Filter(_) | Mode::Jump(_) | Mode::Search(_)) {
         return match key.code {
             KeyCode::Char('u') if ctrl => Some(Action::ClearInput),
@@ -44,6 +51,10 @@ pub fn action_for(key: KeyEvent, mode: &Mode) -> Option<Action> {
         KeyCode::Char(']') => Action::NextHdu,
         KeyCode::Char('[') => Action::PreviousHdu,
         KeyCode::Char('m') => Action::ReadOn,
+        KeyCode::Char('d') => Action::Download,
+        KeyCode::Char('p') => Action::TogglePause,
+        KeyCode::Char('c') => Action::CancelJob,
+        KeyCode::Char('x') => Action::ClearFinished,
         KeyCode::Char('?') | KeyCode::F(1) => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Esc => Action::Escape,
@@ -65,6 +76,8 @@ pub const HELP: &[(&str, &str)] = &[
     ("n N", "next / previous match"),
     ("[ ]", "previous / next HDU of a FITS file"),
     ("m", "read on past the byte budget of a gzip preview"),
+    ("d", "download the object, or the prefix (asks first)"),
+    ("p c r x", "queue: pause/resume, cancel, retry, clear finished"),
     (":", "jump to an s3:// path (Ctrl-U clears the line)"),
     ("r", "refresh the prefix (retry a failed one)"),
     ("s", "sort by name, size, date"),
@@ -86,7 +99,9 @@ mod tests {
         assert_eq!(action_for(key(KeyCode::Char('j')), &Mode::Normal), Some(Action::Down));
         assert_eq!(action_for(key(KeyCode::Char('G')), &Mode::Normal), Some(Action::Last));
         assert_eq!(action_for(key(KeyCode::Char('/')), &Mode::Normal), Some(Action::StartFilter));
-        assert_eq!(action_for(key(KeyCode::Char('x')), &Mode::Normal), None);
+        assert_eq!(action_for(key(KeyCode::Char('z')), &Mode::Normal), None);
+        assert_eq!(action_for(key(KeyCode::Char('d')), &Mode::Normal), Some(Action::Download));
+        assert_eq!(action_for(key(KeyCode::Char('y')), &Mode::ConfirmQuit), Some(Action::Submit));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod app_tests;
 pub mod keymap;
 pub mod layout;
 pub mod preview_state;
+pub mod queue_state;
 pub mod runner;
 #[cfg(test)]
 mod test_support;
@@ -16,6 +17,7 @@ pub mod view;
 mod view_tests;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -42,6 +44,10 @@ pub struct TuiOptions {
     pub mouse: bool,
     pub row_bound: usize,
     pub preview_budget: u64,
+    /// Where downloads land.
+    pub download_dir: PathBuf,
+    /// Where the queue is kept between runs (`None`: in memory only).
+    pub queue_path: Option<PathBuf>,
 }
 
 impl TuiOptions {
@@ -56,8 +62,24 @@ impl TuiOptions {
             mouse: false,
             row_bound: 5000,
             preview_budget: crate::preview::DEFAULT_GZIP_BUDGET,
+            download_dir: PathBuf::from("."),
+            queue_path: Some(crate::queue::store::default_queue_path()),
         }
     }
+}
+
+/// Takes over the downloads an earlier run left unfinished.
+fn restore_queue(state: &mut State, options: &TuiOptions) -> Vec<Effect> {
+    state.queue.download_dir = options.download_dir.clone();
+    let Some(path) = &options.queue_path else { return Vec::new() };
+    let loaded = crate::queue::store::load(path);
+    let unfinished = state.queue.restore(loaded.jobs);
+    if let Some((aside, why)) = loaded.moved_aside {
+        state.set_error(format!("the queue file was unreadable ({why}); moved it to {}", aside.display()));
+    } else if unfinished > 0 {
+        state.set_status(format!("resuming {unfinished} unfinished downloads"));
+    }
+    state.queue.start().into_iter().map(Effect::Queue).collect()
 }
 
 /// Redraw cadence while something animates.
@@ -77,7 +99,10 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     };
     let list_own = options.list_own_buckets && clients.can_sign();
     let (sender, receiver) = mpsc::unbounded_channel();
-    let runner = Runner::new(clients, sender);
+    let mut runner = Runner::new(clients, sender);
+    if let Some(path) = options.queue_path.clone() {
+        runner = runner.with_queue_path(path);
+    }
 
     let mut terminal = ratatui::try_init().map_err(|e| AppError::runtime("setting up the terminal", e.to_string()))?;
     if options.mouse {
@@ -92,6 +117,7 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     if let Some(uri) = options.start.clone() {
         effects.extend(state.jump_to(uri));
     }
+    effects.extend(restore_queue(&mut state, &options));
     let result = event_loop(&mut terminal, &mut state, runner, receiver, effects).await;
     if options.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);

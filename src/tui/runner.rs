@@ -8,12 +8,26 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-use super::app::{Action, Effect, ListPurpose};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use futures::TryStreamExt;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::app::{Action, Effect, ListPurpose, QueueEffect};
 use super::tree::{NodeId, RequestId};
 use crate::catalog::Catalog;
+use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
+use crate::queue::job::Job;
 use crate::s3::list::{ListRequest, fetch_page};
 use crate::s3::range::S3RangeSource;
+use crate::s3::walk::{WalkLimits, walk};
 use crate::s3::{ConnectOptions, S3Error, Signing, build_client};
+
+/// Progress of a download reaches the screen at most this often.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// How long the cursor must rest on an object before its preview is fetched.
 pub const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(120);
@@ -51,11 +65,58 @@ pub struct Runner {
     clients: Arc<Clients>,
     sender: UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
+    downloads: HashMap<u64, (CancellationToken, JoinHandle<()>)>,
+    /// Where the queue is saved; `None` keeps it in memory only.
+    queue_path: Option<PathBuf>,
 }
 
 impl Runner {
     pub fn new(clients: Clients, sender: UnboundedSender<Action>) -> Self {
-        Self { clients: Arc::new(clients), sender, tasks: HashMap::new() }
+        Self { clients: Arc::new(clients), sender, tasks: HashMap::new(), downloads: HashMap::new(), queue_path: None }
+    }
+
+    /// Saves the queue to `path` on every change.
+    pub fn with_queue_path(mut self, path: PathBuf) -> Self {
+        self.queue_path = Some(path);
+        self
+    }
+
+    fn run_queue(&mut self, effect: QueueEffect) {
+        self.downloads.retain(|_, (_, handle)| !handle.is_finished());
+        match effect {
+            QueueEffect::Start(job) => {
+                let cancel = CancellationToken::new();
+                let task = download(self.clients.clone(), self.sender.clone(), job.clone(), cancel.clone());
+                self.downloads.insert(job.id, (cancel, tokio::spawn(task)));
+            }
+            QueueEffect::Stop { job, destination, discard } => {
+                let running = self.downloads.remove(&job);
+                if let Some((cancel, _)) = &running {
+                    cancel.cancel();
+                }
+                if discard {
+                    tokio::spawn(async move {
+                        if let Some((_, handle)) = running {
+                            let _ = handle.await;
+                        }
+                        let (part, record) = part_paths(&destination);
+                        let _ = tokio::fs::remove_file(part).await;
+                        let _ = tokio::fs::remove_file(record).await;
+                    });
+                }
+            }
+            QueueEffect::Save(jobs) => {
+                if let Some(path) = self.queue_path.clone() {
+                    let sender = self.sender.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = crate::queue::store::save(&path, &jobs) {
+                            let error = format!("saving the queue to {}: {e}", path.display());
+                            let _ = sender.send(Action::Problem(error));
+                        }
+                    });
+                }
+            }
+        }
     }
 
     pub fn run_all(&mut self, effects: Vec<Effect>) {
@@ -82,6 +143,13 @@ impl Runner {
             Effect::Preview { request, node, bucket, key, gzip_budget } => {
                 let task = preview(clients, sender, request, node, bucket, key, gzip_budget);
                 (request, tokio::spawn(task).abort_handle())
+            }
+            Effect::Queue(effect) => {
+                self.run_queue(effect);
+                return;
+            }
+            Effect::CountPrefix { request, bucket, prefix } => {
+                (request, tokio::spawn(count_prefix(clients, sender, request, bucket, prefix)).abort_handle())
             }
             Effect::ListBuckets { request } => {
                 (request, tokio::spawn(list_buckets(clients, sender, request)).abort_handle())
@@ -147,6 +215,58 @@ async fn preview(
     let source = S3RangeSource::new(client, &bucket, &key, &clients.endpoint, None, None);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     let _ = sender.send(Action::Previewed { request, node, result });
+}
+
+/// Every object below a prefix, for the download question.
+async fn count_prefix(
+    clients: Arc<Clients>,
+    sender: UnboundedSender<Action>,
+    request: RequestId,
+    bucket: String,
+    prefix: String,
+) {
+    let client = clients.for_bucket(&bucket).clone();
+    let objects = walk(client, bucket, prefix, clients.endpoint.clone(), WalkLimits::default());
+    let result = objects
+        .try_filter(|o| futures::future::ready(!(o.key.ends_with('/') && o.size == 0)))
+        .map_ok(|o| (o.key, o.size))
+        .try_collect::<Vec<_>>()
+        .await
+        .map_err(|e| e.message);
+    let _ = sender.send(Action::PrefixCounted { request, result });
+}
+
+/// Runs one download, reporting progress at most four times a second.
+async fn download(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: Job, cancel: CancellationToken) {
+    let client = clients.for_bucket(&job.bucket).clone();
+    let started = Instant::now();
+    let first: Mutex<Option<u64>> = Mutex::new(None);
+    let last: Mutex<Option<Instant>> = Mutex::new(None);
+    let id = job.id;
+    let progress_sender = sender.clone();
+    let progress = move |done: u64, size: u64| {
+        let baseline = *first.lock().expect("not poisoned").get_or_insert(done);
+        let mut last = last.lock().expect("not poisoned");
+        if last.is_some_and(|t| t.elapsed() < PROGRESS_EVERY) && done < size {
+            return;
+        }
+        *last = Some(Instant::now());
+        let rate = done.saturating_sub(baseline) as f64 / started.elapsed().as_secs_f64().max(0.001);
+        let _ = progress_sender.send(Action::DownloadProgress { job: id, done, size, rate });
+    };
+    let download = Download {
+        client: &client,
+        endpoint: &clients.endpoint,
+        bucket: &job.bucket,
+        key: &job.key,
+        destination: &job.destination,
+    };
+    let result = match download.run(DownloadOptions::default(), &cancel, &progress).await {
+        Ok(_) => Ok(()),
+        Err(DownloadError::Cancelled) => Err("stopped".to_string()),
+        Err(DownloadError::Failed(why)) => Err(why),
+    };
+    let _ = sender.send(Action::DownloadFinished { job: id, result });
 }
 
 async fn list_buckets(clients: Arc<Clients>, sender: UnboundedSender<Action>, request: RequestId) {

@@ -189,10 +189,11 @@ impl Harness {
 
 pub fn request_of(effect: &Effect) -> Option<u64> {
     match effect {
-        Effect::List { request, .. } | Effect::Preview { request, .. } | Effect::ListBuckets { request } => {
-            Some(*request)
-        }
-        Effect::Cancel(_) => None,
+        Effect::List { request, .. }
+        | Effect::Preview { request, .. }
+        | Effect::ListBuckets { request }
+        | Effect::CountPrefix { request, .. } => Some(*request),
+        Effect::Cancel(_) | Effect::Queue(_) => None,
     }
 }
 

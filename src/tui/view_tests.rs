@@ -197,3 +197,37 @@ fn card_search_input_shows_in_the_status_bar_and_highlights_matches() {
     assert!(lines.last().unwrap().contains("find /step 5▏"), "{}", lines.last().unwrap());
     assert!(lines.iter().any(|l| l.contains("HISTORY calibration step 5")));
 }
+
+#[test]
+fn the_queue_pane_shows_progress_rate_and_state() {
+    for (width, height) in [(160, 48), (80, 24)] {
+        let mut h = Harness::with_size(width, height);
+        h.keys(&[Action::Open, Action::Down, Action::Down, Action::Download]);
+        h.act(Action::DownloadProgress { job: 1, done: 7, size: 10, rate: 2048.0 });
+        if width < 100 {
+            h.keys(&[Action::NextPane, Action::NextPane]);
+        }
+        let all = text(&screen(&h));
+        assert!(all.contains("Queue 0/1"), "{width}x{height}:\n{all}");
+        assert!(all.contains("███████░░░ readme.txt") || all.contains("readme.txt"), "{all}");
+        assert!(all.contains("70% 2.0 KiB/s"), "{all}");
+        h.act(Action::DownloadFinished { job: 1, result: Err("access denied".into()) });
+        let all = text(&screen(&h));
+        assert!(all.contains("failed: access denied"), "{all}");
+    }
+}
+
+#[test]
+fn asking_before_a_prefix_download_shows_count_and_size() {
+    let mut h = Harness::with_size(120, 40);
+    h.keys(&[Action::Open, Action::Down, Action::Download]);
+    let Some(Effect::CountPrefix { request, .. }) =
+        h.pending.iter().find(|e| matches!(e, Effect::CountPrefix { .. })).cloned()
+    else {
+        panic!("a count")
+    };
+    h.act(Action::PrefixCounted { request, result: Ok(vec![("chandra/a".into(), 1024), ("chandra/b".into(), 2048)]) });
+    let last = screen(&h).last().unwrap().clone();
+    assert!(last.contains("download 2 objects, 3.0 KiB, from s3://nasa-heasarc/chandra/?"), "{last}");
+    assert!(last.contains("y yes · n no"));
+}

@@ -3,6 +3,7 @@
 
 mod help;
 mod preview;
+mod queue;
 mod status;
 mod tree;
 
@@ -20,13 +21,16 @@ pub fn spinner(tick: u64) -> &'static str {
 }
 
 pub fn render(frame: &mut Frame<'_>, state: &State) {
-    let areas = areas(frame.area(), state.focus);
+    let areas = areas(frame.area(), state.focus, !state.queue.jobs.is_empty());
     status::title(frame, areas.title, state);
     if let Some(area) = areas.tree {
         tree::render(frame, area, state);
     }
     if let Some(area) = areas.preview {
         preview::render(frame, area, state);
+    }
+    if let Some(area) = areas.queue {
+        queue::render(frame, area, state);
     }
     status::status_bar(frame, areas.status, state);
     if state.mode == Mode::Help {

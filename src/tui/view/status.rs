@@ -23,8 +23,9 @@ pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
     };
     let tabs = if narrow {
         match state.focus {
-            Pane::Tree => " [Tree] Preview ",
-            Pane::Preview => " Tree [Preview] ",
+            Pane::Tree => " [Tree] Preview Queue ",
+            Pane::Preview => " Tree [Preview] Queue ",
+            Pane::Queue => " Tree Preview [Queue] ",
         }
     } else {
         ""
@@ -54,14 +55,29 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
         Mode::Jump(text) => {
             (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(Color::Yellow), "Enter go · Esc cancel")
         }
+        Mode::ConfirmDownload(pending) => {
+            let bytes: u64 = pending.objects.iter().map(|(_, size)| size).sum();
+            let question = format!(
+                "download {} objects, {}, from s3://{}/{}?",
+                pending.objects.len(),
+                crate::format::human_size(bytes),
+                escape_for_terminal(&pending.bucket),
+                escape_for_terminal(&pending.prefix)
+            );
+            (question, Style::new().fg(Color::Yellow), "y yes · n no")
+        }
+        Mode::ConfirmQuit => {
+            (escape_for_terminal(&state.status.text).into_owned(), Style::new().fg(Color::Yellow), "y quit · Esc stay")
+        }
         Mode::Search(text) => {
             (format!("find /{}▏", escape_for_terminal(text)), Style::new().fg(Color::Yellow), "Enter keep · Esc clear")
         }
         _ => {
             let style = if state.status.is_error { error_style() } else { Style::new() };
             let keys = match state.focus {
-                Pane::Tree => "? help · / filter · : jump · s sort · q quit",
-                Pane::Preview => "Tab tree · ? help · q quit",
+                Pane::Tree => "? help · / filter · : jump · d get · q quit",
+                Pane::Preview => "Tab next pane · [ ] HDU · ? help · q quit",
+                Pane::Queue => "p pause · c cancel · r retry · x clear done · Tab next",
             };
             (escape_for_terminal(&state.status.text).into_owned(), style, keys)
         }
