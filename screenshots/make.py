@@ -11,6 +11,9 @@ Usage: screenshots/make.py [--bin target/debug/s3scope]
 
 import argparse
 import os
+import shutil
+import tempfile
+import unicodedata
 import re
 import subprocess
 import sys
@@ -132,7 +135,7 @@ def render(text, width, height, path):
         x = 0
         for ch, fg, bg, bold in cells:
             left, top = 8 + x * cell_w, 8 + y * cell_h
-            wide = 2 if ord(ch) >= 0x1100 and ch not in "▸▾…✗│─┌┐└┘├┤▏⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏·☃" else 1
+            wide = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
             draw.rectangle([left, top, left + cell_w * wide - 1, top + cell_h - 1], fill=bg)
             if ch != " ":
                 draw.text((left, top + 1), ch, font=bold_font if bold else font, fill=fg)
@@ -146,6 +149,7 @@ class Session:
         self.width, self.height = width, height
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env["TERM"] = "xterm-256color"
+        env["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="s3scope-shots-state-")
         self.env = env
         self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command + "; sleep 60")
 
@@ -248,6 +252,23 @@ def scenes(binary, endpoint):
         s.wait("Keys")
 
     run("help-80x24", "", 80, 24, help_overlay)
+
+    def queue(s):
+        s.wait("3003/")
+        s.keys("d")
+        s.wait("download 5 objects")
+        s.keys("y")
+        s.wait("Queue 5/5")
+        s.keys(":", "C-u")
+        s.type("s3://stpubdata/tess/public/mast/tess-s0014-2-3-cube.fits")
+        s.keys("Enter")
+        s.wait("HDU 0 PRIMARY")
+        s.keys("d", "Tab", "Tab")
+        s.wait("MiB/s")
+
+    downloads = tempfile.mkdtemp(prefix="s3scope-shots-")
+    run("queue-160x48", f"--download-dir {downloads} s3://nasa-heasarc/chandra/data/byobsid/3/3003/", 160, 48, queue)
+    shutil.rmtree(downloads, ignore_errors=True)
 
 
 def main():
