@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use std::io::{Seek, SeekFrom, Write};
 
-use s3scope::demo::archive::load_store;
+use s3scope::demo::archive::{load_store, md5_of_file};
 use s3scope::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
 use s3scope::demo::store::{Content, Store, StoredObject};
 use s3scope::demo::{default_archive_dir, ensure_archive, start};
@@ -81,7 +81,7 @@ fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<
     store.add_bucket(FITS_BUCKET, true);
     let flt = dir.join("bench-flt.fits");
     let size = write_big_flt(&flt)?;
-    let etag = md5_of_path(&flt)?;
+    let etag = md5_of_file(&flt)?;
     let object = StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(flt) };
     store.put(FITS_BUCKET, "hst/iexo01a1q_flt.fits", object);
     store.put(FITS_BUCKET, "chandra/acisf99999N004_evt2.fits.gz", StoredObject::in_memory(big_events(), 1_700_000_000));
@@ -95,29 +95,13 @@ fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<
         }
         file.set_len(1 << 30)?;
     }
-    let etag = md5_of_path(&gib)?;
+    let etag = md5_of_file(&gib)?;
     store.put(
         FITS_BUCKET,
         "big/one-gib.bin",
         StoredObject { size: 1 << 30, etag, last_modified: 1_700_000_000, content: Content::File(gib) },
     );
     Ok(())
-}
-
-fn md5_of_path(path: &std::path::Path) -> std::io::Result<String> {
-    use md5::Digest;
-    use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = md5::Md5::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(s3scope::demo::store::hex(&hasher.finalize()))
 }
 
 /// The bucket of the recursive-listing benchmark.

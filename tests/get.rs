@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -239,21 +239,16 @@ fn unreachable_endpoints_and_missing_keys_fail_with_a_reason() {
 }
 
 #[test]
-fn a_read_only_directory_fails_the_job_without_a_final_file() {
+fn an_unwritable_destination_fails_the_job_without_a_final_file() {
+    // A regular file where the download directory should be: creating it
+    // fails even for root.
     let dir = tempfile::tempdir().unwrap();
-    let locked = dir.path().join("locked");
-    std::fs::create_dir(&locked).unwrap();
-    let mut permissions = std::fs::metadata(&locked).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o555);
-    std::fs::set_permissions(&locked, permissions).unwrap();
-    let output = get(&fixture().endpoint, &["-o", locked.to_str().unwrap(), "s3://demo-edge/files/readme.txt"]);
-    // Root may write anyway; then the download simply succeeds.
-    let root = std::fs::write(locked.join("probe"), b"x").is_ok();
-    if root {
-        assert!(output.status.success());
-    } else {
-        assert_eq!(output.status.code(), Some(1));
-        assert!(stderr(&output).contains("creating"), "{}", stderr(&output));
-        assert!(!PathBuf::from(&locked).join("readme.txt").exists());
-    }
+    let blocker = dir.path().join("not-a-directory");
+    std::fs::write(&blocker, b"x").unwrap();
+    let target = blocker.join("downloads");
+    let output = get(&fixture().endpoint, &["-o", target.to_str().unwrap(), "s3://demo-edge/files/readme.txt"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("failed s3://demo-edge/files/readme.txt: creating"), "{err}");
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"x", "nothing was overwritten");
 }

@@ -105,7 +105,8 @@ impl ArchiveWriter {
     }
 }
 
-fn md5_of_file(path: &Path) -> io::Result<String> {
+/// The hex MD5 of a file, read in 1 MiB pieces.
+pub fn md5_of_file(path: &Path) -> io::Result<String> {
     let mut file = File::open(path)?;
     let mut hasher = Md5::new();
     let mut buf = vec![0u8; 1 << 20];
