@@ -123,6 +123,12 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
     ratatui::restore();
+    // The last word on the queue, whatever the saver task had time for.
+    if let Some(path) = &options.queue_path
+        && let Err(e) = crate::queue::store::save(path, &state.queue.jobs)
+    {
+        eprintln!("s3scope: saving the queue to {}: {e}", path.display());
+    }
     result
 }
 

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use futures::TryStreamExt;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -66,18 +67,33 @@ pub struct Runner {
     sender: UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
     downloads: HashMap<u64, (CancellationToken, JoinHandle<()>)>,
-    /// Where the queue is saved; `None` keeps it in memory only.
-    queue_path: Option<PathBuf>,
+    /// The latest queue to save, for the one saver task (`None`: in memory only).
+    saver: Option<watch::Sender<Vec<Job>>>,
 }
 
 impl Runner {
     pub fn new(clients: Clients, sender: UnboundedSender<Action>) -> Self {
-        Self { clients: Arc::new(clients), sender, tasks: HashMap::new(), downloads: HashMap::new(), queue_path: None }
+        Self { clients: Arc::new(clients), sender, tasks: HashMap::new(), downloads: HashMap::new(), saver: None }
     }
 
     /// Saves the queue to `path` on every change.
+    ///
+    /// One task writes, one snapshot at a time, always the latest: saves can
+    /// never interleave, and a burst of changes costs one or two writes.
     pub fn with_queue_path(mut self, path: PathBuf) -> Self {
-        self.queue_path = Some(path);
+        let (latest, mut changes) = watch::channel(Vec::new());
+        let sender = self.sender.clone();
+        tokio::spawn(async move {
+            while changes.changed().await.is_ok() {
+                let jobs = changes.borrow_and_update().clone();
+                let target = path.clone();
+                let saved = tokio::task::spawn_blocking(move || crate::queue::store::save(&target, &jobs)).await;
+                if let Ok(Err(e)) = saved {
+                    let _ = sender.send(Action::Problem(format!("saving the queue to {}: {e}", path.display())));
+                }
+            }
+        });
+        self.saver = Some(latest);
         self
     }
 
@@ -106,14 +122,8 @@ impl Runner {
                 }
             }
             QueueEffect::Save(jobs) => {
-                if let Some(path) = self.queue_path.clone() {
-                    let sender = self.sender.clone();
-                    tokio::task::spawn_blocking(move || {
-                        if let Err(e) = crate::queue::store::save(&path, &jobs) {
-                            let error = format!("saving the queue to {}: {e}", path.display());
-                            let _ = sender.send(Action::Problem(error));
-                        }
-                    });
+                if let Some(saver) = &self.saver {
+                    saver.send_replace(jobs);
                 }
             }
         }
