@@ -252,3 +252,22 @@ fn an_unwritable_destination_fails_the_job_without_a_final_file() {
     assert!(err.contains("failed s3://demo-edge/files/readme.txt: creating"), "{err}");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x", "nothing was overwritten");
 }
+
+#[test]
+fn dropped_connections_are_retried_and_the_file_checks_out() {
+    let fixture = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    // The first four connections die 300 KB into their answer.
+    let shaping = proxy::Shaping { cut_first_connections: 4, cut_after_bytes: 300_000, ..proxy::Shaping::default() };
+    let (faulty, stats) = fixture.runtime.block_on(proxy::start_shaped_proxy(fixture.addr, shaping)).unwrap();
+    let output = get(
+        &format!("http://{faulty}"),
+        &["-o", dir.path().to_str().unwrap(), "--part-size", "1048576", &format!("s3://stpubdata/{TESS_CUBE_KEY}")],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let object = fixture.store.get("stpubdata", TESS_CUBE_KEY).unwrap();
+    assert_eq!(md5_file(&dir.path().join("tess-s0014-2-3-cube.fits")), object.etag);
+    assert!(stats.connections.load(std::sync::atomic::Ordering::SeqCst) > 4, "the cut connections were replaced");
+    let moved = stats.bytes_to_client.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(moved > object.size, "cut parts were fetched again ({moved} bytes for {})", object.size);
+}

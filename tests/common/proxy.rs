@@ -54,9 +54,21 @@ impl ProxyStats {
 
 const METHODS: [&[u8]; 6] = [b"GET ", b"HEAD ", b"PUT ", b"POST ", b"DELETE ", b"OPTIONS "];
 
+/// How a proxy treats the traffic.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shaping {
+    pub rtt: Duration,
+    /// Cap on what each connection sends to the client.
+    pub bytes_per_second: Option<u64>,
+    /// The first this-many connections are cut after `cut_after_bytes`
+    /// bytes to the client (a dropped connection in the middle of a body).
+    pub cut_first_connections: u64,
+    pub cut_after_bytes: u64,
+}
+
 /// Starts a proxy on 127.0.0.1 (any free port) in front of `upstream`.
 pub async fn start_proxy(upstream: SocketAddr, rtt: Duration) -> std::io::Result<(SocketAddr, Arc<ProxyStats>)> {
-    start_throttled_proxy(upstream, rtt, None).await
+    start_shaped_proxy(upstream, Shaping { rtt, ..Shaping::default() }).await
 }
 
 /// A proxy that also caps what each connection sends to the client at
@@ -66,6 +78,13 @@ pub async fn start_throttled_proxy(
     rtt: Duration,
     bytes_per_second: Option<u64>,
 ) -> std::io::Result<(SocketAddr, Arc<ProxyStats>)> {
+    start_shaped_proxy(upstream, Shaping { rtt, bytes_per_second, ..Shaping::default() }).await
+}
+
+pub async fn start_shaped_proxy(
+    upstream: SocketAddr,
+    shaping: Shaping,
+) -> std::io::Result<(SocketAddr, Arc<ProxyStats>)> {
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let stats = Arc::new(ProxyStats::default());
@@ -74,7 +93,7 @@ pub async fn start_throttled_proxy(
         while let Ok((client, _)) = listener.accept().await {
             let stats = shared.clone();
             tokio::spawn(async move {
-                let _ = handle(client, upstream, rtt, bytes_per_second, stats).await;
+                let _ = handle(client, upstream, shaping, stats).await;
             });
         }
     });
@@ -84,8 +103,7 @@ pub async fn start_throttled_proxy(
 async fn handle(
     client: TcpStream,
     upstream: SocketAddr,
-    rtt: Duration,
-    rate: Option<u64>,
+    shaping: Shaping,
     stats: Arc<ProxyStats>,
 ) -> std::io::Result<()> {
     let mut first = [0u8; 18];
@@ -96,13 +114,15 @@ async fn handle(
     let server = TcpStream::connect(upstream).await?;
     client.set_nodelay(true)?;
     server.set_nodelay(true)?;
-    stats.connections.fetch_add(1, Ordering::SeqCst);
+    let index = stats.connections.fetch_add(1, Ordering::SeqCst);
+    let cut = (index < shaping.cut_first_connections).then_some(shaping.cut_after_bytes);
     let open = stats.open_connections.fetch_add(1, Ordering::SeqCst) + 1;
     stats.max_open_connections.fetch_max(open, Ordering::SeqCst);
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
-    let up = pump(client_read, server_write, rtt / 2, None, stats.clone(), true);
-    let down = pump(server_read, client_write, rtt / 2, rate, stats.clone(), false);
+    let rtt = shaping.rtt;
+    let up = pump(client_read, server_write, rtt / 2, None, None, stats.clone(), true);
+    let down = pump(server_read, client_write, rtt / 2, shaping.bytes_per_second, cut, stats.clone(), false);
     let _ = tokio::join!(up, down);
     stats.open_connections.fetch_sub(1, Ordering::SeqCst);
     Ok(())
@@ -129,6 +149,7 @@ async fn pump(
     mut to: OwnedWriteHalf,
     delay: Duration,
     rate: Option<u64>,
+    cut_after: Option<u64>,
     stats: Arc<ProxyStats>,
     to_server: bool,
 ) {
@@ -169,6 +190,9 @@ async fn pump(
                     break 'chunks;
                 }
                 sent += piece.len() as u64;
+                if cut_after.is_some_and(|cut| sent >= cut) {
+                    break 'chunks;
+                }
             }
         }
         let _ = to.shutdown().await;
