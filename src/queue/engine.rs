@@ -11,6 +11,7 @@ use std::time::Duration;
 use futures::{StreamExt, TryStreamExt};
 use md5::{Digest, Md5};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::parts::{Ranges, ResumeRecord};
@@ -92,6 +93,40 @@ async fn md5_of(path: &Path) -> std::io::Result<String> {
         hasher.update(&buf[..n]);
     }
     Ok(crate::demo::store::hex(&hasher.finalize()))
+}
+
+/// Hashes the part file from its start as far as `complete` says the bytes
+/// are there, until `size` bytes are hashed.
+async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver<u64>) -> std::io::Result<String> {
+    let mut hasher = Md5::new();
+    let mut hashed = 0u64;
+    let mut file = tokio::fs::File::open(&part).await?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let target = (*complete.borrow_and_update()).min(size);
+        while hashed < target {
+            let want = ((target - hashed) as usize).min(buf.len());
+            let n = file.read(&mut buf[..want]).await?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the part file is shorter than recorded",
+                ));
+            }
+            hasher.update(&buf[..n]);
+            hashed += n as u64;
+        }
+        if hashed >= size {
+            return Ok(crate::demo::store::hex(&hasher.finalize()));
+        }
+        if complete.changed().await.is_err() {
+            // The download stopped; whatever was complete has been hashed.
+            let target = *complete.borrow();
+            if hashed >= target.min(size) {
+                return Err(std::io::Error::other("the download stopped before the file was complete"));
+            }
+        }
+    }
 }
 
 /// Writes the resume record atomically: temp file, fsync, rename.
@@ -199,6 +234,11 @@ impl Download<'_> {
         progress(record.done.covered(), now.size);
 
         let fetched = Arc::new(AtomicU64::new(0));
+        // The MD5 is computed while the download goes on, over the part of
+        // the file that is complete from its start.
+        let (hashable, hashable_rx) = watch::channel(record.done.complete_from_start());
+        let hasher =
+            md5_etag(now.etag.as_deref()).map(|_| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
         let missing = record.done.missing_parts(now.size, options.part_size);
         let results = futures::stream::iter(missing)
             .map(|(start, end)| {
@@ -221,6 +261,7 @@ impl Download<'_> {
                         return Ok(Err(io_failed("writing", &record_path, e)));
                     }
                     progress(record.done.covered(), now.size);
+                    hashable.send_replace(record.done.complete_from_start());
                 }
                 Ok(None) => break,
                 Err(PartError::Changed) => {
@@ -234,7 +275,17 @@ impl Download<'_> {
         if !record.done.is_complete(now.size) {
             return Ok(Err(failed("some parts are missing after the download")));
         }
-        Ok(self.finish(&part, &record_path, &now, fetched.load(Ordering::Relaxed), resumed, changed || restarted).await)
+        drop(hashable);
+        let md5 = match hasher {
+            Some(task) => match task.await {
+                Ok(Ok(md5)) => Some(md5),
+                Ok(Err(e)) => return Ok(Err(io_failed("reading", &part, e))),
+                Err(e) => return Ok(Err(failed(format!("hashing {}: {e}", part.display())))),
+            },
+            None => None,
+        };
+        let fetched = fetched.load(Ordering::Relaxed);
+        Ok(self.finish(&part, &record_path, &now, md5, fetched, resumed, changed || restarted).await)
     }
 
     /// An existing destination: the same object (skip), or refused without `force`.
@@ -257,11 +308,13 @@ impl Download<'_> {
         Err(failed(format!("{} exists and differs (use --force to replace it)", self.destination.display())))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn finish(
         &self,
         part: &Path,
         record_path: &Path,
         now: &Head,
+        md5: Option<String>,
         fetched: u64,
         resumed: bool,
         restarted: bool,
@@ -270,8 +323,7 @@ impl Download<'_> {
         if length != now.size {
             return Err(failed(format!("{} has {length} bytes, expected {}", part.display(), now.size)));
         }
-        if let Some(expected) = md5_etag(now.etag.as_deref()) {
-            let actual = md5_of(part).await.map_err(|e| io_failed("reading", part, e))?;
+        if let (Some(expected), Some(actual)) = (md5_etag(now.etag.as_deref()), md5) {
             if actual != expected {
                 let _ = tokio::fs::remove_file(part).await;
                 let _ = tokio::fs::remove_file(record_path).await;

@@ -33,6 +33,14 @@ impl Ranges {
         self.0.iter().map(|(s, e)| e - s).sum()
     }
 
+    /// How many bytes from the start are present without a gap.
+    pub fn complete_from_start(&self) -> u64 {
+        match self.0.first() {
+            Some(&(0, end)) => end,
+            _ => 0,
+        }
+    }
+
     pub fn is_complete(&self, size: u64) -> bool {
         size == 0 || self.0 == [(0, size)]
     }
@@ -93,6 +101,10 @@ mod tests {
         assert_eq!(r, Ranges(vec![(0, 40)]));
         r.insert(50, 50);
         assert_eq!(r.covered(), 40);
+        assert_eq!(r.complete_from_start(), 40);
+        let mut gap = Ranges::default();
+        gap.insert(5, 9);
+        assert_eq!(gap.complete_from_start(), 0);
         assert!(r.is_complete(40));
         assert!(!r.is_complete(41));
     }
