@@ -323,12 +323,12 @@ impl Download<'_> {
         if length != now.size {
             return Err(failed(format!("{} has {length} bytes, expected {}", part.display(), now.size)));
         }
-        if let (Some(expected), Some(actual)) = (md5_etag(now.etag.as_deref()), md5) {
-            if actual != expected {
-                let _ = tokio::fs::remove_file(part).await;
-                let _ = tokio::fs::remove_file(record_path).await;
-                return Err(failed(format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed")));
-            }
+        if let (Some(expected), Some(actual)) = (md5_etag(now.etag.as_deref()), md5)
+            && actual != expected
+        {
+            let _ = tokio::fs::remove_file(part).await;
+            let _ = tokio::fs::remove_file(record_path).await;
+            return Err(failed(format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed")));
         }
         tokio::fs::rename(part, self.destination).await.map_err(|e| io_failed("renaming into", self.destination, e))?;
         let _ = tokio::fs::remove_file(record_path).await;
