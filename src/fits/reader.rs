@@ -3,6 +3,7 @@
 //! gzip stream inflated as it comes. Generic over the source, so it is
 //! tested on bytes in memory and used over S3.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write;
 
@@ -15,6 +16,8 @@ use super::scanner::{ScanError, Scanner, Want};
 pub trait RangeSource {
     /// Reads up to `len` bytes at `start` (fewer at the end of the object).
     fn read(&mut self, start: u64, len: u64) -> impl Future<Output = Result<Vec<u8>, SourceError>> + Send;
+    /// Reads several ranges, at once where the source can.
+    fn read_many(&mut self, ranges: &[(u64, u64)]) -> impl Future<Output = Vec<Result<Vec<u8>, SourceError>>> + Send;
     /// The object's size, once known (after the first read at the latest).
     fn size(&self) -> Option<u64>;
 }
@@ -34,11 +37,13 @@ pub struct ReadOptions {
     pub first_read: u64,
     /// Size of each read of a gzip stream (the first one; later reads double).
     pub gzip_chunk: u64,
+    /// Read the next headers ahead where the extensions seem to repeat.
+    pub speculate: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { last_hdu: None, gzip_budget: None, first_read: 8 * BLOCK, gzip_chunk: 64 * 1024 }
+        Self { last_hdu: None, gzip_budget: None, first_read: 8 * BLOCK, gzip_chunk: 64 * 1024, speculate: true }
     }
 }
 
@@ -116,6 +121,8 @@ async fn read_plain<S: RangeSource>(
     scanner.feed(&first)?;
     // The size of the last header read guides the next read.
     let mut guess = options.first_read;
+    // Header-sized reads made ahead, at offsets where later headers are guessed to start.
+    let mut ahead: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     loop {
         match scanner.want() {
             Want::Done => break,
@@ -131,9 +138,31 @@ async fn read_plain<S: RangeSource>(
             Want::Bytes { from, at_least } => {
                 let hdus_before = scanner.hdus.len();
                 let growing = scanner.position() > header_start(&scanner, from);
-                let len =
-                    if growing { (from - header_start(&scanner, from)).max(at_least) } else { guess.max(at_least) };
-                let bytes = source.read(from, len.min(size - from)).await?;
+                let bytes = match ahead.remove(&from) {
+                    Some(bytes) if !growing => bytes,
+                    _ => {
+                        let len = if growing {
+                            (from - header_start(&scanner, from)).max(at_least)
+                        } else {
+                            guess.max(at_least)
+                        };
+                        let len = len.min(size - from);
+                        let mut ranges = vec![(from, len)];
+                        if !growing && options.speculate {
+                            // Guesses inside this read would be read twice.
+                            let guesses = guess_next_headers(&scanner.hdus, from, size, guess);
+                            ranges.extend(guesses.into_iter().filter(|&(at, _)| at >= from + len));
+                        }
+                        let mut results = source.read_many(&ranges).await.into_iter();
+                        let bytes = results.next().unwrap_or_else(|| Ok(Vec::new()))?;
+                        for (&(start, _), result) in ranges.iter().skip(1).zip(results) {
+                            if let Ok(extra) = result {
+                                ahead.insert(start, extra);
+                            }
+                        }
+                        bytes
+                    }
+                };
                 if bytes.is_empty() {
                     scanner.finish_at(from)?;
                     break;
@@ -146,6 +175,28 @@ async fn read_plain<S: RangeSource>(
         }
     }
     Ok(FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: scanner.warnings, stopped: None })
+}
+
+/// Where the next two headers would start if the extensions repeat: the
+/// last three sizes as a cycle (SCI, ERR, DQ), else the last size again.
+/// Each guess costs one header-sized read; a wrong one reads a few blocks
+/// of data, a right one saves a round trip.
+fn guess_next_headers(hdus: &[Hdu], from: u64, size: u64, len: u64) -> Vec<(u64, u64)> {
+    let sizes: Vec<u64> = hdus.iter().skip(1).map(|h| h.next_start() - h.header_start).collect();
+    if sizes.is_empty() {
+        return Vec::new();
+    }
+    let cycle = if sizes.len() >= 3 { &sizes[sizes.len() - 3..] } else { &sizes[sizes.len() - 1..] };
+    let mut at = from;
+    let mut guesses = Vec::new();
+    for step in cycle.iter().cycle().take(2) {
+        at = at.saturating_add(*step);
+        if at >= size {
+            break;
+        }
+        guesses.push((at, len.min(size - at)));
+    }
+    guesses
 }
 
 /// Where the header being read started (its bytes so far end at `from`).

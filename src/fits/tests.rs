@@ -17,11 +17,13 @@ use crate::demo::fits_writer::{Column, Header, bintable_header, image_header, pr
 struct Memory {
     data: Vec<u8>,
     reads: Vec<(u64, u64)>,
+    /// Calls made: each would be one round trip over a network.
+    round_trips: usize,
 }
 
 impl Memory {
     fn new(data: Vec<u8>) -> Self {
-        Self { data, reads: Vec::new() }
+        Self { data, reads: Vec::new(), round_trips: 0 }
     }
 
     fn bytes_read(&self) -> u64 {
@@ -31,10 +33,20 @@ impl Memory {
 
 impl RangeSource for Memory {
     async fn read(&mut self, start: u64, len: u64) -> Result<Vec<u8>, SourceError> {
+        self.round_trips += 1;
         let start = (start as usize).min(self.data.len());
         let end = (start + len as usize).min(self.data.len());
         self.reads.push((start as u64, (end - start) as u64));
         Ok(self.data[start..end].to_vec())
+    }
+
+    async fn read_many(&mut self, ranges: &[(u64, u64)]) -> Vec<Result<Vec<u8>, SourceError>> {
+        let mut out = Vec::new();
+        for &(start, len) in ranges {
+            out.push(self.read(start, len).await);
+        }
+        self.round_trips -= ranges.len().saturating_sub(1);
+        out
     }
 
     fn size(&self) -> Option<u64> {
@@ -270,4 +282,34 @@ fn random_and_mutated_bytes_never_panic() {
         let options = ReadOptions { gzip_chunk: 1024, gzip_budget: Some(200_000), ..ReadOptions::default() };
         let _ = block_on(read_headers(&mut source, round % 2 == 0, options));
     }
+}
+
+/// A WFC3-like file: a primary, then SCI / ERR / DQ for two chips with
+/// large data between the headers.
+fn two_chips() -> Vec<u8> {
+    let mut out = Vec::new();
+    push_hdu(&mut out, &primary_header(16, &[]), &[]);
+    for _ in 0..2 {
+        for (name, bitpix) in [("SCI", -32i64), ("ERR", -32), ("DQ", 16)] {
+            let data = vec![1u8; 300 * 300 * (bitpix.unsigned_abs() as usize / 8)];
+            push_hdu(&mut out, &image_header(bitpix, &[300, 300], name), &data);
+        }
+    }
+    out
+}
+
+#[test]
+fn repeating_extensions_are_read_ahead_in_fewer_round_trips() {
+    let file = two_chips();
+    let reference = scan_all(&file, file.len()).unwrap().hdus;
+    let mut plain = Memory::new(file.clone());
+    let options = ReadOptions { speculate: false, ..ReadOptions::default() };
+    assert_eq!(block_on(read_headers(&mut plain, false, options)).unwrap().hdus, reference);
+    let mut ahead = Memory::new(file);
+    let headers = block_on(read_headers(&mut ahead, false, ReadOptions::default())).unwrap();
+    assert_eq!(headers.hdus, reference, "reading ahead changes nothing in the result");
+    assert_eq!(plain.round_trips, 6);
+    assert!(ahead.round_trips <= 3, "{} round trips: {:?}", ahead.round_trips, ahead.reads);
+    assert!(ahead.reads.len() <= reference.len() + 1, "{} requests", ahead.reads.len());
+    assert!(ahead.bytes_read() < 150_000, "{} bytes", ahead.bytes_read());
 }

@@ -73,58 +73,89 @@ impl S3RangeSource {
     }
 
     async fn get(&mut self, start: u64, len: u64) -> Result<Vec<u8>, S3Error> {
-        let range = format!("bytes={}-{}", start, start + len - 1);
-        let mut request = self.client.get_object().bucket(&self.bucket).key(&self.key).range(range);
-        if let Some(etag) = &self.etag {
-            request = request.if_match(etag);
-        }
+        let answer =
+            fetch(&self.client, &self.bucket, &self.key, &self.endpoint, self.etag.as_deref(), start, len).await;
+        self.take(start, answer)
+    }
+
+    /// Records what one answer said (ETag, size, metadata) and counts it.
+    fn take(&mut self, start: u64, answer: Result<Answer, S3Error>) -> Result<Vec<u8>, S3Error> {
         self.requests += 1;
-        let mut output = match request.send().await {
-            Ok(output) => output,
-            Err(e) => {
-                let error = S3Error::from_sdk(&e, &self.endpoint);
-                if error.kind == S3ErrorKind::InvalidRange {
-                    // Reading at or past the end (an empty object answers so too).
-                    self.size.get_or_insert(start);
-                    return Ok(Vec::new());
-                }
-                return Err(error);
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(error) if error.kind == S3ErrorKind::InvalidRange => {
+                // Reading at or past the end (an empty object answers so too).
+                self.size.get_or_insert(start);
+                return Ok(Vec::new());
             }
+            Err(error) => return Err(error),
         };
         if self.etag.is_none() {
-            self.etag = output.e_tag().map(str::to_string);
+            self.etag = answer.etag;
         }
         if self.requests == 1 {
-            self.details = ObjectDetails {
-                size: 0,
-                last_modified: output.last_modified().map(|t| t.secs()),
-                content_type: output.content_type().map(str::to_string),
-                etag: None,
-                storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
-            };
+            self.details = answer.details;
         }
-        if let Some(total) = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok()) {
+        if let Some(total) = answer.total.or(if self.size.is_none() { answer.whole } else { None }) {
             self.size = Some(total);
-        } else if self.size.is_none() {
-            // No Content-Range: the server sent the whole object.
-            self.size = output.content_length().map(|l| l.max(0) as u64);
         }
-        let mut bytes = Vec::with_capacity(len.min(1 << 24) as usize);
-        while (bytes.len() as u64) < len {
-            let chunk =
-                output.body.try_next().await.map_err(|e| {
-                    S3Error::new(S3ErrorKind::Unreachable, format!("reading from {}: {e}", self.endpoint))
-                })?;
-            let Some(chunk) = chunk else { break };
-            let keep = (len - bytes.len() as u64).min(chunk.len() as u64) as usize;
-            bytes.extend_from_slice(&chunk[..keep]);
-        }
-        self.bytes_read += bytes.len() as u64;
+        self.bytes_read += answer.bytes.len() as u64;
         if start == 0 && self.head.is_empty() {
-            self.head = bytes[..bytes.len().min(HEAD_KEPT)].to_vec();
+            self.head = answer.bytes[..answer.bytes.len().min(HEAD_KEPT)].to_vec();
         }
-        Ok(bytes)
+        Ok(answer.bytes)
     }
+}
+
+/// One ranged GET's body and what its headers said.
+struct Answer {
+    bytes: Vec<u8>,
+    etag: Option<String>,
+    /// From Content-Range.
+    total: Option<u64>,
+    /// Content-Length, for a server that ignored the range.
+    whole: Option<u64>,
+    details: ObjectDetails,
+}
+
+/// One ranged GET, pinned to `etag`; takes at most `len` bytes of the body.
+async fn fetch(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    endpoint: &str,
+    etag: Option<&str>,
+    start: u64,
+    len: u64,
+) -> Result<Answer, S3Error> {
+    let range = format!("bytes={}-{}", start, start + len - 1);
+    let mut request = client.get_object().bucket(bucket).key(key).range(range);
+    if let Some(etag) = etag {
+        request = request.if_match(etag);
+    }
+    let mut output = request.send().await.map_err(|e| S3Error::from_sdk(&e, endpoint))?;
+    let details = ObjectDetails {
+        size: 0,
+        last_modified: output.last_modified().map(|t| t.secs()),
+        content_type: output.content_type().map(str::to_string),
+        etag: None,
+        storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
+    };
+    let total = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
+    let whole = output.content_length().map(|l| l.max(0) as u64);
+    let etag = output.e_tag().map(str::to_string);
+    let mut bytes = Vec::with_capacity(len.min(1 << 24) as usize);
+    while (bytes.len() as u64) < len {
+        let chunk = output
+            .body
+            .try_next()
+            .await
+            .map_err(|e| S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: {e}")))?;
+        let Some(chunk) = chunk else { break };
+        let keep = (len - bytes.len() as u64).min(chunk.len() as u64) as usize;
+        bytes.extend_from_slice(&chunk[..keep]);
+    }
+    Ok(Answer { bytes, etag, total, whole, details })
 }
 
 impl RangeSource for S3RangeSource {
@@ -133,6 +164,27 @@ impl RangeSource for S3RangeSource {
             return Ok(Vec::new());
         }
         self.get(start, len).await.map_err(|e| SourceError(e.message))
+    }
+
+    /// The ranges are fetched at once, each pinned to the ETag already seen.
+    async fn read_many(&mut self, ranges: &[(u64, u64)]) -> Vec<Result<Vec<u8>, SourceError>> {
+        let etag = self.etag.clone();
+        let this: &Self = self;
+        let answers = futures::future::join_all(ranges.iter().map(|&(start, len)| {
+            let etag = etag.as_deref();
+            async move {
+                if len == 0 {
+                    return Err(S3Error::new(S3ErrorKind::InvalidRange, "empty range"));
+                }
+                fetch(&this.client, &this.bucket, &this.key, &this.endpoint, etag, start, len).await
+            }
+        }))
+        .await;
+        ranges
+            .iter()
+            .zip(answers)
+            .map(|(&(start, _), answer)| self.take(start, answer).map_err(|e| SourceError(e.message)))
+            .collect()
     }
 
     fn size(&self) -> Option<u64> {
