@@ -10,7 +10,7 @@ use std::time::Instant;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use s3scope::s3::{Entry, ObjectInfo, Page};
-use s3scope::tui::app::{Action, Effect, Settings, initial_state, update};
+use s3scope::tui::app::{Action, Effect, ListJob, Settings, initial_state, update};
 use s3scope::tui::view::render;
 
 /// Counts the bytes currently allocated.
@@ -59,7 +59,9 @@ fn main() {
         let mut state = initial_state(settings, &buckets, 160, 48);
         // Open the bucket; answer with the rows under a prefix-less listing.
         let effects = update(&mut state, Action::Open);
-        let Some(Effect::List { request, node, purpose, .. }) = effects.into_iter().next() else { panic!("a listing") };
+        let Some(Effect::List(ListJob { request, node, purpose, .. })) = effects.into_iter().next() else {
+            panic!("a listing")
+        };
         let first = update(
             &mut state,
             Action::Listed {
@@ -73,8 +75,8 @@ fn main() {
         assert!(first.is_empty());
         update(&mut state, Action::Down);
         let effects = update(&mut state, Action::Open);
-        let Some(Effect::List { request, node, purpose, .. }) =
-            effects.into_iter().find(|e| matches!(e, Effect::List { .. }))
+        let Some(Effect::List(ListJob { request, node, purpose, .. })) =
+            effects.into_iter().find(|e| matches!(e, Effect::List(_)))
         else {
             panic!("a listing of tess/")
         };

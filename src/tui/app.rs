@@ -70,20 +70,23 @@ pub enum ListPurpose {
     Lookup,
 }
 
+/// List `prefix` one level deep from `token`, sending each page back, until
+/// the end or until `budget` entries were sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListJob {
+    pub request: RequestId,
+    pub node: NodeId,
+    pub purpose: ListPurpose,
+    pub bucket: String,
+    pub prefix: String,
+    pub token: Option<String>,
+    pub budget: usize,
+}
+
 /// Work for the effect runner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// List `prefix` one level deep from `token`, sending each page back,
-    /// until the end or until `budget` entries were sent.
-    List {
-        request: RequestId,
-        node: NodeId,
-        purpose: ListPurpose,
-        bucket: String,
-        prefix: String,
-        token: Option<String>,
-        budget: usize,
-    },
+    List(ListJob),
     /// Read an object's preview: FITS headers, or its first bytes (after a short debounce).
     Preview {
         request: RequestId,
@@ -365,7 +368,7 @@ impl State {
         let budget = bound - loaded % bound;
         let uri = self.tree.uri_of(node);
         self.tree.node_mut(node).load = LoadState::Loading { request, pages: 0, next: token.clone() };
-        vec![Effect::List {
+        vec![Effect::List(ListJob {
             request,
             node,
             purpose: ListPurpose::Load,
@@ -373,7 +376,7 @@ impl State {
             prefix: uri.key,
             token,
             budget,
-        }]
+        })]
     }
 
     fn expand(&mut self, node: NodeId) -> Vec<Effect> {
@@ -601,7 +604,7 @@ impl State {
         self.lookups.insert(request);
         let uri = self.tree.uri_of(filter.node);
         self.set_status(format!("searching {}{text}… on the server", uri));
-        vec![Effect::List {
+        vec![Effect::List(ListJob {
             request,
             node: filter.node,
             purpose: ListPurpose::Lookup,
@@ -609,7 +612,7 @@ impl State {
             prefix: format!("{}{text}", uri.key),
             token: None,
             budget: self.settings.row_bound,
-        }]
+        })]
     }
 
     /// Opens the path of `uri` from the root, loading each ancestor as needed.
@@ -664,7 +667,7 @@ impl State {
                     self.lookups.insert(request);
                     let uri = self.tree.uri_of(jump.at);
                     let lookup_name = name.trim_end_matches('/').to_string();
-                    effects.push(Effect::List {
+                    effects.push(Effect::List(ListJob {
                         request,
                         node: jump.at,
                         purpose: ListPurpose::Lookup,
@@ -672,7 +675,7 @@ impl State {
                         prefix: format!("{}{lookup_name}", uri.key),
                         token: None,
                         budget: 1000,
-                    });
+                    }));
                     if let Some(j) = self.jump.as_mut() {
                         j.looked_up = true;
                     }

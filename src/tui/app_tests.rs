@@ -25,7 +25,7 @@ fn rows_appear_with_the_first_page_while_later_pages_stream() {
     // Answer only the first page of stpubdata/, then of tess/ffi/.
     h.settle();
     h.keys(&[Action::Down, Action::Open, Action::Down, Action::Open]);
-    assert!(!h.pending.iter().any(|e| matches!(e, Effect::List { .. })), "every listing was answered");
+    assert!(!h.pending.iter().any(|e| matches!(e, Effect::List(_))), "every listing was answered");
     let ffi = h.state.selected_node().unwrap();
     assert_eq!(h.state.tree.key_of(ffi), "tess/ffi/");
     // 2501 keys, bound 1000: loading stops at the bound with a "more" row.
@@ -49,7 +49,7 @@ fn first_page_shows_before_the_listing_ends() {
     h.settle();
     h.act(Action::Down).act(Action::Open);
     // Deliver only the first page of tess/ffi/.
-    let index = h.pending.iter().position(|e| matches!(e, Effect::List { .. })).unwrap();
+    let index = h.pending.iter().position(|e| matches!(e, Effect::List(_))).unwrap();
     let effect = h.pending.remove(index);
     let mut pages = h.server.pages(&effect);
     assert!(pages.len() > 1);
@@ -66,7 +66,7 @@ fn first_page_shows_before_the_listing_ends() {
 fn collapsing_a_loading_prefix_cancels_its_listing() {
     let mut h = Harness::new();
     h.act(Action::Open);
-    let Some(Effect::List { request, .. }) = h.pending.first().cloned() else { panic!("a listing") };
+    let Some(Effect::List(ListJob { request, .. })) = h.pending.first().cloned() else { panic!("a listing") };
     h.act(Action::Close);
     assert_eq!(h.cancelled, [request]);
     assert!(h.pending.is_empty());

@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::app::{Action, Effect, ListPurpose, QueueEffect};
+use super::app::{Action, Effect, ListJob, QueueEffect};
 use super::tree::{NodeId, RequestId};
 use crate::catalog::Catalog;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
@@ -146,10 +146,7 @@ impl Runner {
                 }
                 return;
             }
-            Effect::List { request, node, purpose, bucket, prefix, token, budget } => {
-                let task = list(clients, sender, request, node, purpose, bucket, prefix, token, budget);
-                (request, tokio::spawn(task).abort_handle())
-            }
+            Effect::List(job) => (job.request, tokio::spawn(list(clients, sender, job)).abort_handle()),
             Effect::Preview { request, node, bucket, key, gzip_budget } => {
                 let task = preview(clients, sender, request, node, bucket, key, gzip_budget);
                 (request, tokio::spawn(task).abort_handle())
@@ -174,18 +171,8 @@ impl Runner {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn list(
-    clients: Arc<Clients>,
-    sender: UnboundedSender<Action>,
-    request: RequestId,
-    node: NodeId,
-    purpose: ListPurpose,
-    bucket: String,
-    prefix: String,
-    token: Option<String>,
-    budget: usize,
-) {
+async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJob) {
+    let ListJob { request, node, purpose, bucket, prefix, token, budget } = job;
     let client = clients.for_bucket(&bucket);
     let mut list_request = ListRequest::level(bucket.clone(), prefix);
     list_request.continuation = token;

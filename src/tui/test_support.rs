@@ -42,7 +42,9 @@ pub struct FakeServer {
 
 impl FakeServer {
     pub fn pages(&self, effect: &Effect) -> Vec<Action> {
-        let Effect::List { request, node, purpose, bucket, prefix, token, budget } = effect else { return Vec::new() };
+        let Effect::List(ListJob { request, node, purpose, bucket, prefix, token, budget }) = effect else {
+            return Vec::new();
+        };
         if !self.store.buckets.contains_key(bucket) {
             return vec![Action::ListFailed {
                 request: *request,
@@ -141,7 +143,7 @@ impl Harness {
     /// Answers every pending listing (and those they cause) completely;
     /// other effects stay pending.
     pub fn settle(&mut self) -> &mut Self {
-        while let Some(index) = self.pending.iter().position(|e| matches!(e, Effect::List { .. })) {
+        while let Some(index) = self.pending.iter().position(|e| matches!(e, Effect::List(_))) {
             let effect = self.pending.remove(index);
             for action in self.server.pages(&effect) {
                 self.act(action);
@@ -189,7 +191,7 @@ impl Harness {
 
 pub fn request_of(effect: &Effect) -> Option<u64> {
     match effect {
-        Effect::List { request, .. }
+        Effect::List(ListJob { request, .. })
         | Effect::Preview { request, .. }
         | Effect::ListBuckets { request }
         | Effect::CountPrefix { request, .. } => Some(*request),
