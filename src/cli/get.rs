@@ -1,6 +1,5 @@
 //! `s3scope get`: downloads with progress, resumable, `aws s3 cp` layout.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -16,8 +15,9 @@ use crate::escape::escape_for_terminal;
 use crate::format::human_size;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, Outcome};
 use crate::queue::path::destination;
+use crate::s3::clients::Clients;
 use crate::s3::walk::{WalkLimits, walk};
-use crate::s3::{ConnectOptions, S3Uri, Signing, build_client};
+use crate::s3::{ConnectOptions, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
@@ -51,7 +51,7 @@ struct Planned {
 /// Lists what each URI stands for; refused keys become failures.
 async fn plan(
     args: &GetArgs,
-    clients: &mut Clients,
+    clients: &Clients,
     failures: &mut Vec<(String, String)>,
 ) -> Result<Vec<Planned>, AppError> {
     let mut planned = Vec::new();
@@ -67,9 +67,9 @@ async fn plan(
         if !args.recursive {
             return Err(AppError::input(format!("downloading {uri}"), "that is a prefix: add --recursive"));
         }
-        let client = clients.get(&uri.bucket).await;
+        let client = clients.for_bucket(&uri.bucket).clone();
         let objects =
-            walk(client, uri.bucket.clone(), uri.key.clone(), clients.endpoint.clone(), WalkLimits::default());
+            walk(client, uri.bucket.clone(), uri.key.clone(), clients.endpoint().to_string(), WalkLimits::default());
         let mut objects = std::pin::pin!(objects);
         loop {
             match objects.try_next().await {
@@ -94,37 +94,11 @@ async fn plan(
     Ok(planned)
 }
 
-/// One client per signing mode, built on first use.
-struct Clients {
-    options: ConnectOptions,
-    catalog: Catalog,
-    built: HashMap<bool, aws_sdk_s3::Client>,
-    endpoint: String,
-}
-
-impl Clients {
-    async fn get(&mut self, bucket: &str) -> aws_sdk_s3::Client {
-        let signing = self.options.signing_for(Some(bucket), &self.catalog);
-        let anonymous = signing == Signing::Anonymous;
-        if let Some(client) = self.built.get(&anonymous) {
-            return client.clone();
-        }
-        let client = build_client(&self.options, signing).await;
-        self.built.insert(anonymous, client.clone());
-        client
-    }
-}
-
 pub async fn run(args: &GetArgs, connect: &ConnectOptions) -> Result<(), AppError> {
     let started = Instant::now();
-    let mut clients = Clients {
-        options: connect.clone(),
-        catalog: Catalog::builtin(),
-        built: HashMap::new(),
-        endpoint: connect.endpoint_label(),
-    };
+    let clients = Clients::new(connect, Catalog::builtin()).await;
     let mut failures = Vec::new();
-    let planned = plan(args, &mut clients, &mut failures).await?;
+    let planned = plan(args, &clients, &mut failures).await?;
     let refused = failures.len();
     let options = DownloadOptions { part_size: args.part_size, force: args.force, ..DownloadOptions::default() };
     let cancel = CancellationToken::new();
@@ -137,11 +111,11 @@ pub async fn run(args: &GetArgs, connect: &ConnectOptions) -> Result<(), AppErro
     let bars = std::io::stderr().is_terminal().then(MultiProgress::new);
     let mut work = Vec::new();
     for item in planned {
-        let client = clients.get(&item.uri.bucket).await;
+        let client = clients.for_bucket(&item.uri.bucket).clone();
         work.push((item, client));
     }
     let total = work.len();
-    let endpoint = clients.endpoint.clone();
+    let endpoint = clients.endpoint().to_string();
     let results: Vec<(Planned, Result<Outcome, DownloadError>)> = futures::stream::iter(work)
         .map(|(item, client)| {
             let cancel = cancel.clone();

@@ -1,6 +1,7 @@
 //! Everything that talks to S3: building the client, listings, errors.
 
 pub mod client;
+pub mod clients;
 pub mod error;
 pub mod list;
 pub mod range;

@@ -2,65 +2,31 @@
 //! results back to the event loop as actions.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
-
-use tokio::sync::mpsc::UnboundedSender;
-use tokio::task::AbortHandle;
-
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use super::app::{Action, Effect, ListJob, QueueEffect};
 use super::tree::{NodeId, RequestId};
-use crate::catalog::Catalog;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
 use crate::queue::job::Job;
+use crate::s3::S3Error;
+pub use crate::s3::clients::Clients;
 use crate::s3::list::{ListRequest, fetch_page};
 use crate::s3::range::S3RangeSource;
 use crate::s3::walk::{WalkLimits, walk};
-use crate::s3::{ConnectOptions, S3Error, Signing, build_client};
 
 /// Progress of a download reaches the screen at most this often.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 /// How long the cursor must rest on an object before its preview is fetched.
 pub const PREVIEW_DEBOUNCE: Duration = Duration::from_millis(120);
-
-/// The clients of a session: anonymous, and signed unless `--no-sign-request`.
-pub struct Clients {
-    anonymous: aws_sdk_s3::Client,
-    signed: Option<aws_sdk_s3::Client>,
-    options: ConnectOptions,
-    catalog: Catalog,
-    endpoint: String,
-}
-
-impl Clients {
-    pub async fn new(options: &ConnectOptions, catalog: Catalog) -> Self {
-        let anonymous = build_client(options, Signing::Anonymous).await;
-        let signed = if options.no_sign_request { None } else { Some(build_client(options, Signing::Signed).await) };
-        Self { anonymous, signed, options: options.clone(), catalog, endpoint: options.endpoint_label() }
-    }
-
-    fn for_bucket(&self, bucket: &str) -> &aws_sdk_s3::Client {
-        match (self.options.signing_for(Some(bucket), &self.catalog), &self.signed) {
-            (Signing::Signed, Some(signed)) => signed,
-            _ => &self.anonymous,
-        }
-    }
-
-    /// True when requests to non-catalog buckets are signed.
-    pub fn can_sign(&self) -> bool {
-        self.signed.is_some()
-    }
-}
 
 pub struct Runner {
     clients: Arc<Clients>,
@@ -180,7 +146,7 @@ async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJ
     loop {
         // Never list past the budget: the row bound is exact.
         list_request.max_keys = Some(budget.saturating_sub(sent).clamp(1, 1000) as i32);
-        match fetch_page(client, &list_request, &clients.endpoint).await {
+        match fetch_page(client, &list_request, clients.endpoint()).await {
             Ok(page) => {
                 sent += page.entries.len();
                 let next = page.next_token.clone();
@@ -209,7 +175,7 @@ async fn preview(
 ) {
     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
     let client = clients.for_bucket(&bucket).clone();
-    let source = S3RangeSource::new(client, &bucket, &key, &clients.endpoint, None, None);
+    let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint(), None, None);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     let _ = sender.send(Action::Previewed { request, node, result });
 }
@@ -223,7 +189,7 @@ async fn count_prefix(
     prefix: String,
 ) {
     let client = clients.for_bucket(&bucket).clone();
-    let objects = walk(client, bucket, prefix, clients.endpoint.clone(), WalkLimits::default());
+    let objects = walk(client, bucket, prefix, clients.endpoint().to_string(), WalkLimits::default());
     let result = objects
         .try_filter(|o| futures::future::ready(!(o.key.ends_with('/') && o.size == 0)))
         .map_ok(|o| (o.key, o.size))
@@ -253,7 +219,7 @@ async fn download(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: J
     };
     let download = Download {
         client: &client,
-        endpoint: &clients.endpoint,
+        endpoint: clients.endpoint(),
         bucket: &job.bucket,
         key: &job.key,
         destination: &job.destination,
@@ -267,12 +233,12 @@ async fn download(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: J
 }
 
 async fn list_buckets(clients: Arc<Clients>, sender: UnboundedSender<Action>, request: RequestId) {
-    let Some(client) = &clients.signed else { return };
+    let Some(client) = clients.signed() else { return };
     let result = client
         .list_buckets()
         .send()
         .await
         .map(|out| out.buckets().iter().filter_map(|b| b.name().map(str::to_string)).collect())
-        .map_err(|e| S3Error::from_sdk(&e, &clients.endpoint).message);
+        .map_err(|e| S3Error::from_sdk(&e, clients.endpoint()).message);
     let _ = sender.send(Action::BucketsListed { request, result });
 }
