@@ -1,6 +1,7 @@
 //! s3scope: a terminal explorer for S3 buckets, made for the NASA archives.
 
 pub mod catalog;
+pub mod checksum;
 pub mod cli;
 pub mod demo;
 pub mod error;

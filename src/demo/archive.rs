@@ -2,14 +2,14 @@
 //! bucket and key to blob, size, ETag and date. Many keys may share one blob.
 
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 
-use super::store::{Content, Store, StoredObject, hex, md5_hex};
+use super::store::{Content, Store, StoredObject, md5_hex};
+use crate::checksum::md5_of_file;
 
 /// Name of the manifest file inside an archive directory.
 pub const MANIFEST: &str = "manifest.ndjson";
@@ -103,21 +103,6 @@ impl ArchiveWriter {
         self.manifest.flush()?;
         self.manifest.get_ref().sync_all()
     }
-}
-
-/// The hex MD5 of a file, read in 1 MiB pieces.
-pub fn md5_of_file(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Md5::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex(&hasher.finalize()))
 }
 
 /// Reads an archive directory into a [`Store`] whose objects point at its blobs.

@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use md5::{Digest, Md5};
 
 /// Where an object's bytes are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,13 +39,7 @@ impl StoredObject {
     }
 }
 
-pub fn md5_hex(data: &[u8]) -> String {
-    hex(&Md5::digest(data))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::checksum::{hex, md5_hex};
 
 /// A bucket: its keys in byte order, and whether anonymous requests may read it.
 #[derive(Debug, Clone, Default)]

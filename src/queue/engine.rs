@@ -15,6 +15,8 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::parts::{Ranges, ResumeRecord};
+use super::store::write_atomically;
+use crate::checksum::md5_of_file;
 use crate::s3::{S3Error, S3ErrorKind};
 
 /// How a download runs.
@@ -81,20 +83,6 @@ fn md5_etag(etag: Option<&str>) -> Option<String> {
     (inner.len() == 32 && inner.bytes().all(|b| b.is_ascii_hexdigit())).then(|| inner.to_ascii_lowercase())
 }
 
-async fn md5_of(path: &Path) -> std::io::Result<String> {
-    let mut file = tokio::fs::File::open(path).await?;
-    let mut hasher = Md5::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buf).await?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(crate::demo::store::hex(&hasher.finalize()))
-}
-
 /// Hashes the part file from its start as far as `complete` says the bytes
 /// are there, until `size` bytes are hashed.
 async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver<u64>) -> std::io::Result<String> {
@@ -117,7 +105,7 @@ async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver<u64
             hashed += n as u64;
         }
         if hashed >= size {
-            return Ok(crate::demo::store::hex(&hasher.finalize()));
+            return Ok(crate::checksum::hex(&hasher.finalize()));
         }
         if complete.changed().await.is_err() {
             // The download stopped; whatever was complete has been hashed.
@@ -129,14 +117,11 @@ async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver<u64
     }
 }
 
-/// Writes the resume record atomically: temp file, fsync, rename.
+/// Writes the resume record atomically (temp file, fsync, rename).
 async fn save_record(path: &Path, record: &ResumeRecord) -> std::io::Result<()> {
-    let temp = path.with_extension("json.tmp");
     let text = serde_json::to_vec(record).map_err(std::io::Error::other)?;
-    let mut file = tokio::fs::File::create(&temp).await?;
-    file.write_all(&text).await?;
-    file.sync_all().await?;
-    tokio::fs::rename(&temp, path).await
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || write_atomically(&path, &text)).await.map_err(std::io::Error::other)?
 }
 
 async fn load_record(path: &Path) -> Option<ResumeRecord> {
@@ -296,7 +281,11 @@ impl Download<'_> {
         }
         let same_size = meta.len() == now.size;
         let same_content = match md5_etag(now.etag.as_deref()) {
-            Some(md5) if same_size => md5_of(self.destination).await.is_ok_and(|local| local == md5),
+            Some(md5) if same_size => {
+                let path = self.destination.to_path_buf();
+                let local = tokio::task::spawn_blocking(move || md5_of_file(&path)).await;
+                local.is_ok_and(|local| local.is_ok_and(|local| local == md5))
+            }
             _ => same_size,
         };
         if same_content {

@@ -22,21 +22,26 @@ pub fn default_queue_path() -> PathBuf {
     base.join("s3scope").join("queue.json")
 }
 
+/// Replaces `path` with `bytes` so that a crash leaves the old file or the
+/// new one, never a mix: write a temp file beside it, fsync, rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = path.with_file_name(format!("{name}.tmp"));
+    let mut file = std::fs::File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path)
+}
+
 /// Writes the jobs atomically.
 pub fn save(path: &Path, jobs: &[Job]) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let temp = path.with_extension("json.tmp");
     let text = serde_json::to_vec_pretty(&QueueFile { version: VERSION, jobs: jobs.to_vec() })
         .map_err(std::io::Error::other)?;
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(&text)?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&temp, path)
+    write_atomically(path, &text)
 }
 
 /// What was found at start-up.
