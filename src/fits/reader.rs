@@ -137,15 +137,13 @@ async fn read_plain<S: RangeSource>(
             }
             Want::Bytes { from, at_least } => {
                 let hdus_before = scanner.hdus.len();
-                let growing = scanner.position() > header_start(&scanner, from);
+                // Part of this header is in: the next read doubles it.
+                let buffered = scanner.buffered_header();
+                let growing = buffered > 0;
                 let bytes = match ahead.remove(&from) {
                     Some(bytes) if !growing => bytes,
                     _ => {
-                        let len = if growing {
-                            (from - header_start(&scanner, from)).max(at_least)
-                        } else {
-                            guess.max(at_least)
-                        };
+                        let len = if growing { buffered.max(at_least) } else { guess.max(at_least) };
                         let len = len.min(size - from);
                         let mut ranges = vec![(from, len)];
                         if !growing && options.speculate {
@@ -197,11 +195,6 @@ fn guess_next_headers(hdus: &[Hdu], from: u64, size: u64, len: u64) -> Vec<(u64,
         guesses.push((at, len.min(size - at)));
     }
     guesses
-}
-
-/// Where the header being read started (its bytes so far end at `from`).
-fn header_start(scanner: &Scanner, from: u64) -> u64 {
-    scanner.hdus.last().map_or(0, |h| h.next_start()).min(from)
 }
 
 /// Inflated bytes go straight into the scanner, which keeps only headers.

@@ -85,6 +85,14 @@ impl Scanner {
         self.pos
     }
 
+    /// Bytes of the header being read that are already in.
+    pub fn buffered_header(&self) -> u64 {
+        match &self.state {
+            State::Header { buf, .. } => buf.len() as u64,
+            _ => 0,
+        }
+    }
+
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done)
     }
