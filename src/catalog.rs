@@ -22,6 +22,15 @@ pub struct CatalogEntry {
     /// Read without signing requests.
     #[serde(default = "default_true")]
     pub anonymous: bool,
+    /// An S3-compatible server other than the session's (user entries only).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The credentials profile to sign with (user entries only).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// From the user's config file: its region, endpoint and profile pick the client.
+    #[serde(skip)]
+    pub own: bool,
 }
 
 fn default_true() -> bool {
@@ -58,21 +67,27 @@ impl Catalog {
     fn validate(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::new();
         for entry in &self.entries {
-            validate_bucket_name(&entry.name).map_err(|e| format!("bucket '{}': {e}", entry.name))?;
+            self.validate_entry(entry)?;
             if !seen.insert(entry.name.as_str()) {
                 return Err(format!("bucket '{}' is listed twice", entry.name));
             }
-            if entry.archive.trim().is_empty() || entry.title.trim().is_empty() {
-                return Err(format!("bucket '{}': archive and title must not be empty", entry.name));
-            }
-            if entry.region.trim().is_empty() {
-                return Err(format!("bucket '{}': region must not be empty", entry.name));
-            }
-            let mirror_ok =
-                entry.mirror.is_empty() || (entry.mirror.starts_with("https://") && entry.mirror.ends_with('/'));
-            if !mirror_ok {
-                return Err(format!("bucket '{}': mirror must be an https:// URL ending with '/'", entry.name));
-            }
+        }
+        Ok(())
+    }
+
+    /// Checks one entry's fields.
+    pub fn validate_entry(&self, entry: &CatalogEntry) -> Result<(), String> {
+        validate_bucket_name(&entry.name).map_err(|e| format!("bucket '{}': {e}", entry.name))?;
+        if entry.archive.trim().is_empty() || entry.title.trim().is_empty() {
+            return Err(format!("bucket '{}': archive and title must not be empty", entry.name));
+        }
+        if entry.region.trim().is_empty() {
+            return Err(format!("bucket '{}': region must not be empty", entry.name));
+        }
+        let mirror_ok =
+            entry.mirror.is_empty() || (entry.mirror.starts_with("https://") && entry.mirror.ends_with('/'));
+        if !mirror_ok {
+            return Err(format!("bucket '{}': mirror must be an https:// URL ending with '/'", entry.name));
         }
         Ok(())
     }

@@ -3,6 +3,9 @@
 pub mod catalog;
 pub mod checksum;
 pub mod cli;
+pub mod clipboard;
+pub mod config;
+pub mod copy_format;
 pub mod demo;
 pub mod error;
 pub mod escape;

@@ -259,3 +259,63 @@ fn an_unfinished_download_resumes_when_the_explorer_starts_again() {
     assert_eq!(s3scope::demo::store::md5_hex(&std::fs::read(&final_file).unwrap()), object.etag);
     quit_and_check(&tmux);
 }
+
+/// Jumps to the events file with `:` and waits for its preview.
+fn jump_to_events(tmux: &Tmux) {
+    tmux.keys(&[":", "C-u"]);
+    tmux.type_text(EVENTS);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("1 EVENTS     BINTABLE", WAIT);
+}
+
+const EVENTS: &str = "s3://nasa-heasarc/chandra/data/byobsid/0/3010/primary/acisf03010N004_evt2.fits.gz";
+
+#[test]
+fn y_copies_the_uri_over_osc52_into_tmux_without_a_display() {
+    let home = std::env::temp_dir().join(format!("s3scope-test-clip-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
+    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= SSH_TTY=", &args), 120, 40);
+    tmux.set_option("set-clipboard", "on");
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    jump_to_events(&tmux);
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("(OSC 52)", WAIT);
+    assert!(screen.contains("copied s3://nasa-heasarc/chandra/"), "{screen}");
+    assert_eq!(tmux.buffer().as_deref(), Some(EVENTS));
+
+    // Two marked rows: one line each.
+    tmux.keys(&["h", "j"]);
+    tmux.wait_for("0 PRIMARY    IMAGE 64x64", WAIT);
+    tmux.keys(&["Space", "Space", "y"]);
+    tmux.wait_for("copied 2 s3 URIs (OSC 52)", WAIT);
+    let buffer = tmux.buffer().unwrap();
+    let lines: Vec<&str> = buffer.lines().collect();
+    assert_eq!(lines.len(), 2, "{buffer}");
+    assert!(lines.iter().all(|l| l.starts_with("s3://nasa-heasarc/chandra/data/byobsid/0/3010/primary/acisf03010")));
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn copy_menu_inside_gnu_screen_puts_the_heasarc_url_on_the_clipboard() {
+    let has_screen = std::process::Command::new("screen").arg("-v").output().is_ok();
+    assert!(has_screen, "GNU screen is needed for this test (.ci/run installs it)");
+    let home = std::env::temp_dir().join(format!("s3scope-test-screen-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
+    // tmux → screen → s3scope: screen only passes OSC 52 on inside DCS strings.
+    let inner = command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= TMUX= STY=s3scope-test", &args);
+    let tmux = Tmux::start(&format!("screen -q sh -c '{inner}'"), 120, 40);
+    tmux.set_option("set-clipboard", "on");
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    jump_to_events(&tmux);
+    tmux.keys(&["Y"]);
+    let screen = tmux.wait_for("Copy as", WAIT);
+    // On a custom endpoint its URL comes third, before the archive's.
+    assert!(screen.contains("3 endpoint URL") && screen.contains("4 HEASARC URL"), "{screen}");
+    assert!(screen.contains("7 aws s3 cp command"), "{screen}");
+    tmux.keys(&["4"]);
+    tmux.wait_for("copied HEASARC URL", WAIT);
+    let key = EVENTS.trim_start_matches("s3://nasa-heasarc/");
+    assert_eq!(tmux.buffer(), Some(format!("https://heasarc.gsfc.nasa.gov/FTP/{key}")));
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::GlobalArgs;
+use super::{GlobalArgs, Session};
 use crate::catalog::Catalog;
 use crate::demo::store::Store;
 use crate::demo::{self, archive};
@@ -26,7 +26,7 @@ pub struct DemoArgs {
     pub archive_dir: Option<PathBuf>,
 }
 
-pub async fn run(args: &DemoArgs, global: &GlobalArgs) -> Result<(), AppError> {
+pub async fn run(args: &DemoArgs, global: &GlobalArgs, session: &Session) -> Result<(), AppError> {
     let dir = args.archive_dir.clone().unwrap_or_else(demo::default_archive_dir);
     let prepare_dir = dir.clone();
     let generated = tokio::task::spawn_blocking(move || {
@@ -46,7 +46,7 @@ pub async fn run(args: &DemoArgs, global: &GlobalArgs) -> Result<(), AppError> {
     })?;
     let endpoint = server.endpoint();
     if !args.serve {
-        let result = explore(&store, &endpoint, global).await;
+        let result = explore(&store, &endpoint, global, session).await;
         server.shutdown();
         return result;
     }
@@ -69,7 +69,7 @@ pub async fn run(args: &DemoArgs, global: &GlobalArgs) -> Result<(), AppError> {
 }
 
 /// The explorer on the demo server: the catalog buckets the demo holds, then its other buckets.
-async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs) -> Result<(), AppError> {
+async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &Session) -> Result<(), AppError> {
     let catalog = Catalog::builtin();
     let mut buckets: Vec<(String, Option<String>)> = catalog
         .entries
@@ -86,7 +86,9 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs) -> Result<(
         ..ConnectOptions::default()
     };
     // The demo server's port changes from run to run: its queue is not kept.
-    let options = TuiOptions { list_own_buckets: false, queue_path: None, ..global.tui_options(connect, buckets) };
+    // The user's own buckets live elsewhere: the demo shows the archives only.
+    let options = global.tui_options(connect, buckets, &session.config, catalog)?;
+    let options = TuiOptions { list_own_buckets: false, queue_path: None, ..options };
     tui::run(options).await
 }
 

@@ -9,15 +9,15 @@ use futures::{StreamExt, TryStreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use tokio_util::sync::CancellationToken;
 
-use crate::catalog::Catalog;
+use super::Session;
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::format::human_size;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, Outcome};
 use crate::queue::path::destination;
+use crate::s3::S3Uri;
 use crate::s3::clients::Clients;
 use crate::s3::walk::{WalkLimits, walk};
-use crate::s3::{ConnectOptions, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
@@ -27,15 +27,15 @@ pub struct GetArgs {
     /// Directory to download into
     #[arg(long, short = 'o', value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
-    /// Objects downloaded at once
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
-    pub jobs: u64,
+    /// Objects downloaded at once [default: 4, or the config's downloads.jobs]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub jobs: Option<u64>,
     /// Replace existing files that differ
     #[arg(long)]
     pub force: bool,
-    /// Bytes per ranged part of a large object
-    #[arg(long, value_name = "BYTES", default_value_t = 8 << 20, value_parser = clap::value_parser!(u64).range(4096..))]
-    pub part_size: u64,
+    /// Bytes per ranged part of a large object [default: 8 MiB, or the config's downloads.part_size]
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(4096..))]
+    pub part_size: Option<u64>,
     /// s3://bucket/key objects, or prefixes with --recursive
     #[arg(required = true)]
     pub uris: Vec<String>,
@@ -68,8 +68,13 @@ async fn plan(
             return Err(AppError::input(format!("downloading {uri}"), "that is a prefix: add --recursive"));
         }
         let client = clients.for_bucket(&uri.bucket).clone();
-        let objects =
-            walk(client, uri.bucket.clone(), uri.key.clone(), clients.endpoint().to_string(), WalkLimits::default());
+        let objects = walk(
+            client,
+            uri.bucket.clone(),
+            uri.key.clone(),
+            clients.endpoint_of(&uri.bucket).to_string(),
+            WalkLimits::default(),
+        );
         let mut objects = std::pin::pin!(objects);
         loop {
             match objects.try_next().await {
@@ -94,13 +99,20 @@ async fn plan(
     Ok(planned)
 }
 
-pub async fn run(args: &GetArgs, connect: &ConnectOptions) -> Result<(), AppError> {
+pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     let started = Instant::now();
-    let clients = Clients::new(connect, Catalog::builtin()).await;
+    let clients = Clients::new(&session.connect, session.catalog.clone()).await;
     let mut failures = Vec::new();
     let planned = plan(args, &clients, &mut failures).await?;
     let refused = failures.len();
-    let options = DownloadOptions { part_size: args.part_size, force: args.force, ..DownloadOptions::default() };
+    let settings = &session.config.config.downloads;
+    let options = DownloadOptions {
+        part_size: args.part_size.unwrap_or(settings.part_size.0),
+        parts_in_flight: settings.parts_in_flight as usize,
+        force: args.force,
+        ..DownloadOptions::default()
+    };
+    let jobs = args.jobs.unwrap_or(settings.jobs) as usize;
     let cancel = CancellationToken::new();
     let interrupt = cancel.clone();
     tokio::spawn(async move {
@@ -112,15 +124,14 @@ pub async fn run(args: &GetArgs, connect: &ConnectOptions) -> Result<(), AppErro
     let mut work = Vec::new();
     for item in planned {
         let client = clients.for_bucket(&item.uri.bucket).clone();
-        work.push((item, client));
+        let endpoint = clients.endpoint_of(&item.uri.bucket).to_string();
+        work.push((item, client, endpoint));
     }
     let total = work.len();
-    let endpoint = clients.endpoint().to_string();
     let results: Vec<(Planned, Result<Outcome, DownloadError>)> = futures::stream::iter(work)
-        .map(|(item, client)| {
+        .map(|(item, client, endpoint)| {
             let cancel = cancel.clone();
             let bars = bars.clone();
-            let endpoint = endpoint.clone();
             async move {
                 let bar = bars.as_ref().map(|multi| {
                     let bar = multi.add(ProgressBar::new(item.size.unwrap_or(0)));
@@ -153,7 +164,7 @@ pub async fn run(args: &GetArgs, connect: &ConnectOptions) -> Result<(), AppErro
                 (item, result)
             }
         })
-        .buffer_unordered(args.jobs as usize)
+        .buffer_unordered(jobs)
         .collect()
         .await;
     report(results, failures, total + refused, started.elapsed(), cancel.is_cancelled())

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use clap::Args;
 use serde_json::{Value as Json, json};
 
+use super::Session;
 use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
@@ -12,8 +13,9 @@ use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::summary;
+use crate::s3::clients::client_for_bucket;
 use crate::s3::range::S3RangeSource;
-use crate::s3::{ConnectOptions, S3Uri, build_client};
+use crate::s3::{ConnectOptions, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct HeaderArgs {
@@ -39,12 +41,12 @@ pub struct Report {
     pub headers: FitsHeaders,
 }
 
-pub async fn run(args: &HeaderArgs, connect: &ConnectOptions) -> Result<(), AppError> {
+pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     let uri = S3Uri::parse(&args.uri)?;
     if uri.is_prefix() {
         return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
     }
-    let report = read(&uri, connect, args.hdu, args.max_bytes).await?;
+    let report = read(&uri, &session.connect, &session.catalog, args.hdu, args.max_bytes).await?;
     if let Some(n) = args.hdu
         && report.headers.hdus.len() <= n
     {
@@ -73,12 +75,12 @@ pub async fn run(args: &HeaderArgs, connect: &ConnectOptions) -> Result<(), AppE
 pub async fn read(
     uri: &S3Uri,
     connect: &ConnectOptions,
+    catalog: &Catalog,
     last_hdu: Option<usize>,
     max_bytes: Option<u64>,
 ) -> Result<Report, AppError> {
-    let signing = connect.signing_for(Some(&uri.bucket), &Catalog::builtin());
-    let client = build_client(connect, signing).await;
-    let mut source = S3RangeSource::new(client, &uri.bucket, &uri.key, &connect.endpoint_label(), None, None);
+    let (client, endpoint) = client_for_bucket(connect, catalog, &uri.bucket).await;
+    let mut source = S3RangeSource::new(client, &uri.bucket, &uri.key, &endpoint, None, None);
     let options = ReadOptions { last_hdu, gzip_budget: max_bytes, ..ReadOptions::default() };
     let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
     let context = || format!("reading the header of {uri}");

@@ -7,13 +7,15 @@ use clap::Args;
 use futures::{Stream, StreamExt, pin_mut};
 use serde::Serialize;
 
+use super::Session;
 use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::format::{date_time, rfc3339};
+use crate::s3::clients::client_for_bucket;
 use crate::s3::list::{ListRequest, pages};
 use crate::s3::walk::{WalkLimits, walk};
-use crate::s3::{ConnectOptions, Entry, ObjectInfo, S3Error, S3Uri, build_client};
+use crate::s3::{Entry, ObjectInfo, S3Error, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct LsArgs {
@@ -99,21 +101,19 @@ fn output_result(result: io::Result<()>) -> Result<bool, AppError> {
     }
 }
 
-pub async fn run(args: &LsArgs, connect: &ConnectOptions) -> Result<(), AppError> {
+pub async fn run(args: &LsArgs, session: &Session) -> Result<(), AppError> {
     let stdout = io::stdout();
     let out = io::BufWriter::new(stdout.lock());
     let Some(uri_text) = &args.uri else {
         let mut printer = Printer { out, json: args.json, relative_to: String::new() };
-        output_result(print_catalog(&mut printer, &Catalog::builtin()))?;
+        output_result(print_catalog(&mut printer, &session.catalog))?;
         return Ok(());
     };
     let uri = S3Uri::parse(uri_text)?;
     let relative_to =
         if args.recursive { String::new() } else { uri.key[..uri.key.rfind('/').map_or(0, |i| i + 1)].to_string() };
     let mut printer = Printer { out, json: args.json, relative_to };
-    let signing = connect.signing_for(Some(&uri.bucket), &Catalog::builtin());
-    let client = build_client(connect, signing).await;
-    let endpoint = connect.endpoint_label();
+    let (client, endpoint) = client_for_bucket(&session.connect, &session.catalog, &uri.bucket).await;
     let context = || format!("listing {uri}");
     if args.recursive {
         let objects = walk(client, uri.bucket.clone(), uri.key.clone(), endpoint, WalkLimits::default());

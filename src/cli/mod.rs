@@ -4,15 +4,21 @@ pub mod demo;
 pub mod get;
 pub mod header;
 pub mod ls;
+pub mod setup;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Catalog;
+use crate::clipboard::ClipboardMode;
+use crate::config::{self, GlyphSetting, LoadedConfig};
 use crate::error::AppError;
+use crate::queue::engine::DownloadOptions;
 use crate::s3::client::DEFAULT_REGION;
 use crate::s3::{ConnectOptions, S3Uri};
+use crate::tui::keymap::Keymap;
+use crate::tui::theme::{self, Theme};
 use crate::tui::{self, TuiOptions};
 
 #[derive(Debug, Parser)]
@@ -41,35 +47,70 @@ pub struct GlobalArgs {
     /// AWS region
     #[arg(long, global = true, env = "AWS_REGION", value_name = "R", default_value = DEFAULT_REGION)]
     pub region: String,
+    /// The config file (default: ~/.config/s3scope/config.toml)
+    #[arg(long, global = true, env = "S3SCOPE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Capture the mouse in the explorer (off by default so the terminal's own selection works)
     #[arg(long, global = true)]
     pub mouse: bool,
-    /// Explorer: rows listed per prefix before asking to load more
-    #[arg(long, global = true, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub rows_per_prefix: u64,
-    /// Explorer: where downloads land
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub download_dir: PathBuf,
-    /// Explorer: compressed bytes a gzip preview reads before asking to read on
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::preview::DEFAULT_GZIP_BUDGET)]
-    pub preview_budget: u64,
+    /// Plain ASCII: no box drawing or symbols (for terminals without Unicode)
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// Where `y` copies to [default: auto, or the config's `clipboard`]
+    #[arg(long, global = true, value_name = "MODE")]
+    pub clipboard: Option<ClipboardMode>,
+    /// Explorer: rows listed per prefix before asking to load more [default: 5000]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub rows_per_prefix: Option<u64>,
+    /// Explorer: where downloads land [default: ., or the config's downloads.dir]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub download_dir: Option<PathBuf>,
+    /// Explorer: compressed bytes a gzip preview reads before asking to read on [default: 4 MiB]
+    #[arg(long, global = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub preview_budget: Option<u64>,
+}
+
+/// What every command starts from: the flags, the config file and the catalog.
+pub struct Session {
+    pub connect: ConnectOptions,
+    pub config: LoadedConfig,
+    /// The built-in archives and the user's own buckets.
+    pub catalog: Catalog,
 }
 
 impl GlobalArgs {
-    /// The explorer's options for these flags, with `buckets` at the root.
-    pub fn tui_options(&self, connect: ConnectOptions, buckets: Vec<(String, Option<String>)>) -> TuiOptions {
-        TuiOptions {
+    /// The explorer's options: flags first, then the config file, then defaults.
+    pub fn tui_options(
+        &self,
+        connect: ConnectOptions,
+        buckets: Vec<(String, Option<String>)>,
+        config: &LoadedConfig,
+        catalog: Catalog,
+    ) -> Result<TuiOptions, AppError> {
+        let c = &config.config;
+        let env = |name: &str| std::env::var(name).ok();
+        let glyphs = if self.ascii { GlyphSetting::Ascii } else { c.glyphs };
+        let theme = Theme::new(&c.colors, theme::depth(c.colors.depth, env), theme::ascii(glyphs, env));
+        Ok(TuiOptions {
             buckets,
-            mouse: self.mouse,
-            row_bound: self.rows_per_prefix as usize,
-            preview_budget: self.preview_budget.max(1),
-            download_dir: self.download_dir.clone(),
-            ..TuiOptions::for_catalog(connect, &Catalog::builtin())
-        }
+            mouse: self.mouse || c.mouse,
+            row_bound: self.rows_per_prefix.unwrap_or(c.explorer.rows_per_prefix) as usize,
+            preview_budget: self.preview_budget.unwrap_or(c.preview.gzip_budget.0).max(1),
+            download_dir: self.download_dir.clone().unwrap_or_else(|| c.downloads.dir_path()),
+            keys: Keymap::from_config(config)?,
+            theme,
+            clipboard: self.clipboard.unwrap_or(c.clipboard),
+            jobs: c.downloads.jobs as usize,
+            download_options: DownloadOptions {
+                part_size: c.downloads.part_size.0,
+                parts_in_flight: c.downloads.parts_in_flight as usize,
+                ..DownloadOptions::default()
+            },
+            on_start: c.downloads.on_start,
+            ..TuiOptions::for_catalog(connect, &catalog)
+        })
     }
-}
 
-impl GlobalArgs {
     pub fn connect_options(&self) -> Result<ConnectOptions, AppError> {
         let endpoint_url = self.endpoint_url.clone().filter(|u| !u.trim().is_empty());
         if let Some(url) = &endpoint_url
@@ -85,6 +126,15 @@ impl GlobalArgs {
             ..ConnectOptions::default()
         })
     }
+
+    /// Reads the config file and checks everything in it (keys included).
+    pub fn session(&self) -> Result<Session, AppError> {
+        let connect = self.connect_options()?;
+        let config = config::load(self.config.as_deref())?;
+        let catalog = config.catalog()?;
+        Keymap::from_config(&config)?;
+        Ok(Session { connect, config, catalog })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,22 +147,34 @@ pub enum Command {
     Get(get::GetArgs),
     /// The explorer on the embedded demo archive (--serve: only serve it on 127.0.0.1)
     Demo(demo::DemoArgs),
+    /// Check the config file, or print a commented default one (--default)
+    Config(setup::ConfigArgs),
+    /// Shell completions: s3scope completions bash > ~/.local/share/bash-completion/completions/s3scope
+    Completions(setup::CompletionsArgs),
+    /// The manual page (roff): s3scope man > ~/.local/share/man/man1/s3scope.1
+    Man,
 }
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
-    let connect = cli.global.connect_options()?;
+    match &cli.command {
+        Some(Command::Completions(args)) => return setup::completions(args),
+        Some(Command::Man) => return setup::man(),
+        Some(Command::Config(args)) => return setup::config(args, &cli.global),
+        _ => {}
+    }
+    let session = cli.global.session()?;
     match cli.command {
-        Some(Command::Ls(args)) => ls::run(&args, &connect).await,
-        Some(Command::Header(args)) => header::run(&args, &connect).await,
-        Some(Command::Get(args)) => get::run(&args, &connect).await,
-        Some(Command::Demo(args)) => demo::run(&args, &cli.global).await,
+        Some(Command::Ls(args)) => ls::run(&args, &session).await,
+        Some(Command::Header(args)) => header::run(&args, &session).await,
+        Some(Command::Get(args)) => get::run(&args, &session).await,
+        Some(Command::Demo(args)) => demo::run(&args, &cli.global, &session).await,
+        Some(Command::Config(_) | Command::Completions(_) | Command::Man) => Ok(()),
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;
-            let catalog = Catalog::builtin();
-            let buckets = catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
-            let options = TuiOptions { start, ..cli.global.tui_options(connect, buckets) };
-            tui::run(options).await
+            let buckets = session.catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
+            let options = cli.global.tui_options(session.connect, buckets, &session.config, session.catalog)?;
+            tui::run(TuiOptions { start, ..options }).await
         }
     }
 }

@@ -84,6 +84,17 @@ impl ConnectOptions {
         }
     }
 
+    /// The options for a bucket of the user's config: its own server,
+    /// region and profile where it names them.
+    pub fn for_own_bucket(&self, entry: &crate::catalog::CatalogEntry) -> Self {
+        Self {
+            endpoint_url: entry.endpoint.clone().or_else(|| self.endpoint_url.clone()),
+            region: entry.region.clone(),
+            profile: entry.profile.clone().or_else(|| self.profile.clone()),
+            ..self.clone()
+        }
+    }
+
     /// A short name of the server for messages: the endpoint URL or `S3 (<region>)`.
     pub fn endpoint_label(&self) -> String {
         match &self.endpoint_url {

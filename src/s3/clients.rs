@@ -1,5 +1,8 @@
 //! The clients of a session: anonymous, and signed unless `--no-sign-request`,
-//! each bucket read with the one its signing rule picks.
+//! each bucket read with the one its signing rule picks; buckets of the
+//! user's config that name their own server, region or profile get their own.
+
+use std::collections::HashMap;
 
 use super::client::{ConnectOptions, Signing, build_client};
 use crate::catalog::Catalog;
@@ -7,6 +10,8 @@ use crate::catalog::Catalog;
 pub struct Clients {
     anonymous: aws_sdk_s3::Client,
     signed: Option<aws_sdk_s3::Client>,
+    /// Clients of the user's buckets that differ from the session's, with their server's name.
+    own: HashMap<String, (aws_sdk_s3::Client, String)>,
     options: ConnectOptions,
     catalog: Catalog,
     endpoint: String,
@@ -16,11 +21,24 @@ impl Clients {
     pub async fn new(options: &ConnectOptions, catalog: Catalog) -> Self {
         let anonymous = build_client(options, Signing::Anonymous).await;
         let signed = if options.no_sign_request { None } else { Some(build_client(options, Signing::Signed).await) };
-        Self { anonymous, signed, options: options.clone(), catalog, endpoint: options.endpoint_label() }
+        let mut own = HashMap::new();
+        for entry in catalog.entries.iter().filter(|e| e.own) {
+            let bucket_options = options.for_own_bucket(entry);
+            if bucket_options == *options {
+                continue;
+            }
+            let signing = bucket_options.signing_for(Some(&entry.name), &catalog);
+            let client = build_client(&bucket_options, signing).await;
+            own.insert(entry.name.clone(), (client, bucket_options.endpoint_label()));
+        }
+        Self { anonymous, signed, own, options: options.clone(), catalog, endpoint: options.endpoint_label() }
     }
 
     /// The client for requests to `bucket`.
     pub fn for_bucket(&self, bucket: &str) -> &aws_sdk_s3::Client {
+        if let Some((client, _)) = self.own.get(bucket) {
+            return client;
+        }
         match (self.options.signing_for(Some(bucket), &self.catalog), &self.signed) {
             (Signing::Signed, Some(signed)) => signed,
             _ => &self.anonymous,
@@ -37,8 +55,27 @@ impl Clients {
         self.signed.is_some()
     }
 
-    /// The server, for messages.
+    /// The session's server, for messages.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
     }
+
+    /// The server `bucket` is read from, for messages.
+    pub fn endpoint_of(&self, bucket: &str) -> &str {
+        self.own.get(bucket).map_or(&self.endpoint, |(_, label)| label)
+    }
+}
+
+/// The one client (and server name) for commands that read a single bucket.
+pub async fn client_for_bucket(
+    options: &ConnectOptions,
+    catalog: &Catalog,
+    bucket: &str,
+) -> (aws_sdk_s3::Client, String) {
+    let options = match catalog.find(bucket).filter(|e| e.own) {
+        Some(entry) => options.for_own_bucket(entry),
+        None => options.clone(),
+    };
+    let signing = options.signing_for(Some(bucket), catalog);
+    (build_client(&options, signing).await, options.endpoint_label())
 }

@@ -8,8 +8,12 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use super::keymap::Keymap;
 use super::layout;
+use super::theme::Theme;
 use super::tree::{Filter, LoadState, NodeId, NodeKind, RequestId, Row, RowKind, SortKey, TreeModel};
+use crate::catalog::Catalog;
+use crate::copy_format::CopyFormat;
 use crate::s3::{Page, S3Uri};
 
 /// Which pane has the keyboard.
@@ -37,6 +41,17 @@ pub enum Mode {
     /// Asking before quitting while downloads run.
     ConfirmQuit,
     Help,
+    /// The copy menu (`Y`) is open.
+    CopyMenu(CopyMenu),
+}
+
+/// The formats offered for the selection (or the marked rows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyMenu {
+    pub formats: Vec<CopyFormat>,
+    pub selected: usize,
+    /// How many rows the texts cover.
+    pub targets: usize,
 }
 
 /// A prefix counted and waiting for the user's yes.
@@ -107,6 +122,11 @@ pub enum Effect {
     },
     Queue(QueueEffect),
     Cancel(RequestId),
+    /// Put `text` on the clipboard; `what` names it in the status bar.
+    Copy {
+        text: String,
+        what: String,
+    },
 }
 
 /// Everything that can happen to the explorer.
@@ -194,6 +214,17 @@ pub enum Action {
         job: u64,
         result: Result<(), String>,
     },
+    /// Copy the selection's (or the marked rows') s3 URIs.
+    Copy,
+    /// Open the copy menu.
+    CopyMenu,
+    /// Mark or unmark the selected row (for copying several).
+    Mark,
+    /// The clipboard's answer: how the text went (`OSC 52`…), or why it did not.
+    Copied {
+        what: String,
+        result: Result<String, String>,
+    },
 }
 
 /// Fixed facts of a session.
@@ -208,6 +239,11 @@ pub struct Settings {
     pub region: String,
     /// True when no request is signed.
     pub anonymous: bool,
+    /// The archive catalog and the user's buckets (mirror URLs, regions, signing).
+    pub catalog: Catalog,
+    /// The custom endpoint of the session, if any.
+    pub endpoint_url: Option<String>,
+    pub profile: Option<String>,
 }
 
 impl Default for Settings {
@@ -218,6 +254,9 @@ impl Default for Settings {
             endpoint: "S3".into(),
             region: "us-east-1".into(),
             anonymous: true,
+            catalog: Catalog::builtin(),
+            endpoint_url: None,
+            profile: None,
         }
     }
 }
@@ -255,6 +294,12 @@ pub struct State {
     pub quit: bool,
     pub cache: PreviewCache,
     pub queue: QueueState,
+    pub theme: Theme,
+    pub keys: Keymap,
+    /// Rows marked for copying, in the order they were marked.
+    pub marks: Vec<S3Uri>,
+    /// First line of the help overlay shown.
+    pub help_scroll: usize,
     /// The prefix count being waited for.
     counting: Option<(RequestId, String, String)>,
     jump: Option<PendingJump>,
@@ -497,7 +542,7 @@ impl State {
         };
     }
 
-    fn move_by(&mut self, delta: isize) {
+    pub(crate) fn move_by(&mut self, delta: isize) {
         let index = self.selected as isize + delta;
         self.select_index(index.max(0) as usize);
     }
@@ -754,6 +799,11 @@ impl State {
 }
 
 /// Results and ticks: applied whatever the mode.
+/// Results (and resizes, ticks) apply in every mode; other actions are dropped.
+pub(crate) fn apply_result(state: &mut State, action: Action) -> Vec<Effect> {
+    if is_result(&action) { apply(state, action) } else { Vec::new() }
+}
+
 fn is_result(action: &Action) -> bool {
     matches!(
         action,
@@ -766,6 +816,7 @@ fn is_result(action: &Action) -> bool {
             | Action::PrefixCounted { .. }
             | Action::DownloadProgress { .. }
             | Action::DownloadFinished { .. }
+            | Action::Copied { .. }
             | Action::Problem(_)
     )
 }
@@ -858,12 +909,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.quit = true;
                 Vec::new()
             }
+            Action::Down | Action::Up => {
+                state.help_scroll = if action == Action::Down {
+                    state.help_scroll.saturating_add(1).min(state.keys.help().len().saturating_sub(1))
+                } else {
+                    state.help_scroll.saturating_sub(1)
+                };
+                Vec::new()
+            }
             action if is_result(&action) => apply(state, action),
             _ => {
                 state.mode = Mode::Normal;
                 Vec::new()
             }
         },
+        Mode::CopyMenu(menu) => state.on_copy_menu(menu, action),
         Mode::Filter(text) => match action {
             Action::Input(c) => {
                 let text = format!("{text}{c}");
@@ -1084,8 +1144,15 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             if state.filter.take().is_some() {
                 state.refresh_rows();
                 state.set_status("filter cleared");
+            } else if !state.marks.is_empty() {
+                state.marks.clear();
+                state.set_status("marks cleared");
             }
         }
+        Action::Copy => return state.copy_uris(),
+        Action::CopyMenu => state.open_copy_menu(),
+        Action::Mark => state.toggle_mark(),
+        Action::Copied { what, result } => state.on_copied(&what, result),
         Action::NextMatch => state.step_match(true),
         Action::PreviousMatch => state.step_match(false),
         Action::Refresh => {
@@ -1098,7 +1165,10 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
             state.refresh_rows();
             state.set_status(format!("sorted by {}", state.sort.label()));
         }
-        Action::Help => state.mode = Mode::Help,
+        Action::Help => {
+            state.help_scroll = 0;
+            state.mode = Mode::Help;
+        }
         Action::Quit if state.queue.running() > 0 => {
             state.mode = Mode::ConfirmQuit;
             state.set_status(format!(

@@ -182,7 +182,7 @@ fn sort_cycles_and_help_toggles() {
     assert_eq!(h.state.status.text, "sorted by size");
     h.keys(&[Action::Help]);
     assert_eq!(h.state.mode, Mode::Help);
-    h.keys(&[Action::Down]);
+    h.keys(&[Action::Escape]);
     assert_eq!(h.state.mode, Mode::Normal);
     assert_eq!(h.state.selected, 0, "the key that closes help does nothing else");
     h.keys(&[Action::Quit]);

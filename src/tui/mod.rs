@@ -4,6 +4,9 @@
 pub mod app;
 #[cfg(test)]
 mod app_tests;
+mod copy;
+#[cfg(test)]
+mod copy_tests;
 pub mod keymap;
 pub mod layout;
 pub mod preview_state;
@@ -11,6 +14,7 @@ pub mod queue_state;
 pub mod runner;
 #[cfg(test)]
 mod test_support;
+pub mod theme;
 pub mod tree;
 pub mod view;
 #[cfg(test)]
@@ -26,9 +30,14 @@ use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
 use self::app::{Action, Effect, Settings, State, initial_state, update};
+use self::keymap::Keymap;
 use self::runner::{Clients, Runner};
+use self::theme::Theme;
 use crate::catalog::Catalog;
+use crate::clipboard::{Clipboard, ClipboardEnv, ClipboardMode};
+use crate::config::OnStart;
 use crate::error::AppError;
+use crate::queue::engine::DownloadOptions;
 use crate::s3::{ConnectOptions, S3Uri};
 
 /// How the explorer starts.
@@ -48,6 +57,16 @@ pub struct TuiOptions {
     pub download_dir: PathBuf,
     /// Where the queue is kept between runs (`None`: in memory only).
     pub queue_path: Option<PathBuf>,
+    /// The archive catalog and the user's buckets.
+    pub catalog: Catalog,
+    pub keys: Keymap,
+    pub theme: Theme,
+    pub clipboard: ClipboardMode,
+    /// Downloads running at once.
+    pub jobs: usize,
+    pub download_options: DownloadOptions,
+    /// What to do with unfinished downloads of an earlier run.
+    pub on_start: OnStart,
 }
 
 impl TuiOptions {
@@ -64,6 +83,13 @@ impl TuiOptions {
             preview_budget: crate::preview::DEFAULT_GZIP_BUDGET,
             download_dir: PathBuf::from("."),
             queue_path: Some(crate::queue::store::default_queue_path()),
+            catalog: catalog.clone(),
+            keys: Keymap::default(),
+            theme: Theme::default(),
+            clipboard: ClipboardMode::Auto,
+            jobs: 4,
+            download_options: DownloadOptions::default(),
+            on_start: OnStart::Resume,
         }
     }
 }
@@ -73,9 +99,12 @@ fn restore_queue(state: &mut State, options: &TuiOptions) -> Vec<Effect> {
     state.queue.download_dir = options.download_dir.clone();
     let Some(path) = &options.queue_path else { return Vec::new() };
     let loaded = crate::queue::store::load(path);
-    let unfinished = state.queue.restore(loaded.jobs);
+    let paused = options.on_start == OnStart::Pause;
+    let unfinished = state.queue.restore(loaded.jobs, paused);
     if let Some((aside, why)) = loaded.moved_aside {
         state.set_error(format!("the queue file was unreadable ({why}); moved it to {}", aside.display()));
+    } else if unfinished > 0 && paused {
+        state.set_status(format!("{unfinished} unfinished downloads are paused (p resumes)"));
     } else if unfinished > 0 {
         state.set_status(format!("resuming {unfinished} unfinished downloads"));
     }
@@ -89,17 +118,22 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(AppError::input("starting the explorer", "it needs a terminal (use `s3scope ls` in scripts)"));
     }
-    let clients = Clients::new(&options.connect, Catalog::builtin()).await;
+    let clients = Clients::new(&options.connect, options.catalog.clone()).await;
     let settings = Settings {
         row_bound: options.row_bound,
         preview_budget: options.preview_budget,
         endpoint: options.connect.endpoint_label(),
         region: options.connect.region.clone(),
         anonymous: !clients.can_sign(),
+        catalog: options.catalog.clone(),
+        endpoint_url: options.connect.endpoint_url.clone(),
+        profile: options.connect.profile.clone(),
     };
     let list_own = options.list_own_buckets && clients.can_sign();
     let (sender, receiver) = mpsc::unbounded_channel();
-    let mut runner = Runner::new(clients, sender);
+    let clipboard = Clipboard::new(options.clipboard, &ClipboardEnv::from_process(), Box::new(std::io::stdout()));
+    let mut runner =
+        Runner::new(clients, sender).with_clipboard(clipboard).with_download_options(options.download_options);
     if let Some(path) = options.queue_path.clone() {
         runner = runner.with_queue_path(path);
     }
@@ -110,6 +144,9 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     }
     let size = terminal.size().unwrap_or_default();
     let mut state = initial_state(settings, &options.buckets, size.width, size.height);
+    state.keys = options.keys.clone();
+    state.theme = options.theme.clone();
+    state.queue.max_running = options.jobs.max(1);
     let mut effects = Vec::new();
     if list_own {
         effects.push(Effect::ListBuckets { request: 0 });
@@ -118,7 +155,8 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
         effects.extend(state.jump_to(uri));
     }
     effects.extend(restore_queue(&mut state, &options));
-    let result = event_loop(&mut terminal, &mut state, runner, receiver, effects).await;
+    let result = event_loop(&mut terminal, &mut state, &mut runner, receiver, effects).await;
+    runner.shutdown();
     if options.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
@@ -151,7 +189,7 @@ async fn termination() {
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     state: &mut State,
-    mut runner: Runner,
+    runner: &mut Runner,
     mut results: mpsc::UnboundedReceiver<Action>,
     initial: Vec<Effect>,
 ) -> Result<(), AppError> {
@@ -171,7 +209,7 @@ async fn event_loop(
         }
         let action = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => keymap::action_for(key, &state.mode),
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => state.keys.action_for(key, &state.mode),
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(AppError::runtime("reading the terminal", e.to_string())),

@@ -46,12 +46,13 @@ impl Default for QueueState {
 }
 
 impl QueueState {
-    /// Takes over jobs saved by an earlier run: those that were running wait again.
-    pub fn restore(&mut self, jobs: Vec<Job>) -> usize {
+    /// Takes over jobs saved by an earlier run: those that were running wait
+    /// again, or are paused when `paused`.
+    pub fn restore(&mut self, jobs: Vec<Job>, paused: bool) -> usize {
         let mut unfinished = 0;
         for mut job in jobs {
-            if job.state == JobState::Running {
-                job.state = JobState::Queued;
+            if matches!(job.state, JobState::Running | JobState::Queued) {
+                job.state = if paused { JobState::Paused } else { JobState::Queued };
             }
             if !job.state.is_final() {
                 unfinished += 1;
@@ -288,11 +289,18 @@ mod tests {
         let mut running = Job::new(7, "b", "k", PathBuf::from("/dl/k"));
         running.state = JobState::Running;
         let done = Job { state: JobState::Done, ..Job::new(3, "b", "d", PathBuf::from("/dl/d")) };
-        assert_eq!(q.restore(vec![running, done]), 1);
+        assert_eq!(q.restore(vec![running.clone(), done.clone()], false), 1);
         assert_eq!(q.jobs[0].state, JobState::Queued);
         assert_eq!(started(&q.start()), [7]);
         q.enqueue("b", &keys(1), Some("data/"));
         assert_eq!(q.jobs[2].id, 8);
+
+        // on_start = "pause": nothing starts until the user resumes it.
+        let mut q = queue();
+        assert_eq!(q.restore(vec![running, done], true), 1);
+        assert_eq!(q.jobs[0].state, JobState::Paused);
+        assert_eq!(q.jobs[1].state, JobState::Done);
+        assert!(started(&q.start()).is_empty());
     }
 
     #[test]

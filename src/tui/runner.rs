@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::app::{Action, Effect, ListJob, QueueEffect};
 use super::tree::{NodeId, RequestId};
+use crate::clipboard::Clipboard;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
 use crate::queue::job::Job;
 use crate::s3::S3Error;
@@ -35,11 +36,40 @@ pub struct Runner {
     downloads: HashMap<u64, (CancellationToken, JoinHandle<()>)>,
     /// The latest queue to save, for the one saver task (`None`: in memory only).
     saver: Option<watch::Sender<Vec<Job>>>,
+    clipboard: Option<Clipboard>,
+    download_options: DownloadOptions,
 }
 
 impl Runner {
     pub fn new(clients: Clients, sender: UnboundedSender<Action>) -> Self {
-        Self { clients: Arc::new(clients), sender, tasks: HashMap::new(), downloads: HashMap::new(), saver: None }
+        Self {
+            clients: Arc::new(clients),
+            sender,
+            tasks: HashMap::new(),
+            downloads: HashMap::new(),
+            saver: None,
+            clipboard: None,
+            download_options: DownloadOptions::default(),
+        }
+    }
+
+    /// Copies go to `clipboard` (without one, a copy reports that it has nowhere to go).
+    pub fn with_clipboard(mut self, clipboard: Clipboard) -> Self {
+        self.clipboard = Some(clipboard);
+        self
+    }
+
+    /// Part size and parts in flight of each download.
+    pub fn with_download_options(mut self, options: DownloadOptions) -> Self {
+        self.download_options = options;
+        self
+    }
+
+    /// Hands the system clipboard's text to a clipboard manager before exit.
+    pub fn shutdown(&mut self) {
+        if let Some(clipboard) = &mut self.clipboard {
+            clipboard.shutdown();
+        }
     }
 
     /// Saves the queue to `path` on every change.
@@ -68,7 +98,13 @@ impl Runner {
         match effect {
             QueueEffect::Start(job) => {
                 let cancel = CancellationToken::new();
-                let task = download(self.clients.clone(), self.sender.clone(), job.clone(), cancel.clone());
+                let task = download(
+                    self.clients.clone(),
+                    self.sender.clone(),
+                    job.clone(),
+                    self.download_options,
+                    cancel.clone(),
+                );
                 self.downloads.insert(job.id, (cancel, tokio::spawn(task)));
             }
             QueueEffect::Stop { job, destination, discard } => {
@@ -127,6 +163,19 @@ impl Runner {
             Effect::ListBuckets { request } => {
                 (request, tokio::spawn(list_buckets(clients, sender, request)).abort_handle())
             }
+            Effect::Copy { text, what } => {
+                let Some(clipboard) = &mut self.clipboard else {
+                    let _ = sender.send(Action::Copied { what, result: Err("no clipboard in this session".into()) });
+                    return;
+                };
+                // OSC 52 is written here, on the event loop's thread; only the
+                // system clipboard's answer is awaited in a task.
+                let copied = clipboard.copy(&text);
+                tokio::spawn(async move {
+                    let _ = sender.send(Action::Copied { what, result: copied.await });
+                });
+                return;
+            }
         };
         self.tasks.insert(request, handle);
     }
@@ -146,7 +195,7 @@ async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJ
     loop {
         // Never list past the budget: the row bound is exact.
         list_request.max_keys = Some(budget.saturating_sub(sent).clamp(1, 1000) as i32);
-        match fetch_page(client, &list_request, clients.endpoint()).await {
+        match fetch_page(client, &list_request, clients.endpoint_of(&bucket)).await {
             Ok(page) => {
                 sent += page.entries.len();
                 let next = page.next_token.clone();
@@ -175,7 +224,7 @@ async fn preview(
 ) {
     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
     let client = clients.for_bucket(&bucket).clone();
-    let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint(), None, None);
+    let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint_of(&bucket), None, None);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     let _ = sender.send(Action::Previewed { request, node, result });
 }
@@ -189,7 +238,7 @@ async fn count_prefix(
     prefix: String,
 ) {
     let client = clients.for_bucket(&bucket).clone();
-    let objects = walk(client, bucket, prefix, clients.endpoint().to_string(), WalkLimits::default());
+    let objects = walk(client, bucket.clone(), prefix, clients.endpoint_of(&bucket).to_string(), WalkLimits::default());
     let result = objects
         .try_filter(|o| futures::future::ready(!(o.key.ends_with('/') && o.size == 0)))
         .map_ok(|o| (o.key, o.size))
@@ -200,7 +249,13 @@ async fn count_prefix(
 }
 
 /// Runs one download, reporting progress at most four times a second.
-async fn download(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: Job, cancel: CancellationToken) {
+async fn download(
+    clients: Arc<Clients>,
+    sender: UnboundedSender<Action>,
+    job: Job,
+    options: DownloadOptions,
+    cancel: CancellationToken,
+) {
     let client = clients.for_bucket(&job.bucket).clone();
     let started = Instant::now();
     let first: Mutex<Option<u64>> = Mutex::new(None);
@@ -219,12 +274,12 @@ async fn download(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: J
     };
     let download = Download {
         client: &client,
-        endpoint: clients.endpoint(),
+        endpoint: clients.endpoint_of(&job.bucket),
         bucket: &job.bucket,
         key: &job.key,
         destination: &job.destination,
     };
-    let result = match download.run(DownloadOptions::default(), &cancel, &progress).await {
+    let result = match download.run(options, &cancel, &progress).await {
         Ok(_) => Ok(()),
         Err(DownloadError::Cancelled) => Err("stopped".to_string()),
         Err(DownloadError::Failed(why)) => Err(why),

@@ -195,7 +195,7 @@ pub fn request_of(effect: &Effect) -> Option<u64> {
         | Effect::Preview { request, .. }
         | Effect::ListBuckets { request }
         | Effect::CountPrefix { request, .. } => Some(*request),
-        Effect::Cancel(_) | Effect::Queue(_) => None,
+        Effect::Cancel(_) | Effect::Queue(_) | Effect::Copy { .. } => None,
     }
 }
 

@@ -88,6 +88,17 @@ impl Tmux {
         }
     }
 
+    /// Sets a global tmux option (`set-clipboard on`, say).
+    pub fn set_option(&self, name: &str, value: &str) {
+        assert!(self.run(&["set-option", "-g", name, value]).status.success());
+    }
+
+    /// The newest paste buffer (what an OSC 52 copy put there), if any.
+    pub fn buffer(&self) -> Option<String> {
+        let out = self.run(&["show-buffer"]);
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     /// The pane's title, which an OSC 0/2 sequence would change.
     pub fn pane_title(&self) -> String {
         String::from_utf8_lossy(&self.run(&["display-message", "-p", "-t", "main", "#{pane_title}"]).stdout)

@@ -1,32 +1,42 @@
-//! The help overlay: every key.
+//! The help overlay: every key, as the keymap binds it (config overrides
+//! included); scrolls when the terminal is short.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::keymap::HELP;
+use super::{dim, fit, popup};
+use crate::tui::app::State;
 
-pub fn render(frame: &mut Frame<'_>, area: Rect) {
-    let height = (HELP.len() as u16 + 4).min(area.height);
-    let width = 70.min(area.width);
-    let x = area.x + (area.width - width) / 2;
-    let y = area.y + (area.height - height) / 2;
-    let popup = Rect::new(x, y, width, height);
-    let mut lines: Vec<Line<'_>> = HELP
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
+    let t = &state.theme;
+    let help = state.keys.help();
+    let popup = popup(area, 76, help.len() as u16 + 4);
+    let key_width = help.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(8).clamp(8, 24);
+    let rows = popup.height.saturating_sub(4) as usize;
+    let scroll = state.help_scroll.min(help.len().saturating_sub(rows.max(1)));
+    let text_width = (popup.width as usize).saturating_sub(key_width + 4);
+    let mut lines: Vec<Line<'_>> = help
         .iter()
+        .skip(scroll)
+        .take(rows)
         .map(|(key, what)| {
-            Line::from(vec![Span::styled(format!(" {key:<14}"), Style::new().fg(Color::Cyan)), Span::raw(*what)])
+            Line::from(vec![
+                Span::styled(format!(" {:<key_width$} ", fit(key, key_width)), Style::new().fg(t.accent)),
+                Span::raw(fit(what, text_width)),
+            ])
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" any key closes this help", Style::new().fg(Color::DarkGray)));
+    let more = if help.len() > rows { " · j k scroll" } else { "" };
+    lines.push(Line::styled(format!(" any key closes this help{more}"), dim(t)));
     let block = Block::new()
         .borders(Borders::ALL)
         .title(" Keys ")
         .title_style(Style::new().add_modifier(Modifier::BOLD))
-        .border_style(Style::new().fg(Color::Cyan));
+        .border_style(Style::new().fg(t.accent));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

@@ -1,6 +1,7 @@
 //! Drawing the state. Every function takes `&State` and draws; nothing here
 //! changes state. Keys and header values pass through `escape_for_terminal`.
 
+mod copy_menu;
 mod help;
 mod preview;
 mod queue;
@@ -8,11 +9,12 @@ mod status;
 mod tree;
 
 use ratatui::Frame;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{Mode, State};
 use super::layout::areas;
+use super::theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -33,9 +35,12 @@ pub fn render(frame: &mut Frame<'_>, state: &State) {
         queue::render(frame, area, state);
     }
     status::status_bar(frame, areas.status, state);
-    if state.mode == Mode::Help {
-        help::render(frame, frame.area());
+    match &state.mode {
+        Mode::Help => help::render(frame, frame.area(), state),
+        Mode::CopyMenu(menu) => copy_menu::render(frame, frame.area(), state, menu),
+        _ => {}
     }
+    state.theme.adapt(frame.buffer_mut());
 }
 
 /// Cuts `text` to `width` display columns, ending in `…` when cut.
@@ -60,16 +65,23 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-pub fn border_style(focused: bool) -> Style {
-    if focused { Style::new().fg(Color::Cyan) } else { Style::new().fg(Color::DarkGray) }
+pub fn border_style(t: &Theme, focused: bool) -> Style {
+    Style::new().fg(if focused { t.accent } else { t.muted })
 }
 
-pub fn dim() -> Style {
-    Style::new().fg(Color::DarkGray)
+pub fn dim(t: &Theme) -> Style {
+    Style::new().fg(t.muted)
 }
 
-pub fn error_style() -> Style {
-    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+pub fn error_style(t: &Theme) -> Style {
+    Style::new().fg(t.error).add_modifier(Modifier::BOLD)
+}
+
+/// A centred box of at most `width` x `height` inside `area`.
+pub fn popup(area: ratatui::layout::Rect, width: u16, height: u16) -> ratatui::layout::Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    ratatui::layout::Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height)
 }
 
 #[cfg(test)]

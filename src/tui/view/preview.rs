@@ -15,19 +15,21 @@ use crate::fits::summary;
 use crate::format::{date_time, human_size, rfc3339};
 use crate::preview::{ObjectDetails, PreviewBody, PreviewData};
 use crate::tui::app::{Pane, PreviewContent, State};
+use crate::tui::theme::Theme;
 use crate::tui::tree::{LoadState, NodeKind};
 
-fn field<'a>(label: &str, value: String) -> Line<'a> {
-    Line::from(vec![Span::styled(format!("{label:<14}"), dim()), Span::raw(value)])
+fn field<'a>(t: &Theme, label: &str, value: String) -> Line<'a> {
+    Line::from(vec![Span::styled(format!("{label:<14}"), dim(t)), Span::raw(value)])
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
+    let t = &state.theme;
     let focused = state.focus == Pane::Preview;
-    let block = Block::new().borders(Borders::ALL).border_style(border_style(focused)).title(" Preview ");
+    let block = Block::new().borders(Borders::ALL).border_style(border_style(t, focused)).title(" Preview ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(node) = state.preview.node else {
-        frame.render_widget(Paragraph::new(Line::styled("Select a bucket, prefix or object.", dim())), inner);
+        frame.render_widget(Paragraph::new(Line::styled("Select a bucket, prefix or object.", dim(t))), inner);
         return;
     };
     let width = inner.width as usize;
@@ -36,13 +38,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let tree_node = state.tree.node(node);
     match (&tree_node.kind, &state.preview.content) {
         (NodeKind::Object(meta), PreviewContent::Loading) => {
-            top.push(field("Size", format!("{} ({} bytes)", human_size(meta.size), meta.size)));
-            top.push(Line::styled(format!("{} reading…", spinner(state.tick)), Style::new().fg(Color::Yellow)));
+            top.push(field(t, "Size", format!("{} ({} bytes)", human_size(meta.size), meta.size)));
+            top.push(Line::styled(format!("{} reading…", spinner(state.tick)), Style::new().fg(t.busy)));
             frame.render_widget(Paragraph::new(top), inner);
         }
         (NodeKind::Object(_), PreviewContent::Failed(error)) => {
-            top.push(Line::styled(format!("✗ {}", escape_for_terminal(error)), error_style()));
-            top.push(Line::styled("r: try again", dim()));
+            top.push(Line::styled(format!("✗ {}", escape_for_terminal(error)), error_style(t)));
+            top.push(Line::styled("r: try again", dim(t)));
             frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), inner);
         }
         (NodeKind::Object(_), PreviewContent::Ready(data)) => object(frame, inner, state, top, data),
@@ -54,7 +56,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
     }
 }
 
-fn metadata_lines<'a>(details: &ObjectDetails, width: usize) -> Vec<Line<'a>> {
+fn metadata_lines<'a>(t: &Theme, details: &ObjectDetails, width: usize) -> Vec<Line<'a>> {
     let text =
         |v: &Option<String>| v.as_deref().map(|s| escape_for_terminal(s).into_owned()).unwrap_or_else(|| "—".into());
     let modified = details.last_modified.map(date_time).unwrap_or_else(|| "—".into());
@@ -64,7 +66,7 @@ fn metadata_lines<'a>(details: &ObjectDetails, width: usize) -> Vec<Line<'a>> {
                 fit(&format!("{} ({} bytes)", human_size(details.size), details.size), width / 2),
                 Style::new(),
             ),
-            Span::styled(" · ", dim()),
+            Span::styled(" · ", dim(t)),
             Span::raw(format!("{modified} UTC")),
         ]),
         Line::styled(
@@ -77,14 +79,15 @@ fn metadata_lines<'a>(details: &ObjectDetails, width: usize) -> Vec<Line<'a>> {
                 ),
                 width,
             ),
-            dim(),
+            dim(t),
         ),
     ]
 }
 
 fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_>>, data: &PreviewData) {
+    let t = &state.theme;
     let width = area.width as usize;
-    top.extend(metadata_lines(&data.details, width));
+    top.extend(metadata_lines(t, &data.details, width));
     let (title, body_style) = match &data.body {
         PreviewBody::Fits(headers) => {
             top.extend(fits_overview(state, headers, width));
@@ -112,15 +115,15 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
     let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
     let lines = state.preview.body_lines();
     let search = state.preview.search.as_deref().filter(|s| !s.is_empty()).map(str::to_lowercase);
-    let mut body = vec![Line::styled(fit(&rule, width), dim())];
+    let mut body = vec![Line::styled(fit(&rule, width), dim(t))];
     body.extend(lines.iter().skip(state.preview.scroll).take(body_area.height as usize).map(|line| {
         let styled = match body_style {
-            BodyStyle::Cards => card_line(line),
+            BodyStyle::Cards => card_line(t, line),
             BodyStyle::Plain => Line::raw(line.clone()),
         };
         match &search {
             Some(needle) if line.to_lowercase().contains(needle) => {
-                styled.style(Style::new().bg(Color::Yellow).fg(Color::Black))
+                styled.style(Style::new().bg(t.busy).fg(Color::Black))
             }
             _ => styled,
         }
@@ -135,7 +138,7 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
             footer.push_str(" · m read on");
         }
     }
-    frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim())), footer_area);
+    frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim(t))), footer_area);
 }
 
 #[derive(Clone, Copy)]
@@ -146,6 +149,7 @@ enum BodyStyle {
 
 /// The HDU list, the key cards and WCS of the shown HDU, and what went wrong.
 fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<Line<'a>> {
+    let t = &state.theme;
     let mut lines = Vec::new();
     let shown = state.preview.hdu;
     // A window of at most 8 HDUs around the shown one.
@@ -158,41 +162,38 @@ fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<
             width,
         );
         let style =
-            if hdu.index == shown { Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new() };
+            if hdu.index == shown { Style::new().fg(t.accent).add_modifier(Modifier::BOLD) } else { Style::new() };
         lines.push(Line::styled(text, style));
     }
     if headers.hdus.len() > 8 {
-        lines.push(Line::styled(format!("  ({} HDUs)", headers.hdus.len()), dim()));
+        lines.push(Line::styled(format!("  ({} HDUs)", headers.hdus.len()), dim(t)));
     }
     if let Some(hdu) = headers.hdus.get(shown) {
         let keys = summary::key_cards(&hdu.header);
         if !keys.is_empty() {
             let text =
                 keys.iter().map(|(k, v)| format!("{k} {}", escape_for_terminal(v))).collect::<Vec<_>>().join(" · ");
-            lines.push(Line::styled(fit(&text, width), Style::new().fg(Color::Yellow)));
+            lines.push(Line::styled(fit(&text, width), Style::new().fg(t.busy)));
         }
         if let Some(wcs) = summary::wcs(&hdu.header) {
-            lines.push(Line::styled(fit(&escape_for_terminal(&wcs), width), Style::new().fg(Color::Green)));
+            lines.push(Line::styled(fit(&escape_for_terminal(&wcs), width), Style::new().fg(t.ok)));
         }
         for warning in hdu.warnings.iter().take(2) {
             lines.push(Line::styled(
                 fit(&format!("! {}", escape_for_terminal(warning)), width),
-                Style::new().fg(Color::Red),
+                Style::new().fg(t.error),
             ));
         }
     }
     for note in headers.warnings.iter().chain(headers.stopped.iter()).take(2) {
-        lines.push(Line::styled(
-            fit(&format!("! {}", escape_for_terminal(note)), width),
-            Style::new().fg(Color::Magenta),
-        ));
+        lines.push(Line::styled(fit(&format!("! {}", escape_for_terminal(note)), width), Style::new().fg(t.more)));
     }
     lines
 }
 
 /// A header card coloured by part: keyword, value by type, comment.
-fn card_line<'a>(card: &str) -> Line<'a> {
-    let keyword_style = Style::new().fg(Color::Cyan);
+fn card_line<'a>(t: &Theme, card: &str) -> Line<'a> {
+    let keyword_style = Style::new().fg(t.keyword);
     if card.len() < 10
         || &card[8..10] != "= "
         || card.starts_with("HIERARCH")
@@ -205,21 +206,21 @@ fn card_line<'a>(card: &str) -> Line<'a> {
             return Line::from(vec![
                 Span::styled(card[..split].to_string(), keyword_style),
                 Span::raw("="),
-                Span::styled(value.to_string(), value_style(value)),
-                Span::styled(comment.to_string(), dim()),
+                Span::styled(value.to_string(), value_style(t, value)),
+                Span::styled(comment.to_string(), dim(t)),
             ]);
         }
         return Line::from(vec![
             Span::styled(card[..split].to_string(), keyword_style),
-            Span::styled(card[split..].to_string(), dim()),
+            Span::styled(card[split..].to_string(), dim(t)),
         ]);
     }
     let (value, comment) = split_comment(&card[10..]);
     Line::from(vec![
         Span::styled(card[..8].to_string(), keyword_style),
         Span::raw("= "),
-        Span::styled(value.to_string(), value_style(value)),
-        Span::styled(comment.to_string(), dim()),
+        Span::styled(value.to_string(), value_style(t, value)),
+        Span::styled(comment.to_string(), dim(t)),
     ])
 }
 
@@ -236,20 +237,21 @@ fn split_comment(field: &str) -> (&str, &str) {
     (field, "")
 }
 
-fn value_style(value: &str) -> Style {
+fn value_style(t: &Theme, value: &str) -> Style {
     let v = value.trim();
     if v.starts_with('\'') {
-        Style::new().fg(Color::Green)
+        Style::new().fg(t.string)
     } else if v == "T" || v == "F" {
-        Style::new().fg(Color::Yellow)
+        Style::new().fg(t.logical)
     } else if v.is_empty() {
-        dim()
+        dim(t)
     } else {
-        Style::new().fg(Color::Magenta)
+        Style::new().fg(t.number)
     }
 }
 
 fn prefix_lines<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
+    let t = &state.theme;
     let node = state.tree.node(id);
     let summary = state.tree.summary(id);
     let mut lines = vec![Line::raw("")];
@@ -262,18 +264,18 @@ fn prefix_lines<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
         LoadState::Failed(e) => format!("failed: {}", escape_for_terminal(e)),
     };
     if let NodeKind::Bucket { archive: Some(archive) } = &node.kind {
-        lines.push(field("Archive", archive.to_string()));
+        lines.push(field(t, "Archive", archive.to_string()));
     }
-    lines.push(field("Listing", load));
+    lines.push(field(t, "Listing", load));
     if node.load != LoadState::NotLoaded {
-        lines.push(field("Prefixes", summary.prefixes.to_string()));
-        lines.push(field("Objects", summary.objects.to_string()));
-        lines.push(field("Size", format!("{} in the objects listed", human_size(summary.bytes))));
+        lines.push(field(t, "Prefixes", summary.prefixes.to_string()));
+        lines.push(field(t, "Objects", summary.objects.to_string()));
+        lines.push(field(t, "Size", format!("{} in the objects listed", human_size(summary.bytes))));
     }
     if let Some(newest) =
         node.children.iter().filter_map(|&c| state.tree.node(c).object().and_then(|m| m.modified)).max()
     {
-        lines.push(field("Newest", rfc3339(newest)));
+        lines.push(field(t, "Newest", rfc3339(newest)));
     }
     lines
 }
@@ -290,12 +292,12 @@ mod tests {
 
     #[test]
     fn card_parts_are_coloured() {
-        let line = card_line("OBJECT  = 'M31     '           / target");
+        let line = card_line(&Theme::default(), "OBJECT  = 'M31     '           / target");
         assert_eq!(line.spans.len(), 4);
         assert_eq!(line.spans[2].style.fg, Some(Color::Green));
-        let line = card_line("NAXIS   =                    2");
+        let line = card_line(&Theme::default(), "NAXIS   =                    2");
         assert_eq!(line.spans[2].style.fg, Some(Color::Magenta));
-        let history = card_line("HISTORY step one");
+        let history = card_line(&Theme::default(), "HISTORY step one");
         assert_eq!(history.spans[0].content, "HISTORY ");
     }
 }

@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
@@ -28,6 +28,7 @@ fn bar(fraction: f64, width: usize) -> String {
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
+    let t = &state.theme;
     let queue = &state.queue;
     let (rate, eta) = queue.totals();
     let done = queue.jobs.iter().filter(|j| j.state == JobState::Done).count();
@@ -39,7 +40,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
         title.push_str(&format!("· ETA {} ", duration(eta)));
     }
     let focused = state.focus == Pane::Queue;
-    let block = Block::new().borders(Borders::ALL).border_style(border_style(focused)).title(title);
+    let block = Block::new().borders(Borders::ALL).border_style(border_style(t, focused)).title(title);
     let inner = block.inner(area);
     let width = inner.width as usize;
     let height = inner.height as usize;
@@ -53,7 +54,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
         .map(|(index, job)| job_line(state, job, width, focused && index == queue.selected))
         .collect();
     let lines = if lines.is_empty() {
-        vec![Line::styled("No downloads. d on an object or a prefix adds one.", dim())]
+        vec![Line::styled("No downloads. d on an object or a prefix adds one.", dim(t))]
     } else {
         lines
     };
@@ -61,6 +62,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 }
 
 fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<'a> {
+    let t = &state.theme;
     let fraction = job.progress().unwrap_or(0.0);
     let name = escape_for_terminal(job.key.rsplit('/').next().unwrap_or(&job.key)).into_owned();
     let (status, style) = match &job.state {
@@ -68,13 +70,13 @@ fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<
             let rate = state.queue.rates.get(&job.id).copied().unwrap_or(0.0);
             let left = job.size.unwrap_or(0).saturating_sub(job.done_bytes) as f64;
             let eta = if rate > 0.0 { format!(" {}", duration(left / rate)) } else { String::new() };
-            (format!("{:>3.0}% {}/s{eta}", fraction * 100.0, human_size(rate as u64)), Style::new().fg(Color::Cyan))
+            (format!("{:>3.0}% {}/s{eta}", fraction * 100.0, human_size(rate as u64)), Style::new().fg(t.accent))
         }
-        JobState::Queued => ("queued".into(), dim()),
-        JobState::Paused => (format!("paused {:.0}%", fraction * 100.0), Style::new().fg(Color::Yellow)),
-        JobState::Done => (format!("done {}", human_size(job.size.unwrap_or(0))), Style::new().fg(Color::Green)),
-        JobState::Failed(why) => (format!("failed: {}", escape_for_terminal(why)), Style::new().fg(Color::Red)),
-        JobState::Cancelled => ("cancelled".into(), dim()),
+        JobState::Queued => ("queued".into(), dim(t)),
+        JobState::Paused => (format!("paused {:.0}%", fraction * 100.0), Style::new().fg(t.busy)),
+        JobState::Done => (format!("done {}", human_size(job.size.unwrap_or(0))), Style::new().fg(t.ok)),
+        JobState::Failed(why) => (format!("failed: {}", escape_for_terminal(why)), Style::new().fg(t.error)),
+        JobState::Cancelled => ("cancelled".into(), dim(t)),
     };
     let bar_width = 10.min(width / 5);
     let status = fit(&status, width.saturating_sub(bar_width + 12).max(10));

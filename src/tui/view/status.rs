@@ -13,6 +13,7 @@ use crate::tui::app::{Mode, Pane, State};
 use crate::tui::layout::SIDE_BY_SIDE_MIN_WIDTH;
 
 pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
+    let t = &state.theme;
     let location = state.selected_node().map(|n| state.tree.uri_of(n).to_string()).unwrap_or_default();
     let signing = if state.settings.anonymous { "anon" } else { "signed" };
     let narrow = area.width < SIDE_BY_SIDE_MIN_WIDTH;
@@ -35,25 +36,24 @@ pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let used = 10 + location.width() + tabs.width() + right.width();
     let pad = (area.width as usize).saturating_sub(used);
     let line = Line::from(vec![
-        Span::styled(" s3scope ", Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)),
+        Span::styled(" s3scope ", Style::new().fg(Color::Black).bg(t.accent).add_modifier(Modifier::BOLD)),
         Span::raw(" "),
         Span::styled(location, Style::new().add_modifier(Modifier::BOLD)),
-        Span::styled(tabs, Style::new().fg(Color::Yellow)),
+        Span::styled(tabs, Style::new().fg(t.busy)),
         Span::raw(" ".repeat(pad)),
-        Span::styled(right, dim()),
+        Span::styled(right, dim(t)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
 
 pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
+    let t = &state.theme;
     let (left, left_style, keys) = match &state.mode {
-        Mode::Filter(text) => (
-            format!("/{}▏", escape_for_terminal(text)),
-            Style::new().fg(Color::Yellow),
-            "Enter search server · Esc clear",
-        ),
+        Mode::Filter(text) => {
+            (format!("/{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter search server · Esc clear")
+        }
         Mode::Jump(text) => {
-            (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(Color::Yellow), "Enter go · Esc cancel")
+            (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter go · Esc cancel")
         }
         Mode::ConfirmDownload(pending) => {
             let bytes: u64 = pending.objects.iter().map(|(_, size)| size).sum();
@@ -64,16 +64,16 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
                 escape_for_terminal(&pending.bucket),
                 escape_for_terminal(&pending.prefix)
             );
-            (question, Style::new().fg(Color::Yellow), "y yes · n no")
+            (question, Style::new().fg(t.busy), "y yes · n no")
         }
         Mode::ConfirmQuit => {
-            (escape_for_terminal(&state.status.text).into_owned(), Style::new().fg(Color::Yellow), "y quit · Esc stay")
+            (escape_for_terminal(&state.status.text).into_owned(), Style::new().fg(t.busy), "y quit · Esc stay")
         }
         Mode::Search(text) => {
-            (format!("find /{}▏", escape_for_terminal(text)), Style::new().fg(Color::Yellow), "Enter keep · Esc clear")
+            (format!("find /{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter keep · Esc clear")
         }
         _ => {
-            let style = if state.status.is_error { error_style() } else { Style::new() };
+            let style = if state.status.is_error { error_style(t) } else { Style::new() };
             let keys = match state.focus {
                 Pane::Tree => "? help · / filter · : jump · d get · q quit",
                 Pane::Preview => "Tab next pane · [ ] HDU · ? help · q quit",
@@ -90,7 +90,7 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
         Span::raw(" "),
         Span::styled(left, left_style),
         Span::raw(" ".repeat(pad)),
-        Span::styled(keys, dim()),
+        Span::styled(keys, dim(t)),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }

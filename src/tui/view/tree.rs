@@ -5,7 +5,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 use tui_tree_widget::{Tree, TreeItem, TreeState};
@@ -18,21 +18,24 @@ use crate::tui::app::{Pane, State};
 use crate::tui::tree::{LoadState, NodeKind, Row, RowKind};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
+    let t = &state.theme;
     let focused = state.focus == Pane::Tree;
     let title = match &state.filter {
         Some(filter) => format!(" Tree · filter '{}' ", escape_for_terminal(&filter.text)),
         None => format!(" Tree · sorted by {} ", state.sort.label()),
     };
-    let block = Block::new().borders(Borders::ALL).border_style(border_style(focused)).title(title);
+    let block = Block::new().borders(Borders::ALL).border_style(border_style(t, focused)).title(title);
     let inner = block.inner(area);
     let width = inner.width.saturating_sub(1) as usize;
     let visible = state.rows.iter().enumerate().skip(state.offset).take(inner.height as usize);
     let items: Vec<TreeItem<'_, usize>> =
         visible.map(|(index, row)| TreeItem::new_leaf(index, row_line(state, row, width))).collect();
     let Ok(tree) = Tree::new(&items) else { return };
-    let tree = tree.block(block).node_no_children_symbol("").highlight_symbol("").highlight_style(
-        Style::new().bg(if focused { Color::Blue } else { Color::DarkGray }).add_modifier(Modifier::BOLD),
-    );
+    let tree = tree
+        .block(block)
+        .node_no_children_symbol("")
+        .highlight_symbol("")
+        .highlight_style(Style::new().bg(if focused { t.selection } else { t.muted }).add_modifier(Modifier::BOLD));
     let mut tree_state = TreeState::default();
     tree_state.select(vec![state.selected]);
     frame.render_stateful_widget(tree, area, &mut tree_state);
@@ -40,6 +43,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 
 /// One row: indentation, marker, name, and right-aligned details.
 fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
+    let t = &state.theme;
     let indent = "  ".repeat(row.depth as usize);
     let node = state.tree.node(row.node);
     match row.kind {
@@ -53,7 +57,7 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
             };
             return Line::from(vec![
                 Span::raw(indent),
-                Span::styled(format!("{} loading…{pages}", spinner(state.tick)), Style::new().fg(Color::Yellow)),
+                Span::styled(format!("{} loading…{pages}", spinner(state.tick)), Style::new().fg(t.busy)),
             ]);
         }
         RowKind::Failed => {
@@ -62,25 +66,25 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
                 _ => String::new(),
             };
             let text = fit(&format!("✗ {reason} (r to retry)"), width.saturating_sub(indent.len()));
-            return Line::from(vec![Span::raw(indent), Span::styled(text, error_style())]);
+            return Line::from(vec![Span::raw(indent), Span::styled(text, error_style(t))]);
         }
         RowKind::More => {
             let text = format!("… {} loaded, more on the server (Enter to load)", node.children.len());
-            return Line::from(vec![Span::raw(indent), Span::styled(text, Style::new().fg(Color::Magenta))]);
+            return Line::from(vec![Span::raw(indent), Span::styled(text, Style::new().fg(t.more))]);
         }
-        RowKind::Empty => return Line::from(vec![Span::raw(indent), Span::styled("(empty)", dim())]),
+        RowKind::Empty => return Line::from(vec![Span::raw(indent), Span::styled("(empty)", dim(t))]),
     }
     let marker = match (node.is_container(), node.expanded) {
-        (true, true) => "▾ ",
-        (true, false) => "▸ ",
-        (false, _) => "  ",
+        (true, true) => "▾",
+        (true, false) => "▸",
+        (false, _) => " ",
     };
+    let marked = !state.marks.is_empty() && state.is_marked(&state.tree.uri_of(row.node));
+    let mark = if marked { "*" } else { " " };
     let (name, name_style) = match &node.kind {
-        NodeKind::Bucket { .. } => {
-            (format!("{}/", node.name), Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD))
-        }
-        NodeKind::Prefix => (escape_for_terminal(&node.name).into_owned(), Style::new().fg(Color::Cyan)),
-        NodeKind::Object(_) if node.name.is_empty() => ("(directory marker)".to_string(), dim()),
+        NodeKind::Bucket { .. } => (format!("{}/", node.name), Style::new().fg(t.accent).add_modifier(Modifier::BOLD)),
+        NodeKind::Prefix => (escape_for_terminal(&node.name).into_owned(), Style::new().fg(t.accent)),
+        NodeKind::Object(_) if node.name.is_empty() => ("(directory marker)".to_string(), dim(t)),
         NodeKind::Object(_) => (escape_for_terminal(&node.name).into_owned(), Style::new()),
     };
     let details = match &node.kind {
@@ -100,14 +104,16 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
             }
         }
     };
-    let used = indent.len() + marker.width() + details.width() + 1;
+    let used = indent.len() + 2 + details.width() + 1;
     let name = fit(&name, width.saturating_sub(used));
-    let pad = width.saturating_sub(indent.len() + marker.width() + name.width() + details.width());
+    let pad = width.saturating_sub(indent.len() + 2 + name.width() + details.width());
+    let name_style = if marked { name_style.add_modifier(Modifier::BOLD) } else { name_style };
     Line::from(vec![
         Span::raw(indent),
-        Span::styled(marker, dim()),
+        Span::styled(marker, dim(t)),
+        Span::styled(mark, Style::new().fg(t.busy).add_modifier(Modifier::BOLD)),
         Span::styled(name, name_style),
         Span::raw(" ".repeat(pad)),
-        Span::styled(details, dim()),
+        Span::styled(details, dim(t)),
     ])
 }

@@ -1,0 +1,385 @@
+//! What `y` and the `Y` menu put on the clipboard: an object's or prefix's
+//! address in the forms people paste (s3 URI, https URLs, the archive's own
+//! web tree, a Python snippet, an `aws s3 cp` command). Pure functions.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::catalog::CatalogEntry;
+use crate::preview::looks_like_fits;
+use crate::s3::S3Uri;
+
+/// Bytes left as they are in a URL path: RFC 3986 unreserved characters and `/`.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+
+/// How the targets are reached: where the bucket lives and how requests are signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    /// A custom S3 endpoint (the demo server, MinIO…), reached path-style.
+    pub endpoint: Option<String>,
+    pub region: String,
+    /// Read without credentials.
+    pub anonymous: bool,
+    pub profile: Option<String>,
+    /// Base URL of the archive's own web tree of the same keys (ends with `/`).
+    pub mirror: Option<String>,
+    /// The archive's short name, for the menu label.
+    pub archive: Option<String>,
+}
+
+impl Access {
+    /// The access to a bucket, from its catalog entry if it has one.
+    pub fn for_bucket(
+        entry: Option<&CatalogEntry>,
+        endpoint: Option<&str>,
+        region: &str,
+        profile: Option<&str>,
+    ) -> Self {
+        let endpoint = entry.and_then(|e| e.endpoint.clone()).or_else(|| endpoint.map(str::to_string));
+        Self {
+            region: entry.map_or(region, |e| e.region.as_str()).to_string(),
+            anonymous: entry.is_some_and(|e| e.anonymous) && profile.is_none(),
+            profile: entry.and_then(|e| e.profile.clone()).or_else(|| profile.map(str::to_string)),
+            mirror: entry.map(|e| e.mirror.clone()).filter(|m| !m.is_empty()),
+            archive: entry.map(|e| e.archive.clone()),
+            endpoint,
+        }
+    }
+}
+
+/// One entry of the copy menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyFormat {
+    pub label: String,
+    /// The text copied: one line per target for the address forms.
+    pub text: String,
+}
+
+/// `s3://bucket/key`.
+pub fn s3_uri(target: &S3Uri) -> String {
+    format!("s3://{}/{}", target.bucket, target.key)
+}
+
+/// Percent-encodes a key for a URL path (spaces, `+`, `%`, unicode…).
+pub fn encode_path(key: &str) -> String {
+    utf8_percent_encode(key, PATH).to_string()
+}
+
+/// The public https URL on AWS: virtual-hosted, or path-style for bucket
+/// names with dots (which break the wildcard certificate).
+pub fn https_url(target: &S3Uri, region: &str) -> String {
+    let host =
+        if region == "us-east-1" { "s3.amazonaws.com".to_string() } else { format!("s3.{region}.amazonaws.com") };
+    let key = encode_path(&target.key);
+    if target.bucket.contains('.') {
+        format!("https://{host}/{}/{key}", target.bucket)
+    } else {
+        format!("https://{}.{host}/{key}", target.bucket)
+    }
+}
+
+/// The URL on a custom endpoint (path-style, as s3scope reaches it).
+pub fn endpoint_url(target: &S3Uri, endpoint: &str) -> String {
+    format!("{}/{}/{}", endpoint.trim_end_matches('/'), target.bucket, encode_path(&target.key))
+}
+
+/// The same key in the archive's own web tree.
+pub fn mirror_url(target: &S3Uri, mirror: &str) -> String {
+    format!("{mirror}{}", encode_path(&target.key))
+}
+
+/// Every format of the menu for `targets`, each reached as `access_of` its
+/// bucket says. Address forms hold one line per target; the Python snippet
+/// uses the first target's access.
+pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<CopyFormat> {
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let accesses: Vec<Access> = targets.iter().map(|t| access_of(&t.bucket)).collect();
+    let lines = |f: &dyn Fn(&S3Uri, &Access) -> Option<String>| -> Option<String> {
+        let lines: Option<Vec<String>> = targets.iter().zip(&accesses).map(|(t, a)| f(t, a)).collect();
+        lines.map(|l| l.join("\n"))
+    };
+    let mut out = Vec::new();
+    let mut push = |label: String, text: Option<String>| {
+        if let Some(text) = text {
+            out.push(CopyFormat { label, text });
+        }
+    };
+    push("s3 URI".into(), lines(&|t, _| Some(s3_uri(t))));
+    push("https URL".into(), lines(&|t, a| Some(https_url(t, &a.region))));
+    push("endpoint URL".into(), lines(&|t, a| a.endpoint.as_ref().map(|e| endpoint_url(t, e))));
+    let archive = accesses[0].archive.clone().filter(|_| accesses.iter().all(|a| a.archive == accesses[0].archive));
+    push(
+        format!("{} URL", archive.as_deref().unwrap_or("archive")),
+        lines(&|t, a| a.mirror.as_ref().map(|m| mirror_url(t, m))),
+    );
+    push("key".into(), lines(&|t, _| Some(t.key.clone())));
+    let access = &accesses[0];
+    let (label, text) = python_snippet(targets, access);
+    push(label.into(), Some(text));
+    push("aws s3 cp command".into(), lines(&|t, a| Some(aws_cp(t, a))));
+    out
+}
+
+/// Python that opens the targets: astropy for FITS objects, boto3 otherwise.
+fn python_snippet(targets: &[S3Uri], access: &Access) -> (&'static str, String) {
+    let all_fits = targets.iter().all(|t| !t.is_prefix() && looks_like_fits(&t.key));
+    if all_fits {
+        return ("Python (astropy)", astropy_snippet(targets, access));
+    }
+    ("Python (boto3)", boto3_snippet(targets, access))
+}
+
+fn astropy_snippet(targets: &[S3Uri], access: &Access) -> String {
+    let mut kwargs = Vec::new();
+    if access.anonymous {
+        kwargs.push("\"anon\": True".to_string());
+    }
+    if let Some(profile) = &access.profile {
+        kwargs.push(format!("\"profile\": {}", py_str(profile)));
+    }
+    if let Some(endpoint) = &access.endpoint {
+        kwargs.push(format!("\"client_kwargs\": {{\"endpoint_url\": {}}}", py_str(endpoint)));
+    }
+    let options = format!("use_fsspec=True, fsspec_kwargs={{{}}}", kwargs.join(", "));
+    let mut out = String::from("from astropy.io import fits\n\n");
+    if let [one] = targets {
+        out.push_str(&format!("with fits.open({}, {options}) as hdul:\n    hdul.info()\n", py_str(&s3_uri(one))));
+    } else {
+        out.push_str(&format!("for uri in [\n{}]:\n", py_list_items(targets.iter().map(|t| py_str(&s3_uri(t))))));
+        out.push_str(&format!("    with fits.open(uri, {options}) as hdul:\n        hdul.info()\n"));
+    }
+    out
+}
+
+fn boto3_snippet(targets: &[S3Uri], access: &Access) -> String {
+    let mut out = String::from("import boto3\n");
+    let mut client_args = vec!["\"s3\"".to_string()];
+    if let Some(endpoint) = &access.endpoint {
+        client_args.push(format!("endpoint_url={}", py_str(endpoint)));
+    }
+    if access.anonymous {
+        out.push_str("from botocore import UNSIGNED\nfrom botocore.config import Config\n");
+        client_args.push("config=Config(signature_version=UNSIGNED)".into());
+    }
+    let maker = match &access.profile {
+        Some(profile) => format!("boto3.Session(profile_name={}).client", py_str(profile)),
+        None => "boto3.client".to_string(),
+    };
+    out.push_str(&format!("\ns3 = {maker}({})\n", client_args.join(", ")));
+    const LIST: &str = "for page in s3.get_paginator(\"list_objects_v2\").paginate(Bucket=bucket, Prefix=key):\n";
+    match targets {
+        [one] if one.is_prefix() => {
+            out.push_str(&format!("bucket, key = {}, {}\n", py_str(&one.bucket), py_str(&one.key)));
+            out.push_str(LIST);
+            out.push_str("    for obj in page.get(\"Contents\", []):\n        print(obj[\"Key\"], obj[\"Size\"])\n");
+        }
+        [one] => {
+            out.push_str(&format!(
+                "data = s3.get_object(Bucket={}, Key={})[\"Body\"].read()\n",
+                py_str(&one.bucket),
+                py_str(&one.key)
+            ));
+        }
+        _ => {
+            let pairs = targets.iter().map(|t| format!("({}, {})", py_str(&t.bucket), py_str(&t.key)));
+            out.push_str(&format!("for bucket, key in [\n{}]:\n", py_list_items(pairs)));
+            out.push_str("    if key.endswith(\"/\"):\n        ");
+            out.push_str(LIST);
+            out.push_str("            for obj in page.get(\"Contents\", []):\n");
+            out.push_str("                print(obj[\"Key\"], obj[\"Size\"])\n");
+            out.push_str("    else:\n        data = s3.get_object(Bucket=bucket, Key=key)[\"Body\"].read()\n");
+        }
+    }
+    out
+}
+
+/// One item per line, indented, each followed by a comma.
+fn py_list_items(items: impl Iterator<Item = String>) -> String {
+    items.map(|item| format!("    {item},\n")).collect()
+}
+
+/// A Python string literal holding `text` exactly (quotes, backslashes and
+/// control characters escaped).
+pub fn py_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if crate::escape::is_unsafe_char(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if crate::escape::is_unsafe_char(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `aws s3 cp` of the target into the current directory.
+fn aws_cp(target: &S3Uri, access: &Access) -> String {
+    let mut words = vec!["aws".to_string(), "s3".into(), "cp".into()];
+    if access.anonymous {
+        words.push("--no-sign-request".into());
+    }
+    if let Some(profile) = &access.profile {
+        words.extend(["--profile".into(), shell_word(profile)]);
+    }
+    if let Some(endpoint) = &access.endpoint {
+        words.extend(["--endpoint-url".into(), shell_word(endpoint)]);
+    }
+    if access.region != "us-east-1" {
+        words.extend(["--region".into(), shell_word(&access.region)]);
+    }
+    if target.is_prefix() {
+        words.push("--recursive".into());
+        words.push(shell_word(&s3_uri(target)));
+        let dir = target.key.trim_end_matches('/').rsplit('/').next().filter(|d| !d.is_empty());
+        words.push(shell_word(&format!("{}/", dir.unwrap_or(&target.bucket))));
+    } else {
+        words.push(shell_word(&s3_uri(target)));
+        words.push(".".into());
+    }
+    words.join(" ")
+}
+
+/// A word for a POSIX shell: bare when safe, single-quoted otherwise.
+pub fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn heasarc() -> Access {
+        let catalog = Catalog::builtin();
+        Access::for_bucket(catalog.find("nasa-heasarc"), None, "us-east-1", None)
+    }
+
+    #[test]
+    fn percent_encoding_of_keys() {
+        assert_eq!(encode_path("a b+c%d.fits"), "a%20b%2Bc%25d.fits");
+        assert_eq!(encode_path("naïve/☃.fits"), "na%C3%AFve/%E2%98%83.fits");
+        assert_eq!(encode_path("x/y_z-1.2~3"), "x/y_z-1.2~3");
+        assert_eq!(encode_path("q?a=1#f&g"), "q%3Fa%3D1%23f%26g");
+        assert_eq!(encode_path("\x1b[31m"), "%1B%5B31m");
+    }
+
+    #[test]
+    fn https_urls_virtual_hosted_regional_and_dotted() {
+        let uri = S3Uri::new("nasa-heasarc", "chandra/data/a b+c.fits");
+        assert_eq!(https_url(&uri, "us-east-1"), "https://nasa-heasarc.s3.amazonaws.com/chandra/data/a%20b%2Bc.fits");
+        assert_eq!(
+            https_url(&uri, "eu-west-1"),
+            "https://nasa-heasarc.s3.eu-west-1.amazonaws.com/chandra/data/a%20b%2Bc.fits"
+        );
+        let dotted = S3Uri::new("my.data.bucket", "k%1");
+        assert_eq!(https_url(&dotted, "us-east-1"), "https://s3.amazonaws.com/my.data.bucket/k%251");
+        assert_eq!(endpoint_url(&dotted, "http://127.0.0.1:9000/"), "http://127.0.0.1:9000/my.data.bucket/k%251");
+    }
+
+    #[test]
+    fn heasarc_object_menu() {
+        let uri = S3Uri::new("nasa-heasarc", "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz");
+        let menu = formats(std::slice::from_ref(&uri), &|_| heasarc());
+        let labels: Vec<&str> = menu.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(labels, ["s3 URI", "https URL", "HEASARC URL", "key", "Python (astropy)", "aws s3 cp command"]);
+        let text = |label: &str| menu.iter().find(|f| f.label == label).unwrap().text.clone();
+        assert_eq!(text("s3 URI"), "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz");
+        assert_eq!(
+            text("HEASARC URL"),
+            "https://heasarc.gsfc.nasa.gov/FTP/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz"
+        );
+        assert_eq!(
+            text("https URL"),
+            "https://nasa-heasarc.s3.amazonaws.com/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz"
+        );
+        assert_eq!(text("key"), uri.key);
+        let python = text("Python (astropy)");
+        assert!(python.contains(&format!(
+            "fits.open(\"{}\", use_fsspec=True, fsspec_kwargs={{\"anon\": True}})",
+            text("s3 URI")
+        )));
+        assert_eq!(text("aws s3 cp command"), format!("aws s3 cp --no-sign-request {} .", text("s3 URI")));
+    }
+
+    #[test]
+    fn lambda_mirror_and_no_mirror_for_mast() {
+        let catalog = Catalog::builtin();
+        let lambda = Access::for_bucket(catalog.find("nasa-lambda"), None, "us-east-1", None);
+        let uri = S3Uri::new("nasa-lambda", "data/map.fits");
+        let menu = formats(std::slice::from_ref(&uri), &|_| lambda.clone());
+        assert!(menu.iter().any(|f| f.label == "LAMBDA URL" && f.text == "https://lambda.gsfc.nasa.gov/data/map.fits"));
+        let mast = Access::for_bucket(catalog.find("stpubdata"), None, "us-east-1", None);
+        let menu = formats(&[S3Uri::new("stpubdata", "hst/public/x.fits")], &|_| mast.clone());
+        assert!(!menu.iter().any(|f| f.label.ends_with(" URL") && f.label != "https URL"));
+    }
+
+    #[test]
+    fn several_targets_give_one_line_each() {
+        let targets = [S3Uri::new("nasa-heasarc", "a/x.fits"), S3Uri::new("nasa-heasarc", "a/y z.fits")];
+        let menu = formats(&targets, &|_| heasarc());
+        assert_eq!(menu[0].text, "s3://nasa-heasarc/a/x.fits\ns3://nasa-heasarc/a/y z.fits");
+        assert_eq!(menu[1].text.lines().count(), 2);
+        let cp = &menu.iter().find(|f| f.label == "aws s3 cp command").unwrap().text;
+        assert_eq!(cp.lines().nth(1), Some("aws s3 cp --no-sign-request 's3://nasa-heasarc/a/y z.fits' ."));
+        let python = &menu.iter().find(|f| f.label.starts_with("Python")).unwrap().text;
+        assert!(python.contains("for uri in [\n    \"s3://nasa-heasarc/a/x.fits\",\n"), "{python}");
+    }
+
+    #[test]
+    fn prefixes_and_other_objects_get_boto3_and_recursive_copies() {
+        let prefix = S3Uri::new("nasa-heasarc", "swift/data/obs/2005_01/");
+        let menu = formats(std::slice::from_ref(&prefix), &|_| heasarc());
+        let python = &menu.iter().find(|f| f.label == "Python (boto3)").unwrap().text;
+        assert!(python.contains("Config(signature_version=UNSIGNED)"));
+        assert!(python.contains("bucket, key = \"nasa-heasarc\", \"swift/data/obs/2005_01/\""));
+        let cp = &menu.iter().find(|f| f.label == "aws s3 cp command").unwrap().text;
+        assert_eq!(cp, "aws s3 cp --no-sign-request --recursive s3://nasa-heasarc/swift/data/obs/2005_01/ 2005_01/");
+        let csv = S3Uri::new("nasa-heasarc", "x.csv");
+        let menu = formats(std::slice::from_ref(&csv), &|_| heasarc());
+        assert!(menu.iter().any(|f| f.text.contains("s3.get_object(Bucket=\"nasa-heasarc\", Key=\"x.csv\")")));
+    }
+
+    #[test]
+    fn custom_endpoints_and_profiles_reach_every_snippet() {
+        let access = Access {
+            endpoint: Some("http://127.0.0.1:9000".into()),
+            region: "us-east-1".into(),
+            anonymous: false,
+            profile: Some("work".into()),
+            mirror: None,
+            archive: None,
+        };
+        let menu = formats(&[S3Uri::new("mine", "a.fits")], &|_| access.clone());
+        let text = |label: &str| menu.iter().find(|f| f.label == label).unwrap().text.clone();
+        assert_eq!(text("endpoint URL"), "http://127.0.0.1:9000/mine/a.fits");
+        assert_eq!(
+            text("aws s3 cp command"),
+            "aws s3 cp --profile work --endpoint-url http://127.0.0.1:9000 s3://mine/a.fits ."
+        );
+        assert!(text("Python (astropy)").contains(
+            "fsspec_kwargs={\"profile\": \"work\", \"client_kwargs\": {\"endpoint_url\": \"http://127.0.0.1:9000\"}}"
+        ));
+    }
+
+    #[test]
+    fn hostile_keys_stay_exact_in_snippets_and_commands() {
+        assert_eq!(py_str("a\"b\\c\x1b[0m\u{202e}"), "\"a\\\"b\\\\c\\x1b[0m\\u202e\"");
+        assert_eq!(shell_word("it's here"), "'it'\\''s here'");
+        assert_eq!(shell_word("$(rm -rf ~)"), "'$(rm -rf ~)'");
+        assert_eq!(shell_word("s3://b/plain-key_1.fits"), "s3://b/plain-key_1.fits");
+    }
+}

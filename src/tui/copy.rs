@@ -1,0 +1,120 @@
+//! Copying from the explorer: `y` (s3 URIs), the `Y` menu of formats, and
+//! marked rows. Builds the texts and the `Copy` effect; the runner talks to
+//! the clipboard.
+
+use super::app::{Action, CopyMenu, Effect, Mode, Pane, State};
+use super::tree::RowKind;
+use crate::copy_format::{self, Access};
+use crate::s3::S3Uri;
+
+impl State {
+    /// What a copy covers: the marked rows, else the selected one.
+    fn copy_targets(&self) -> Vec<S3Uri> {
+        if !self.marks.is_empty() {
+            return self.marks.clone();
+        }
+        let from_queue = self.focus == Pane::Queue;
+        if from_queue && let Some(job) = self.queue.jobs.get(self.queue.selected) {
+            return vec![S3Uri::new(&job.bucket, &job.key)];
+        }
+        self.selected_node().map(|n| self.tree.uri_of(n)).into_iter().collect()
+    }
+
+    /// How `bucket` is reached, for URLs and snippets.
+    fn access(&self, bucket: &str) -> Access {
+        let s = &self.settings;
+        Access::for_bucket(s.catalog.find(bucket), s.endpoint_url.as_deref(), &s.region, s.profile.as_deref())
+    }
+
+    pub(crate) fn copy_uris(&mut self) -> Vec<Effect> {
+        let targets = self.copy_targets();
+        let Some(first) = targets.first() else {
+            self.set_error("nothing to copy");
+            return Vec::new();
+        };
+        let what = if targets.len() == 1 { copy_format::s3_uri(first) } else { format!("{} s3 URIs", targets.len()) };
+        let text = targets.iter().map(copy_format::s3_uri).collect::<Vec<_>>().join("\n");
+        vec![Effect::Copy { text, what }]
+    }
+
+    pub(crate) fn open_copy_menu(&mut self) {
+        let targets = self.copy_targets();
+        if targets.is_empty() {
+            self.set_error("nothing to copy");
+            return;
+        }
+        let formats = copy_format::formats(&targets, &|bucket| self.access(bucket));
+        self.mode = Mode::CopyMenu(CopyMenu { formats, selected: 0, targets: targets.len() });
+    }
+
+    /// Marks or unmarks the selected row and moves down.
+    pub(crate) fn toggle_mark(&mut self) {
+        let Some(row) = self.selected_row().filter(|r| r.kind == RowKind::Node) else { return };
+        let uri = self.tree.uri_of(row.node);
+        match self.marks.iter().position(|m| *m == uri) {
+            Some(at) => {
+                self.marks.remove(at);
+            }
+            None => self.marks.push(uri),
+        }
+        let count = self.marks.len();
+        self.set_status(match count {
+            0 => "no rows marked".to_string(),
+            1 => "1 row marked (y copies it, Esc clears)".to_string(),
+            n => format!("{n} rows marked (y copies them, Esc clears)"),
+        });
+        self.move_by(1);
+    }
+
+    pub(crate) fn is_marked(&self, uri: &S3Uri) -> bool {
+        self.marks.contains(uri)
+    }
+
+    pub(crate) fn on_copied(&mut self, what: &str, result: Result<String, String>) {
+        match result {
+            Ok(how) => self.set_status(format!("copied {what} ({how})")),
+            Err(why) => self.set_error(format!("could not copy {what}: {why}")),
+        }
+    }
+
+    /// Keys while the copy menu is open.
+    pub(crate) fn on_copy_menu(&mut self, mut menu: CopyMenu, action: Action) -> Vec<Effect> {
+        let count = menu.formats.len();
+        let chosen = match action {
+            Action::Down => {
+                menu.selected = (menu.selected + 1) % count;
+                None
+            }
+            Action::Up => {
+                menu.selected = (menu.selected + count - 1) % count;
+                None
+            }
+            Action::Input(c) => match c.to_digit(10).map(|d| d as usize) {
+                Some(n) if (1..=count).contains(&n) => Some(n - 1),
+                _ => None,
+            },
+            Action::Submit => Some(menu.selected),
+            Action::Escape => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            Action::Quit => {
+                self.mode = Mode::Normal;
+                return super::app::update(self, Action::Quit);
+            }
+            other => return super::app::apply_result(self, other),
+        };
+        let Some(index) = chosen else {
+            self.mode = Mode::CopyMenu(menu);
+            return Vec::new();
+        };
+        self.mode = Mode::Normal;
+        let format = &menu.formats[index];
+        let what = if menu.targets == 1 && !format.text.contains('\n') {
+            format!("{} {}", format.label, format.text)
+        } else {
+            format!("{} ({} lines)", format.label, format.text.lines().count())
+        };
+        vec![Effect::Copy { text: format.text.clone(), what }]
+    }
+}

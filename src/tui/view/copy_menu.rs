@@ -1,0 +1,50 @@
+//! The copy menu (`Y`): each format with a number and the start of its text.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::{dim, fit, popup};
+use crate::escape::escape_for_terminal;
+use crate::tui::app::{CopyMenu, State};
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, menu: &CopyMenu) {
+    let t = &state.theme;
+    let popup = popup(area, 100, menu.formats.len() as u16 + 4);
+    let inner_width = popup.width.saturating_sub(2) as usize;
+    let label_width = menu.formats.iter().map(|f| f.label.len()).max().unwrap_or(10).min(20);
+    let mut lines: Vec<Line<'_>> = menu
+        .formats
+        .iter()
+        .enumerate()
+        .map(|(i, format)| {
+            let first = format.text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let lines = format.text.lines().count();
+            let more = if lines > 1 { format!(" (+{} lines)", lines - 1) } else { String::new() };
+            let head = format!(" {} {:<label_width$}  ", i + 1, format.label);
+            let room = inner_width.saturating_sub(head.chars().count() + more.chars().count());
+            let line = Line::from(vec![
+                Span::styled(head, Style::new().fg(t.accent)),
+                Span::raw(fit(&escape_for_terminal(first), room)),
+                Span::styled(more, dim(t)),
+            ]);
+            if i == menu.selected {
+                line.style(Style::new().bg(t.selection).add_modifier(Modifier::BOLD))
+            } else {
+                line
+            }
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(" Enter or 1-9 copies · j k move · Esc closes", dim(t)));
+    let title = if menu.targets == 1 { " Copy as ".to_string() } else { format!(" Copy {} rows as ", menu.targets) };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_style(Style::new().add_modifier(Modifier::BOLD))
+        .border_style(Style::new().fg(t.accent));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
