@@ -319,3 +319,105 @@ fn copy_menu_inside_gnu_screen_puts_the_heasarc_url_on_the_clipboard() {
     let key = EVENTS.trim_start_matches("s3://nasa-heasarc/");
     assert_eq!(tmux.buffer(), Some(format!("https://heasarc.gsfc.nasa.gov/FTP/{key}")));
 }
+
+/// An X server of its own for the system clipboard test; killed on drop.
+struct Xvfb {
+    child: std::process::Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Self {
+        let number = 90 + std::process::id() % 400;
+        let display = format!(":{number}");
+        let child = std::process::Command::new("Xvfb")
+            .args([display.as_str(), "-nolisten", "tcp", "-screen", "0", "640x480x24"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("Xvfb is needed for this test (.ci/run installs it)");
+        let socket = format!("/tmp/.X11-unix/X{number}");
+        let started = Instant::now();
+        while !std::path::Path::new(&socket).exists() {
+            assert!(started.elapsed() < WAIT, "Xvfb did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, display }
+    }
+
+    /// The CLIPBOARD selection as another X client sees it.
+    fn clipboard(&self) -> String {
+        let out = std::process::Command::new("xclip")
+            .args(["-selection", "clipboard", "-o"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xclip is needed for this test (.ci/run installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn y_on_a_local_desktop_copies_to_the_system_clipboard() {
+    let x = Xvfb::start();
+    let home = std::env::temp_dir().join(format!("s3scope-test-x11-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
+    let env = format!("DISPLAY={} WAYLAND_DISPLAY= SSH_TTY= SSH_CONNECTION=", x.display);
+    let tmux = Tmux::start(&command_line_with(&home, &env, &args), 120, 40);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    jump_to_events(&tmux);
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("(system clipboard)", WAIT);
+    assert!(screen.contains("copied s3://nasa-heasarc/chandra/"), "{screen}");
+    // s3scope serves the selection while it runs; another client reads it.
+    assert_eq!(x.clipboard(), EVENTS);
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn without_any_clipboard_y_fails_fast_with_a_message() {
+    let home = std::env::temp_dir().join(format!("s3scope-test-noclip-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let args = format!("--endpoint-url {} --no-sign-request --clipboard system", fixture().endpoint);
+    // A display that no X server answers.
+    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY=:4711 WAYLAND_DISPLAY=", &args), 100, 30);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    tmux.keys(&["y"]);
+    let started = Instant::now();
+    let screen = tmux.wait_for("could not copy s3://nasa-heasarc/", WAIT);
+    assert!(started.elapsed() < Duration::from_secs(4), "failed within the 2 s clipboard timeout");
+    tmux.keys(&["j"]);
+    tmux.wait_for("s3://nasa-lambda/", WAIT);
+    assert!(!screen.contains("OSC 52"), "{screen}");
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn a_locale_without_utf8_gets_ascii_and_no_color_gets_no_colour() {
+    let home = std::env::temp_dir().join(format!("s3scope-test-ascii-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
+    let tmux = Tmux::start(&command_line_with(&home, "LC_ALL=C LANG=C NO_COLOR=1", &args), 80, 24);
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("> chandra/", WAIT);
+    assert!(screen.contains("+ Tree") && !screen.contains('┌') && !screen.contains('▸'), "{screen}");
+    assert!(screen.chars().all(|c| c.is_ascii()), "{screen}");
+    let escapes = tmux.screen_with(true);
+    // Reverse video (7) marks the cursor row; no foreground or background colour is set.
+    assert!(escapes.contains("\x1b[7m") || escapes.contains(";7m"), "{escapes:?}");
+    for colour in ["\x1b[3", "\x1b[4", ";3", ";4"] {
+        let coloured = escapes
+            .match_indices(colour)
+            .any(|(i, _)| escapes[i + colour.len()..].chars().next().is_some_and(|c| c.is_ascii_digit() && c != '9'));
+        assert!(!coloured, "a colour escape {colour:?} in {escapes:?}");
+    }
+    quit_and_check(&tmux);
+}

@@ -107,8 +107,11 @@ impl Theme {
     /// The defaults with the config's colours, brought down to `depth`.
     pub fn new(colors: &Colors, depth: Depth, ascii: bool) -> Self {
         let base = Self::default();
+        // Without colour the roles stay as they are: `adapt` strips them from
+        // the drawn frame, turning backgrounds into reverse video.
+        let shown = if depth == Depth::None { Depth::TrueColor } else { depth };
         let pick =
-            |set: &Option<crate::config::ColorSpec>, default: Color| fit_color(set.map_or(default, |c| c.0), depth);
+            |set: &Option<crate::config::ColorSpec>, default: Color| fit_color(set.map_or(default, |c| c.0), shown);
         Self {
             accent: pick(&colors.accent, base.accent),
             muted: pick(&colors.muted, base.muted),
@@ -166,7 +169,8 @@ pub fn ascii_for(symbol: &str) -> &'static str {
         '▸' | '▶' | '→' => ">",
         '◂' | '←' => "<",
         '↑' | '▴' => "^",
-        '·' | '•' | '●' => "*",
+        '·' => "|",
+        '•' | '●' => "*",
         '✗' | '✘' => "x",
         '✓' => "+",
         // Braille spinners: four frames of a turning bar.

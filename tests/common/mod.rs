@@ -59,6 +59,7 @@ pub fn s3scope() -> Command {
         }
     }
     let home = std::env::temp_dir().join("s3scope-test-home");
+    command.env_remove("S3SCOPE_CONFIG");
     command
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join(".config"))

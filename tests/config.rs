@@ -1,0 +1,92 @@
+//! The config file, completions and the man page, through the real binary.
+
+mod common;
+
+use common::*;
+
+fn with_config(text: &str, args: &[&str]) -> (std::process::Output, std::path::PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    let output = s3scope().arg("--config").arg(&path).args(args).output().expect("run s3scope");
+    (output, path, dir)
+}
+
+#[test]
+fn the_default_file_is_printed_and_accepted() {
+    let output = s3scope().args(["config", "--default"]).output().unwrap();
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("clipboard = \"auto\"") && text.contains("[downloads]"), "{text}");
+    let (output, path, _dir) = with_config(&text, &["config"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), format!("{}: ok (0 buckets of your own, 0 key bindings changed)\n", path.display()));
+}
+
+#[test]
+fn a_bad_config_names_file_line_and_reason_and_exits_2() {
+    let cases = [
+        ("clipboard = \"osc52\"\n\nclipbaord = \"both\"\n", 3, "unknown field `clipbaord`"),
+        ("[downloads]\npart_size = \"8 parsecs\"\n", 2, "unknown size unit"),
+        ("[keys]\ncopy = \"y\"\ndownlaod = \"d\"\n", 3, "unknown action 'downlaod'"),
+        ("[colors]\naccent = \"mauve\"\n", 2, "unknown colour 'mauve'"),
+    ];
+    for (text, line, reason) in cases {
+        // Every command checks the file, not only the explorer.
+        for args in [&["config"][..], &["ls"][..]] {
+            let (output, path, _dir) = with_config(text, args);
+            let needle = format!("s3scope: config {} line {line}: ", path.display());
+            assert_one_line_error(&output, 2, &needle);
+            assert!(stderr(&output).contains(reason), "{}", stderr(&output));
+        }
+    }
+}
+
+#[test]
+fn a_missing_explicit_config_is_an_error_but_a_missing_default_is_not() {
+    let output = s3scope().args(["--config", "/nonexistent/s3scope.toml", "ls"]).output().unwrap();
+    assert_one_line_error(&output, 2, "config /nonexistent/s3scope.toml");
+    let output = s3scope().args(["config"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("not there; every setting has its default"));
+}
+
+#[test]
+fn a_bucket_of_the_config_is_read_from_its_own_endpoint() {
+    // No --endpoint-url: the bucket's entry says where it lives.
+    let text = format!(
+        "[[bucket]]\nname = \"nasa-heasarc\"\ntitle = \"my mirror\"\narchive = \"LAB\"\nendpoint = \"{}\"\nanonymous = true\n",
+        fixture().endpoint
+    );
+    let (output, _path, _dir) = with_config(&text, &["ls", "s3://nasa-heasarc/chandra/data/byobsid/0/3010/"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("oif.fits"), "{}", stdout(&output));
+    let (output, _path, _dir) = with_config(&text, &["ls", "--json"]);
+    let catalog = json_lines(&stdout(&output));
+    let mine = catalog.iter().find(|b| b["name"] == "nasa-heasarc").unwrap();
+    assert_eq!(mine["title"], "LAB");
+    let key = "s3://nasa-heasarc/chandra/data/byobsid/0/3010/primary/acisf03010N004_evt2.fits.gz";
+    let (output, _path, _dir) = with_config(&text, &["header", "--json", key]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("\"EVENTS\""));
+}
+
+#[test]
+fn completions_for_each_shell_and_a_man_page() {
+    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef s3scope"), ("fish", "complete -c s3scope")] {
+        let output = s3scope().args(["completions", shell]).output().unwrap();
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        let text = stdout(&output);
+        assert!(text.contains(marker), "{shell}");
+        for word in ["header", "endpoint-url", "no-sign-request", "completions"] {
+            assert!(text.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let output = s3scope().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = s3scope().arg("man").output().unwrap();
+    assert!(output.status.success());
+    let page = stdout(&output);
+    assert!(page.contains(".TH s3scope 1"), "{}", &page[..page.len().min(300)]);
+    assert!(page.contains("endpoint\\-url") && page.contains("completions"));
+}
