@@ -409,7 +409,7 @@ fn a_locale_without_utf8_gets_ascii_and_no_color_gets_no_colour() {
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("> chandra/", WAIT);
     assert!(screen.contains("+ Tree") && !screen.contains('┌') && !screen.contains('▸'), "{screen}");
-    assert!(screen.chars().all(|c| c.is_ascii()), "{screen}");
+    assert!(screen.is_ascii(), "{screen}");
     let escapes = tmux.screen_with(true);
     // Reverse video (7) marks the cursor row; no foreground or background colour is set.
     assert!(escapes.contains("\x1b[7m") || escapes.contains(";7m"), "{escapes:?}");
