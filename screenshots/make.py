@@ -149,6 +149,8 @@ class Session:
         self.width, self.height = width, height
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env["TERM"] = "xterm-256color"
+        env.pop("LC_ALL", None)
+        env["LANG"] = "C.UTF-8"
         env["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="s3scope-shots-state-")
         self.env = env
         self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), command + "; sleep 60")
@@ -265,6 +267,21 @@ def scenes(binary, endpoint):
         s.wait("HDU 0 PRIMARY")
         s.keys("d", "Tab", "Tab")
         s.wait("MiB/s")
+
+    def copy_menu(s):
+        browse(s)
+        s.wait("HDU 0 PRIMARY")
+        s.keys("Y")
+        s.wait("Copy as")
+
+    run("copy-menu-120x36", "", 120, 36, copy_menu)
+
+    def ascii_marks(s):
+        s.wait("00README")
+        s.keys("j", "Space", "Space", "y")
+        s.wait("copied 2 s3 URIs")
+
+    run("ascii-marks-80x24", "--ascii --clipboard osc52 s3://nasa-heasarc/chandra/data/byobsid/3/3003/", 80, 24, ascii_marks)
 
     downloads = tempfile.mkdtemp(prefix="s3scope-shots-")
     run("queue-160x48", f"--download-dir {downloads} s3://nasa-heasarc/chandra/data/byobsid/3/3003/", 160, 48, queue)

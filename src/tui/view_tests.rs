@@ -241,3 +241,14 @@ fn asking_before_a_prefix_download_shows_count_and_size() {
     assert!(last.contains("download 2 objects, 3.0 KiB, from s3://nasa-heasarc/chandra/?"), "{last}");
     assert!(last.contains("y yes · n no"));
 }
+
+#[test]
+fn status_hints_follow_the_keymap() {
+    let mut h = Harness::with_size(120, 30);
+    let lines = screen(&h);
+    assert!(lines.last().unwrap().contains("? help · / filter · : jump · y copy · d get · q quit"), "{lines:?}");
+    let config = crate::config::parse("[keys]\nquit = \"Q\"\ncopy = \"c\"\n", std::path::Path::new("c.toml")).unwrap();
+    h.state.keys = super::keymap::Keymap::from_config(&config).unwrap();
+    let last = screen(&h).last().unwrap().clone();
+    assert!(last.contains("c copy") && last.contains("Q quit") && !last.contains("q quit"), "{last}");
+}

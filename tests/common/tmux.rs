@@ -41,6 +41,8 @@ impl Tmux {
             }
         }
         command.env("TERM", "xterm-256color");
+        // A UTF-8 locale whatever the machine's: s3scope draws box lines only then.
+        command.env_remove("LC_ALL").env("LANG", "C.UTF-8");
         command
     }
 

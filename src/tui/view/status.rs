@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{dim, error_style, fit};
 use crate::escape::escape_for_terminal;
-use crate::tui::app::{Mode, Pane, State};
+use crate::tui::app::{Action, Mode, Pane, State};
 use crate::tui::layout::SIDE_BY_SIDE_MIN_WIDTH;
 
 pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
@@ -46,14 +46,51 @@ pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// The main keys of the focused pane, as the keymap binds them.
+fn pane_hints(state: &State) -> String {
+    let actions: &[(Action, &str)] = match state.focus {
+        Pane::Tree => &[
+            (Action::Help, "help"),
+            (Action::StartFilter, "filter"),
+            (Action::StartJump, "jump"),
+            (Action::Copy, "copy"),
+            (Action::Download, "get"),
+            (Action::Quit, "quit"),
+        ],
+        Pane::Preview => &[
+            (Action::NextPane, "next pane"),
+            (Action::NextHdu, "next HDU"),
+            (Action::Copy, "copy"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        Pane::Queue => &[
+            (Action::TogglePause, "pause"),
+            (Action::CancelJob, "cancel"),
+            (Action::Refresh, "retry"),
+            (Action::ClearFinished, "clear done"),
+            (Action::NextPane, "next"),
+        ],
+    };
+    let hints: Vec<String> = actions
+        .iter()
+        .map(|(action, what)| (state.keys.hint(action), what))
+        .filter(|(key, _)| !key.is_empty())
+        .map(|(key, what)| format!("{key} {what}"))
+        .collect();
+    hints.join(" · ")
+}
+
 pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let t = &state.theme;
     let (left, left_style, keys) = match &state.mode {
-        Mode::Filter(text) => {
-            (format!("/{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter search server · Esc clear")
-        }
+        Mode::Filter(text) => (
+            format!("/{}▏", escape_for_terminal(text)),
+            Style::new().fg(t.busy),
+            "Enter search server · Esc clear".to_string(),
+        ),
         Mode::Jump(text) => {
-            (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter go · Esc cancel")
+            (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter go · Esc cancel".to_string())
         }
         Mode::ConfirmDownload(pending) => {
             let bytes: u64 = pending.objects.iter().map(|(_, size)| size).sum();
@@ -64,26 +101,25 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
                 escape_for_terminal(&pending.bucket),
                 escape_for_terminal(&pending.prefix)
             );
-            (question, Style::new().fg(t.busy), "y yes · n no")
+            (question, Style::new().fg(t.busy), "y yes · n no".to_string())
         }
-        Mode::ConfirmQuit => {
-            (escape_for_terminal(&state.status.text).into_owned(), Style::new().fg(t.busy), "y quit · Esc stay")
-        }
-        Mode::Search(text) => {
-            (format!("find /{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter keep · Esc clear")
-        }
+        Mode::ConfirmQuit => (
+            escape_for_terminal(&state.status.text).into_owned(),
+            Style::new().fg(t.busy),
+            "y quit · Esc stay".to_string(),
+        ),
+        Mode::Search(text) => (
+            format!("find /{}▏", escape_for_terminal(text)),
+            Style::new().fg(t.busy),
+            "Enter keep · Esc clear".to_string(),
+        ),
         _ => {
             let style = if state.status.is_error { error_style(t) } else { Style::new() };
-            let keys = match state.focus {
-                Pane::Tree => "? help · / filter · : jump · d get · q quit",
-                Pane::Preview => "Tab next pane · [ ] HDU · ? help · q quit",
-                Pane::Queue => "p pause · c cancel · r retry · x clear done · Tab next",
-            };
-            (escape_for_terminal(&state.status.text).into_owned(), style, keys)
+            (escape_for_terminal(&state.status.text).into_owned(), style, pane_hints(state))
         }
     };
     let width = area.width as usize;
-    let keys = if width >= left.width() + keys.width() + 4 { keys } else { "" };
+    let keys = if width >= left.width() + keys.width() + 4 { keys } else { String::new() };
     let left = fit(&left, width.saturating_sub(keys.width() + 2));
     let pad = width.saturating_sub(left.width() + keys.width() + 1);
     let line = Line::from(vec![
