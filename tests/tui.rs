@@ -260,6 +260,13 @@ fn an_unfinished_download_resumes_when_the_explorer_starts_again() {
     quit_and_check(&tmux);
 }
 
+/// A home directory of its own for one test.
+fn fresh_home(name: &str) -> std::path::PathBuf {
+    let home = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    home
+}
+
 /// Jumps to the events file with `:` and waits for its preview.
 fn jump_to_events(tmux: &Tmux) {
     tmux.keys(&[":", "C-u"]);
@@ -272,8 +279,7 @@ const EVENTS: &str = "s3://nasa-heasarc/chandra/data/byobsid/0/3010/primary/acis
 
 #[test]
 fn y_copies_the_uri_over_osc52_into_tmux_without_a_display() {
-    let home = std::env::temp_dir().join(format!("s3scope-test-clip-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = fresh_home("s3scope-test-clip");
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= SSH_TTY=", &args), 120, 40);
     tmux.set_option("set-clipboard", "on");
@@ -300,8 +306,7 @@ fn y_copies_the_uri_over_osc52_into_tmux_without_a_display() {
 fn copy_menu_inside_gnu_screen_puts_the_heasarc_url_on_the_clipboard() {
     let has_screen = std::process::Command::new("screen").arg("-v").output().is_ok();
     assert!(has_screen, "GNU screen is needed for this test (.ci/run installs it)");
-    let home = std::env::temp_dir().join(format!("s3scope-test-screen-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = fresh_home("s3scope-test-screen");
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     // tmux → screen → s3scope: screen only passes OSC 52 on inside DCS strings.
     let inner = command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= TMUX= STY=s3scope-test", &args);
@@ -366,8 +371,7 @@ impl Drop for Xvfb {
 #[test]
 fn y_on_a_local_desktop_copies_to_the_system_clipboard() {
     let x = Xvfb::start();
-    let home = std::env::temp_dir().join(format!("s3scope-test-x11-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = fresh_home("s3scope-test-x11");
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     let env = format!("DISPLAY={} WAYLAND_DISPLAY= SSH_TTY= SSH_CONNECTION=", x.display);
     let tmux = Tmux::start(&command_line_with(&home, &env, &args), 120, 40);
@@ -383,8 +387,7 @@ fn y_on_a_local_desktop_copies_to_the_system_clipboard() {
 
 #[test]
 fn without_any_clipboard_y_fails_fast_with_a_message() {
-    let home = std::env::temp_dir().join(format!("s3scope-test-noclip-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = fresh_home("s3scope-test-noclip");
     let args = format!("--endpoint-url {} --no-sign-request --clipboard system", fixture().endpoint);
     // A display that no X server answers.
     let tmux = Tmux::start(&command_line_with(&home, "DISPLAY=:4711 WAYLAND_DISPLAY=", &args), 100, 30);
@@ -401,8 +404,7 @@ fn without_any_clipboard_y_fails_fast_with_a_message() {
 
 #[test]
 fn a_locale_without_utf8_gets_ascii_and_no_color_gets_no_colour() {
-    let home = std::env::temp_dir().join(format!("s3scope-test-ascii-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = fresh_home("s3scope-test-ascii");
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     let tmux = Tmux::start(&command_line_with(&home, "LC_ALL=C LANG=C NO_COLOR=1", &args), 80, 24);
     tmux.wait_for("nasa-heasarc/", WAIT);
