@@ -423,3 +423,53 @@ fn a_locale_without_utf8_gets_ascii_and_no_color_gets_no_colour() {
     }
     quit_and_check(&tmux);
 }
+
+/// The explorer behind a proxy that deals `plan`'s faults.
+fn explorer_with_faults(plan: &std::sync::Arc<proxy::FaultPlan>, extra: &str, name: &str) -> Tmux {
+    let fixture = fixture();
+    let shaping = proxy::Shaping { faults: Some(plan.clone()), ..proxy::Shaping::default() };
+    let (addr, _) = fixture.runtime.block_on(proxy::start_shaped_proxy(fixture.addr, shaping)).unwrap();
+    let args = format!("--endpoint-url http://{addr} --no-sign-request {extra}");
+    Tmux::start(&command_line_in(&fresh_home(name), &args), 120, 40)
+}
+
+#[test]
+fn a_failed_preview_shows_its_error_and_r_tries_again() {
+    // Every attempt of the first preview read meets a 500.
+    let plan = proxy::FaultPlan::new(&[("acisf03010N004_evt2", proxy::Fault::Status(500), 3)]);
+    let tmux = explorer_with_faults(&plan, "", "s3scope-test-preview-fault");
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    tmux.keys(&[":", "C-u"]);
+    tmux.type_text(EVENTS);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("r: try again", WAIT);
+    assert!(screen.contains("✗"), "{screen}");
+    tmux.keys(&["r"]);
+    tmux.wait_for("1 EVENTS     BINTABLE", WAIT);
+    quit_and_check(&tmux);
+}
+
+#[test]
+fn a_stalled_listing_times_out_within_the_bound_while_keys_still_work() {
+    let plan = proxy::FaultPlan::new(&[("byobsid%2F0%2F", proxy::Fault::Stall, 100)]);
+    let tmux = explorer_with_faults(&plan, "--timeout 2", "s3scope-test-stall");
+    tmux.wait_for("nasa-heasarc/", WAIT);
+    tmux.keys(&[":", "C-u"]);
+    tmux.type_text("s3://nasa-heasarc/chandra/data/byobsid/0/");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("loading…", WAIT);
+    let started = Instant::now();
+    // While the listing hangs, the cursor moves and the help opens and closes.
+    tmux.keys(&["k"]);
+    tmux.wait_for("s3scope  s3://nasa-heasarc/chandra/data/byobsid/ ", WAIT);
+    tmux.keys(&["?"]);
+    tmux.wait_for(" Keys ", WAIT);
+    // (Esc followed at once by a key would read as Alt+key: any key closes the help.)
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["j"]);
+    let screen = tmux.wait_for("✗ timed out", WAIT);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(6), "the listing gave up after {took:?}");
+    assert!(screen.contains("Listing       failed: timed out"), "{screen}");
+    quit_and_check(&tmux);
+}

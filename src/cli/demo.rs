@@ -83,6 +83,7 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &S
         endpoint_url: Some(endpoint.to_string()),
         region: global.region.clone(),
         no_sign_request: true,
+        timeouts: session.connect.timeouts,
         ..ConnectOptions::default()
     };
     // The demo server's port changes from run to run: its queue is not kept.

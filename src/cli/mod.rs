@@ -15,7 +15,7 @@ use crate::clipboard::ClipboardMode;
 use crate::config::{self, GlyphSetting, LoadedConfig};
 use crate::error::AppError;
 use crate::queue::engine::DownloadOptions;
-use crate::s3::client::DEFAULT_REGION;
+use crate::s3::client::{DEFAULT_REGION, Timeouts};
 use crate::s3::{ConnectOptions, S3Uri};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::{self, Theme};
@@ -47,6 +47,9 @@ pub struct GlobalArgs {
     /// AWS region
     #[arg(long, global = true, env = "AWS_REGION", value_name = "R", default_value = DEFAULT_REGION)]
     pub region: String,
+    /// Give up on a request after this many seconds, retries included [default: 8]
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
+    pub timeout: Option<std::time::Duration>,
     /// The config file (default: ~/.config/s3scope/config.toml)
     #[arg(long, global = true, env = "S3SCOPE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -123,6 +126,7 @@ impl GlobalArgs {
             region: self.region.clone(),
             profile: self.profile.clone().filter(|p| !p.is_empty()),
             no_sign_request: self.no_sign_request,
+            timeouts: self.timeout.map(Timeouts::within).unwrap_or_default(),
             ..ConnectOptions::default()
         })
     }
@@ -134,6 +138,14 @@ impl GlobalArgs {
         let catalog = config.catalog()?;
         Keymap::from_config(&config)?;
         Ok(Session { connect, config, catalog })
+    }
+}
+
+/// Seconds, like `8` or `2.5`, from 0.1 to an hour.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (0.1..=3600.0).contains(&s) => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!("'{text}' is not a number of seconds from 0.1 to 3600")),
     }
 }
 

@@ -23,6 +23,14 @@ pub struct Timeouts {
     pub operation: Duration,
 }
 
+impl Timeouts {
+    /// Timeouts that give up on a whole request after `limit`.
+    pub fn within(limit: Duration) -> Self {
+        let default = Self::default();
+        Self { connect: default.connect.min(limit), read: default.read.min(limit), operation: limit }
+    }
+}
+
 impl Default for Timeouts {
     fn default() -> Self {
         Self { connect: Duration::from_secs(3), read: Duration::from_secs(4), operation: Duration::from_secs(8) }

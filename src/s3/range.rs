@@ -26,6 +26,8 @@ pub struct S3RangeSource {
     /// Body bytes received.
     pub bytes_read: u64,
     details: ObjectDetails,
+    /// An answer has come (its metadata is in `details`).
+    answered: bool,
     head: Vec<u8>,
 }
 
@@ -49,6 +51,7 @@ impl S3RangeSource {
             requests: 0,
             bytes_read: 0,
             details: ObjectDetails::default(),
+            answered: false,
             head: Vec::new(),
         }
     }
@@ -80,20 +83,27 @@ impl S3RangeSource {
 
     /// Records what one answer said (ETag, size, metadata) and counts it.
     fn take(&mut self, start: u64, answer: Result<Answer, S3Error>) -> Result<Vec<u8>, S3Error> {
-        self.requests += 1;
         let answer = match answer {
-            Ok(answer) => answer,
+            Ok(answer) => {
+                self.requests += answer.requests;
+                answer
+            }
             Err(error) if error.kind == S3ErrorKind::InvalidRange => {
+                self.requests += 1;
                 // Reading at or past the end (an empty object answers so too).
                 self.size.get_or_insert(start);
                 return Ok(Vec::new());
             }
-            Err(error) => return Err(error),
+            Err(error) => {
+                self.requests += 1;
+                return Err(error);
+            }
         };
         if self.etag.is_none() {
             self.etag = answer.etag;
         }
-        if self.requests == 1 {
+        if !self.answered {
+            self.answered = true;
             self.details = answer.details;
         }
         if let Some(total) = answer.total.or(if self.size.is_none() { answer.whole } else { None }) {
@@ -116,9 +126,17 @@ struct Answer {
     /// Content-Length, for a server that ignored the range.
     whole: Option<u64>,
     details: ObjectDetails,
+    /// HTTP requests it took (more than one when the body broke off).
+    requests: u64,
 }
 
-/// One ranged GET, pinned to `etag`; takes at most `len` bytes of the body.
+/// Times a body cut off mid-stream is asked for again (the SDK retries only
+/// until the headers arrive).
+const BODY_ATTEMPTS: u32 = 3;
+
+/// One ranged read, pinned to `etag`; takes at most `len` bytes of the body.
+/// A body that breaks off is resumed where it stopped, pinned to the ETag of
+/// the first answer, so the pieces always come from one version.
 async fn fetch(
     client: &Client,
     bucket: &str,
@@ -128,34 +146,74 @@ async fn fetch(
     start: u64,
     len: u64,
 ) -> Result<Answer, S3Error> {
+    let mut answer: Option<Answer> = None;
+    let mut broken = 0;
+    loop {
+        let done = answer.as_ref().map_or(0, |a| a.bytes.len() as u64);
+        let pinned = answer.as_ref().and_then(|a| a.etag.as_deref()).or(etag);
+        let mut output = get_range(client, bucket, key, endpoint, pinned, start + done, len - done).await?;
+        let total = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
+        let first = answer.get_or_insert_with(|| Answer {
+            bytes: Vec::with_capacity(len.min(1 << 24) as usize),
+            etag: output.e_tag().map(str::to_string),
+            total,
+            whole: output.content_length().map(|l| l.max(0) as u64),
+            details: ObjectDetails {
+                size: 0,
+                last_modified: output.last_modified().map(|t| t.secs()),
+                content_type: output.content_type().map(str::to_string),
+                etag: None,
+                storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
+            },
+            requests: 0,
+        });
+        first.requests += 1;
+        if done > 0 && total.is_none() {
+            // A server that ignores Range would send the start again.
+            return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: the body broke off")));
+        }
+        match read_body(&mut output, &mut first.bytes, len).await {
+            Ok(()) => break,
+            Err(e) => {
+                broken += 1;
+                if broken >= BODY_ATTEMPTS {
+                    return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: {e}")));
+                }
+            }
+        }
+    }
+    Ok(answer.expect("set by the first answer"))
+}
+
+async fn get_range(
+    client: &Client,
+    bucket: &str,
+    key: &str,
+    endpoint: &str,
+    etag: Option<&str>,
+    start: u64,
+    len: u64,
+) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
     let range = format!("bytes={}-{}", start, start + len - 1);
     let mut request = client.get_object().bucket(bucket).key(key).range(range);
     if let Some(etag) = etag {
         request = request.if_match(etag);
     }
-    let mut output = request.send().await.map_err(|e| S3Error::from_sdk(&e, endpoint))?;
-    let details = ObjectDetails {
-        size: 0,
-        last_modified: output.last_modified().map(|t| t.secs()),
-        content_type: output.content_type().map(str::to_string),
-        etag: None,
-        storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
-    };
-    let total = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
-    let whole = output.content_length().map(|l| l.max(0) as u64);
-    let etag = output.e_tag().map(str::to_string);
-    let mut bytes = Vec::with_capacity(len.min(1 << 24) as usize);
+    request.send().await.map_err(|e| S3Error::from_sdk(&e, endpoint))
+}
+
+/// Appends the body to `bytes` until it ends or `bytes` holds `len`.
+async fn read_body(
+    output: &mut aws_sdk_s3::operation::get_object::GetObjectOutput,
+    bytes: &mut Vec<u8>,
+    len: u64,
+) -> Result<(), String> {
     while (bytes.len() as u64) < len {
-        let chunk = output
-            .body
-            .try_next()
-            .await
-            .map_err(|e| S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: {e}")))?;
-        let Some(chunk) = chunk else { break };
+        let Some(chunk) = output.body.try_next().await.map_err(|e| e.to_string())? else { break };
         let keep = (len - bytes.len() as u64).min(chunk.len() as u64) as usize;
         bytes.extend_from_slice(&chunk[..keep]);
     }
-    Ok(Answer { bytes, etag, total, whole, details })
+    Ok(())
 }
 
 impl RangeSource for S3RangeSource {

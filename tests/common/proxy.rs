@@ -5,10 +5,15 @@
 //! request/response exchange costs one round trip. Connection set-up is not
 //! delayed. Requests are counted by the HTTP method that starts a chunk sent
 //! to the server. `GET /__proxy/stats` on the proxy answers the counters as JSON.
+//!
+//! With a [`FaultPlan`] the proxy also misbehaves on purpose: it sees each
+//! request (one per connection: it asks the server to close after each
+//! response) and, for those matching a rule, answers an error status itself,
+//! stalls without a byte, or cuts the response after some bytes.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -54,8 +59,43 @@ impl ProxyStats {
 
 const METHODS: [&[u8]; 6] = [b"GET ", b"HEAD ", b"PUT ", b"POST ", b"DELETE ", b"OPTIONS "];
 
+/// What the proxy does to a request that matches a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer this status with an S3 error body (503 is `SlowDown`, 500 `InternalError`).
+    Status(u16),
+    /// Hold the connection open and send nothing.
+    Stall,
+    /// Forward the request, then drop the connection after this many bytes of the response.
+    Cut(u64),
+}
+
+/// Rules: requests whose request line contains `needle` get `fault`, `times` times.
+#[derive(Debug, Default)]
+pub struct FaultPlan {
+    rules: Mutex<Vec<(String, Fault, u64)>>,
+    /// Faults dealt so far.
+    pub dealt: AtomicU64,
+}
+
+impl FaultPlan {
+    pub fn new(rules: &[(&str, Fault, u64)]) -> Arc<Self> {
+        let rules = rules.iter().map(|(needle, fault, times)| (needle.to_string(), *fault, *times)).collect();
+        Arc::new(Self { rules: Mutex::new(rules), dealt: AtomicU64::new(0) })
+    }
+
+    /// The fault for a request line, using up one of its rule's times.
+    fn take(&self, request_line: &str) -> Option<Fault> {
+        let mut rules = self.rules.lock().unwrap();
+        let rule = rules.iter_mut().find(|(needle, _, times)| *times > 0 && request_line.contains(needle.as_str()))?;
+        rule.2 -= 1;
+        self.dealt.fetch_add(1, Ordering::SeqCst);
+        Some(rule.1)
+    }
+}
+
 /// How a proxy treats the traffic.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Shaping {
     pub rtt: Duration,
     /// Cap on what each connection sends to the client.
@@ -64,6 +104,8 @@ pub struct Shaping {
     /// bytes to the client (a dropped connection in the middle of a body).
     pub cut_first_connections: u64,
     pub cut_after_bytes: u64,
+    /// Faults by request (each connection then carries one request).
+    pub faults: Option<Arc<FaultPlan>>,
 }
 
 /// Starts a proxy on 127.0.0.1 (any free port) in front of `upstream`.
@@ -92,6 +134,7 @@ pub async fn start_shaped_proxy(
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
             let stats = shared.clone();
+            let shaping = shaping.clone();
             tokio::spawn(async move {
                 let _ = handle(client, upstream, shaping, stats).await;
             });
@@ -111,11 +154,39 @@ async fn handle(
     if first[..n].starts_with(b"GET /__proxy/stats") {
         return answer_stats(client, &stats).await;
     }
-    let server = TcpStream::connect(upstream).await?;
+    let mut client = client;
+    let (head, fault) = match &shaping.faults {
+        Some(plan) => {
+            let head = read_head(&mut client).await?;
+            let line =
+                String::from_utf8_lossy(&head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)]).into_owned();
+            (Some(one_request(&head)), plan.take(&line))
+        }
+        None => (None, None),
+    };
+    match fault {
+        Some(Fault::Status(code)) => return answer_error(client, code).await,
+        Some(Fault::Stall) => {
+            // Read whatever comes until the client gives up.
+            let mut sink = [0u8; 1024];
+            while matches!(client.read(&mut sink).await, Ok(n) if n > 0) {}
+            return Ok(());
+        }
+        _ => {}
+    }
+    let mut server = TcpStream::connect(upstream).await?;
     client.set_nodelay(true)?;
     server.set_nodelay(true)?;
+    if let Some(head) = &head {
+        server.write_all(head).await?;
+        stats.requests.fetch_add(1, Ordering::SeqCst);
+        stats.bytes_to_server.fetch_add(head.len() as u64, Ordering::SeqCst);
+    }
     let index = stats.connections.fetch_add(1, Ordering::SeqCst);
-    let cut = (index < shaping.cut_first_connections).then_some(shaping.cut_after_bytes);
+    let cut = match fault {
+        Some(Fault::Cut(bytes)) => Some(bytes),
+        _ => (index < shaping.cut_first_connections).then_some(shaping.cut_after_bytes),
+    };
     let open = stats.open_connections.fetch_add(1, Ordering::SeqCst) + 1;
     stats.max_open_connections.fetch_max(open, Ordering::SeqCst);
     let (client_read, client_write) = client.into_split();
@@ -126,6 +197,45 @@ async fn handle(
     let _ = tokio::join!(up, down);
     stats.open_connections.fetch_sub(1, Ordering::SeqCst);
     Ok(())
+}
+
+/// Reads a request head (GETs and HEADs carry no body) from the client.
+async fn read_head(client: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if client.read(&mut byte).await? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        head.push(byte[0]);
+    }
+    Ok(head)
+}
+
+/// The head with `connection: close`, so the next request needs a new connection.
+fn one_request(head: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(head);
+    let kept: Vec<&str> =
+        text.trim_end().split("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("connection:")).collect();
+    format!("{}\r\nconnection: close\r\n\r\n", kept.join("\r\n")).into_bytes()
+}
+
+async fn answer_error(mut client: TcpStream, code: u16) -> std::io::Result<()> {
+    let (reason, s3_code) = match code {
+        503 => ("Service Unavailable", "SlowDown"),
+        500 => ("Internal Server Error", "InternalError"),
+        403 => ("Forbidden", "AccessDenied"),
+        _ => ("Error", "InternalError"),
+    };
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{s3_code}</Code><Message>injected by the test proxy</Message></Error>"
+    );
+    let response = format!(
+        "HTTP/1.1 {code} {reason}\r\ncontent-type: application/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    client.write_all(response.as_bytes()).await?;
+    client.shutdown().await
 }
 
 async fn answer_stats(mut client: TcpStream, stats: &ProxyStats) -> std::io::Result<()> {
@@ -180,12 +290,20 @@ async fn pump(
         'chunks: while let Some((due, chunk)) = receiver.recv().await {
             tokio::time::sleep_until(due).await;
             // Small slices keep a throttled stream smooth.
-            let slice = if rate.is_some() { 16 * 1024 } else { chunk.len().max(1) };
+            let slice = match rate {
+                Some(rate) => rate.clamp(1, 16 * 1024) as usize,
+                None => chunk.len().max(1),
+            };
             for piece in chunk.chunks(slice) {
                 if let Some(rate) = rate {
                     let allowed = started + Duration::from_secs_f64(sent as f64 / rate as f64);
                     tokio::time::sleep_until(allowed).await;
                 }
+                // Never more than the cut allows, however large the chunk.
+                let piece = match cut_after {
+                    Some(cut) => &piece[..piece.len().min(cut.saturating_sub(sent) as usize)],
+                    None => piece,
+                };
                 if to.write_all(piece).await.is_err() {
                     break 'chunks;
                 }
