@@ -11,6 +11,7 @@ pub mod error;
 pub mod escape;
 pub mod fits;
 pub mod format;
+pub mod log;
 pub mod preview;
 pub mod queue;
 pub mod s3;

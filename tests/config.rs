@@ -90,3 +90,33 @@ fn completions_for_each_shell_and_a_man_page() {
     assert!(page.contains(".TH s3scope 1"), "{}", &page[..page.len().min(300)]);
     assert!(page.contains("endpoint\\-url") && page.contains("completions"));
 }
+
+#[test]
+fn the_log_goes_to_its_file_and_never_holds_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("s3scope.log");
+    let (key_id, secret) = ("AKIAS3SCOPETESTKEY01", "dummy/Secret+Key0123456789abcdefXYZ");
+    // Signed requests with dummy credentials: the server refuses them.
+    let output = s3scope()
+        .args(["--endpoint-url", &fixture().endpoint, "--log-level", "debug", "--log-file"])
+        .arg(&log)
+        .args(["ls", "s3://demo-private/"])
+        .env("AWS_ACCESS_KEY_ID", key_id)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEDummySessionToken")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output).lines().count(), 1, "the log never reaches the terminal: {}", stderr(&output));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("list s3://demo-private/"), "{text}");
+    assert!(text.contains("WARN"), "the refusal is logged: {text}");
+    for needle in [key_id, secret, "FwoGZXIvYXdzEDummySessionToken", "Signature=", "x-amz-security-token:"] {
+        assert!(!text.contains(needle), "{needle} leaked into the log:\n{text}");
+    }
+    // Level off: no file at all.
+    let quiet = dir.path().join("quiet.log");
+    let output = run(&["--log-level", "off", "--log-file", quiet.to_str().unwrap(), "ls", "s3://nasa-lambda/"]);
+    assert!(output.status.success());
+    assert!(!quiet.exists());
+}

@@ -271,3 +271,24 @@ fn dropped_connections_are_retried_and_the_file_checks_out() {
     let moved = stats.bytes_to_client.load(std::sync::atomic::Ordering::SeqCst);
     assert!(moved > object.size, "cut parts were fetched again ({moved} bytes for {})", object.size);
 }
+
+#[test]
+fn hostile_keys_land_under_their_exact_names_and_print_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = get(&fixture().endpoint, &["-o", dir.path().to_str().unwrap(), "--recursive", "s3://demo-edge/escape/"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for text in [stdout(&output), stderr(&output)] {
+        let unsafe_chars: Vec<char> =
+            text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect();
+        assert!(unsafe_chars.is_empty(), "{unsafe_chars:?} reached the terminal: {text}");
+    }
+    // Nothing lost: each key is a file of the same bytes, named with the
+    // key's control characters written as visible escapes.
+    for key in keys_below("demo-edge", "escape/") {
+        let name = s3scope::escape::escape_for_terminal(&key["escape/".len()..]).into_owned();
+        assert!(!name.chars().any(s3scope::escape::is_unsafe_char));
+        let path = dir.path().join(&name);
+        let object = fixture().store.get("demo-edge", &key).unwrap();
+        assert_eq!(md5_file(&path), object.etag, "{key:?}");
+    }
+}

@@ -191,3 +191,21 @@ fn header_values_with_escape_codes_stay_escaped_in_text_and_valid_in_json() {
     let json = header_json(&format!("s3://{EDGE_BUCKET}/{key}"), &[]);
     assert_eq!(json["uri"], format!("s3://{EDGE_BUCKET}/{key}"));
 }
+
+#[test]
+fn hostile_header_values_are_escaped_in_text_and_exact_in_json() {
+    let uri = format!("s3://{EDGE_BUCKET}/escape/hostile-header.fits");
+    let output = run(&["header", &uri]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let unsafe_chars: Vec<char> =
+        text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect();
+    assert!(unsafe_chars.is_empty(), "{unsafe_chars:?} reached stdout");
+    assert!(text.contains("\\e]?;pwned\\x07") && text.contains("\\e[31mred\\e[0m"), "{text}");
+    assert!(text.contains("\\e]52;c;cHduZWQ=\\x07"), "{text}");
+    let json = header_json(&uri, &[]);
+    let cards = json["hdus"][0]["cards"].as_array().unwrap();
+    let value = |keyword: &str| cards.iter().find(|c| c["keyword"] == keyword).unwrap()["value"].clone();
+    assert_eq!(value("OBJECT"), "\u{1b}]?;pwned\u{7}");
+    assert_eq!(value("OBSERVER"), "\u{1b}[31mred\u{1b}[0m");
+}

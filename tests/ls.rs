@@ -116,6 +116,11 @@ fn control_characters_are_escaped_in_human_output() {
     assert!(output.status.success());
     assert!(!output.stdout.iter().any(|&b| b == 0x1b || b == 0x07), "raw control bytes reached stdout");
     let text = stdout(&output);
+    let unsafe_chars: Vec<char> =
+        text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect();
+    assert!(unsafe_chars.is_empty(), "{unsafe_chars:?} reached stdout");
+    assert!(text.contains("clip\\e]52;c;cHduZWQ=\\x07board.txt"), "{text}");
+    assert!(text.contains("c1-\\x9b2J-clear.txt") && text.contains("tab\\there-newline\\nthere-del\\x7f.txt"));
     for key in keys_below(EDGE_BUCKET, "escape/") {
         assert!(text.contains(&*escape_for_terminal(&key["escape/".len()..])), "{text}");
     }
@@ -287,4 +292,16 @@ fn closed_stdout_ends_quietly() {
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(output.stderr.is_empty(), "{}", stderr(&output));
+}
+
+#[test]
+fn json_carries_hostile_keys_exactly_and_stays_valid() {
+    let output = run(&["ls", "--recursive", "--json", &format!("s3://{EDGE_BUCKET}/")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Every line parses, and the keys come back byte for byte.
+    let keys: Vec<String> =
+        json_lines(&stdout(&output)).iter().map(|l| l["key"].as_str().unwrap().to_string()).collect();
+    assert_eq!(keys, keys_below(EDGE_BUCKET, ""));
+    assert!(keys.iter().any(|k| k.contains("\x1b]52;c;")) && keys.iter().any(|k| k.contains('\u{9b}')));
+    assert!(!output.stdout.contains(&0x1b), "JSON escapes ESC as \\u001b");
 }

@@ -473,3 +473,50 @@ fn a_stalled_listing_times_out_within_the_bound_while_keys_still_work() {
     assert!(screen.contains("Listing       failed: timed out"), "{screen}");
     quit_and_check(&tmux);
 }
+
+/// The parameters of every SGR sequence (`ESC [ … m`) in a `capture-pane -e` screen.
+fn sgr_parameters(screen: &str) -> Vec<u16> {
+    let mut out = Vec::new();
+    for piece in screen.split("\x1b[").skip(1) {
+        if let Some(end) = piece.find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':')) {
+            if piece[end..].starts_with('m') {
+                out.extend(piece[..end].split([';', ':']).filter_map(|p| p.parse::<u16>().ok()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn hostile_keys_and_header_values_change_no_colour_title_or_clipboard() {
+    let home = fresh_home("s3scope-test-hostile");
+    let args = format!("--endpoint-url {} --no-sign-request s3://demo-edge/escape/", fixture().endpoint);
+    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY=", &args), 120, 40);
+    tmux.set_option("set-clipboard", "on");
+    let check = |tmux: &Tmux, what: &str| {
+        let plain = tmux.screen();
+        assert!(!plain.contains(['\x1b', '\x07', '\u{9b}', '\u{7f}']), "{what}: raw control characters: {plain}");
+        assert_ne!(tmux.pane_title().trim(), "pwned", "{what}: the title changed");
+        assert_eq!(tmux.buffer(), None, "{what}: a key or value wrote the clipboard");
+        // The keys' red (31, 41) never reaches the screen; the explorer itself draws none here.
+        let sgr = sgr_parameters(&tmux.screen_with(true));
+        assert!(!sgr.contains(&31) && !sgr.contains(&41), "{what}: red leaked: {sgr:?}");
+    };
+    let screen = tmux.wait_for("title.txt", WAIT);
+    assert!(screen.contains("clip\\e]52;c;cHduZWQ=\\x07board.txt"), "{screen}");
+    assert!(screen.contains("c1-\\x9b2J-clear.txt") && screen.contains("tab\\there-newline\\nthere-del\\x7f.txt"));
+    check(&tmux, "the listing");
+    // Each row in turn: the previews of the keys, the red text file and the hostile header.
+    for _ in 0..8 {
+        tmux.keys(&["j"]);
+        std::thread::sleep(Duration::from_millis(250));
+        check(&tmux, "a preview");
+    }
+    tmux.keys(&[":", "C-u"]);
+    tmux.type_text("s3://demo-edge/escape/hostile-header.fits");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("OBJECT  = '\\e]?;pwned\\x07'", WAIT);
+    assert!(screen.contains("\\e[31mred\\e[0m"), "{screen}");
+    check(&tmux, "the hostile header");
+    quit_and_check(&tmux);
+}

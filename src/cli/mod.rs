@@ -50,6 +50,12 @@ pub struct GlobalArgs {
     /// Give up on a request after this many seconds, retries included [default: 8]
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
+    /// What goes to the log file [default: warn]
+    #[arg(long, global = true, value_name = "LEVEL", ignore_case = true)]
+    pub log_level: Option<crate::log::Level>,
+    /// The log file (default: ~/.local/state/s3scope/s3scope.log)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
     /// The config file (default: ~/.config/s3scope/config.toml)
     #[arg(long, global = true, env = "S3SCOPE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -131,6 +137,18 @@ impl GlobalArgs {
         })
     }
 
+    /// Opens the log file; a log that cannot be opened is reported, not fatal.
+    fn start_log(&self, session: &Session) {
+        let level = self.log_level.unwrap_or(crate::log::Level::Warn);
+        let path = self.log_file.clone().unwrap_or_else(crate::log::default_path);
+        let mut secrets: Vec<String> = session.connect.static_credentials.iter().flat_map(|(k, s)| [k.clone(), s.clone()]).collect();
+        secrets.push(crate::demo::server::DEMO_SECRET_KEY.to_string());
+        if let Err(e) = crate::log::init(&path, level, secrets) {
+            eprintln!("s3scope: opening the log {}: {e} (going on without it)", path.display());
+        }
+        crate::log_info!("config {}", session.config.path.display());
+    }
+
     /// Reads the config file and checks everything in it (keys included).
     pub fn session(&self) -> Result<Session, AppError> {
         let connect = self.connect_options()?;
@@ -167,6 +185,18 @@ pub enum Command {
     Man,
 }
 
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Ls(_) => "ls",
+        Command::Header(_) => "header",
+        Command::Get(_) => "get",
+        Command::Demo(_) => "demo",
+        Command::Config(_) => "config",
+        Command::Completions(_) => "completions",
+        Command::Man => "man",
+    }
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), AppError> {
     match &cli.command {
@@ -176,6 +206,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         _ => {}
     }
     let session = cli.global.session()?;
+    cli.global.start_log(&session);
+    crate::log_info!("s3scope {} started: {:?}", env!("CARGO_PKG_VERSION"), cli.command.as_ref().map(command_name));
     match cli.command {
         Some(Command::Ls(args)) => ls::run(&args, &session).await,
         Some(Command::Header(args)) => header::run(&args, &session).await,

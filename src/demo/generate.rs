@@ -13,7 +13,7 @@ use super::fits_writer::{BLOCK, Column, Header, bintable_header, image_header, p
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 3;
+pub const ARCHIVE_VERSION: u32 = 4;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -534,6 +534,22 @@ fn odd_header(rng: &mut Rng) -> Vec<u8> {
     out
 }
 
+/// A FITS file whose header values and comments hold escape sequences: a
+/// title change, red text, a clipboard write, and an 8-bit CSI byte.
+fn hostile_header() -> Vec<u8> {
+    let mut h = primary_header(8, &[]);
+    h.string("OBJECT", "\x1b]0;pwned\x07", "sets the window title");
+    h.string("OBSERVER", "\x1b[31mred\x1b[0m", "\x1b[41mred background");
+    h.history("\x1b]52;c;cHduZWQ=\x07 asks for the clipboard");
+    let mut out = Vec::new();
+    push_hdu(&mut out, &h, &[]);
+    // An 8-bit CSI byte in the OBJECT value (0x9b is not ASCII).
+    if let Some(at) = out.windows(4).position(|w| w == b"]0;p") {
+        out[at + 1] = 0x9b;
+    }
+    out
+}
+
 fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     const B: &str = EDGE_BUCKET;
     w.bucket(B, true)?;
@@ -551,6 +567,12 @@ fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("escape/\x1b[31mred\x1b[0m.txt".into(), b"\x1b[31mred text\x1b[0m\n".to_vec()),
         ("escape/\x1b]0;pwned\x07title.txt".into(), text.to_vec()),
         ("escape/bell\x07.txt".into(), text.to_vec()),
+        // A key that asks the terminal to set the clipboard (OSC 52, "pwned").
+        ("escape/clip\x1b]52;c;cHduZWQ=\x07board.txt".into(), text.to_vec()),
+        // The 8-bit CSI (clear screen) and other control characters.
+        ("escape/c1-\u{9b}2J-clear.txt".into(), text.to_vec()),
+        ("escape/tab\there-newline\nthere-del\x7f.txt".into(), text.to_vec()),
+        ("escape/hostile-header.fits".into(), hostile_header()),
         ("bidi/\u{202e}txt.exe".into(), text.to_vec()),
         ("../x".into(), b"a key that climbs out of the download directory\n".to_vec()),
         ("/absolute.txt".into(), text.to_vec()),

@@ -59,6 +59,17 @@ impl S3Error {
         E: ProvideErrorMetadata + StdError + 'static,
         R: HttpStatus + fmt::Debug + 'static,
     {
+        let error = Self::classify_sdk(err, endpoint);
+        crate::log_warn!("{endpoint}: {:?}: {}", error.kind, error.message);
+        crate::log_debug!("{endpoint}: {}", aws_smithy_types::error::display::DisplayErrorContext(err));
+        error
+    }
+
+    fn classify_sdk<E, R>(err: &SdkError<E, R>, endpoint: &str) -> Self
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+        R: HttpStatus + fmt::Debug + 'static,
+    {
         match err {
             SdkError::ServiceError(service) => {
                 let status = service.raw().status_code();

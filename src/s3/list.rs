@@ -80,6 +80,7 @@ impl ListRequest {
 /// Fetches one page. Keys are requested URL-encoded (`encoding-type=url`),
 /// so that keys holding characters XML cannot carry still list, and decoded here.
 pub async fn fetch_page(client: &aws_sdk_s3::Client, request: &ListRequest, endpoint: &str) -> Result<Page, S3Error> {
+    crate::log_debug!("list s3://{}/{} from {endpoint}", request.bucket, request.prefix);
     let output = client
         .list_objects_v2()
         .bucket(&request.bucket)

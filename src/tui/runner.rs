@@ -172,7 +172,9 @@ impl Runner {
                 // system clipboard's answer is awaited in a task.
                 let copied = clipboard.copy(&text);
                 tokio::spawn(async move {
-                    let _ = sender.send(Action::Copied { what, result: copied.await });
+                    let result = copied.await;
+                    crate::log_info!("copy of {what}: {result:?}");
+                    let _ = sender.send(Action::Copied { what, result });
                 });
                 return;
             }
@@ -206,6 +208,7 @@ async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJ
                 list_request.continuation = next;
             }
             Err(S3Error { message, .. }) => {
+                crate::log_info!("listing s3://{bucket}/{}: {message}", list_request.prefix);
                 let _ = sender.send(Action::ListFailed { request, node, purpose, error: message });
                 return;
             }
@@ -226,6 +229,9 @@ async fn preview(
     let client = clients.for_bucket(&bucket).clone();
     let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint_of(&bucket), None, None);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
+    if let Err(why) = &result {
+        crate::log_info!("preview of s3://{bucket}/{key}: {why}");
+    }
     let _ = sender.send(Action::Previewed { request, node, result });
 }
 
@@ -284,6 +290,7 @@ async fn download(
         Err(DownloadError::Cancelled) => Err("stopped".to_string()),
         Err(DownloadError::Failed(why)) => Err(why),
     };
+    crate::log_info!("download of s3://{}/{} to {}: {result:?}", job.bucket, job.key, job.destination.display());
     let _ = sender.send(Action::DownloadFinished { job: id, result });
 }
 

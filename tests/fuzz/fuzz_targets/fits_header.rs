@@ -1,0 +1,51 @@
+//! The header reader over any bytes: plain FITS, or gzip (inflated with a
+//! budget), through an in-memory range source.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use s3scope::fits::reader::{RangeSource, ReadOptions, SourceError, read_headers};
+use s3scope::fits::scanner::Scanner;
+
+struct Memory(Vec<u8>);
+
+impl RangeSource for Memory {
+    async fn read(&mut self, start: u64, len: u64) -> Result<Vec<u8>, SourceError> {
+        let start = (start.min(self.0.len() as u64)) as usize;
+        let end = (start as u64 + len).min(self.0.len() as u64) as usize;
+        Ok(self.0[start..end].to_vec())
+    }
+
+    async fn read_many(&mut self, ranges: &[(u64, u64)]) -> Vec<Result<Vec<u8>, SourceError>> {
+        let mut out = Vec::new();
+        for &(start, len) in ranges {
+            out.push(self.read(start, len).await);
+        }
+        out
+    }
+
+    fn size(&self) -> Option<u64> {
+        Some(self.0.len() as u64)
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    // The whole stream at once, as the scanner sees it.
+    let mut scanner = Scanner::new(None);
+    if scanner.feed(data).is_ok() {
+        let _ = scanner.finish_at(data.len() as u64);
+    }
+    // Through the reader, with small reads so that every path is taken.
+    let options = ReadOptions {
+        gzip_budget: Some(1 << 20),
+        first_read: 2880,
+        gzip_chunk: 4096,
+        ..ReadOptions::default()
+    };
+    let gzip_hint = data.first().is_some_and(|b| b & 1 == 1);
+    let mut source = Memory(data.to_vec());
+    if let Ok(headers) = futures::executor::block_on(read_headers(&mut source, gzip_hint, options)) {
+        for hdu in &headers.hdus {
+            let _ = s3scope::fits::summary::describe(hdu);
+        }
+    }
+});
