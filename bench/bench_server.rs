@@ -5,7 +5,11 @@
 //! Prints one line:
 //! `direct=http://127.0.0.1:A proxy=http://127.0.0.1:B`, then serves until killed.
 //!
-//! Usage: bench-server [--rtt-ms 30] [--archive-dir DIR]
+//! With `--million`, also a `bench-million` bucket whose `flat/` prefix holds
+//! 1,000,000 objects, and `flat-10k/` and `flat-100k/` beside it (the load
+//! benchmark, bench/load.py).
+//!
+//! Usage: bench-server [--rtt-ms 30] [--archive-dir DIR] [--million]
 
 #[allow(dead_code)]
 #[path = "../tests/common/proxy.rs"]
@@ -126,6 +130,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             for n in 0..100 {
                 let key = format!("survey-{top:02}/field-{mid:03}/obs-{n:04}.fits");
                 store.put(BENCH_BUCKET, &key, payload.clone());
+            }
+        }
+    }
+    if args.iter().any(|a| a == "--million") {
+        store.add_bucket("bench-million", true);
+        let tiny = StoredObject::in_memory(vec![b'x'; 16], 1_700_000_000);
+        for (prefix, count) in [("flat-10k", 10_000), ("flat-100k", 100_000), ("flat", 1_000_000)] {
+            for n in 0..count {
+                store.put("bench-million", &format!("{prefix}/tess2019199-s0014-{n:07}-s_lc.fits"), tiny.clone());
             }
         }
     }

@@ -382,4 +382,20 @@ mod tests {
         assert_eq!(shell_word("$(rm -rf ~)"), "'$(rm -rf ~)'");
         assert_eq!(shell_word("s3://b/plain-key_1.fits"), "s3://b/plain-key_1.fits");
     }
+
+    #[test]
+    fn any_key_encodes_to_ascii_that_decodes_back_and_quotes_safely() {
+        let mut rng = crate::test_rng::Rng::new(11);
+        for _ in 0..3000 {
+            let key = rng.text("abc/ +%&?#='\"$`\\~._-", 60);
+            let encoded = encode_path(&key);
+            assert!(encoded.is_ascii() && !encoded.contains([' ', '+', '?', '#', '&']), "{encoded}");
+            let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8().unwrap();
+            assert_eq!(decoded, key);
+            let word = shell_word(&key);
+            assert!(word == key || (word.starts_with('\'') && word.ends_with('\'')), "{word}");
+            let literal = py_str(&key);
+            assert!(!literal.chars().any(crate::escape::is_unsafe_char), "{literal:?}");
+        }
+    }
 }

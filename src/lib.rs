@@ -15,4 +15,6 @@ pub mod log;
 pub mod preview;
 pub mod queue;
 pub mod s3;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod tui;

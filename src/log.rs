@@ -85,10 +85,15 @@ pub fn enabled(level: Level) -> bool {
 pub fn write(level: Level, target: &str, message: fmt::Arguments<'_>) {
     let Some(sink) = SINK.get() else { return };
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let stamp = format!("{}.{:03}Z", crate::format::rfc3339(now.as_secs() as i64).trim_end_matches('Z'), now.subsec_millis());
+    let stamp =
+        format!("{}.{:03}Z", crate::format::rfc3339(now.as_secs() as i64).trim_end_matches('Z'), now.subsec_millis());
     let text = message.to_string();
     let secrets = SECRETS.get().map_or(&[][..], Vec::as_slice);
-    let line = format!("{stamp} {:<5} {target}: {}\n", level.label(), crate::escape::escape_for_terminal(&redact(&text, secrets)));
+    let line = format!(
+        "{stamp} {:<5} {target}: {}\n",
+        level.label(),
+        crate::escape::escape_for_terminal(&redact(&text, secrets))
+    );
     if let Ok(mut file) = sink.lock() {
         let _ = file.write_all(line.as_bytes());
     }
@@ -121,7 +126,11 @@ pub fn redact<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
             let end = out[start..]
                 .find(|c: char| c == '&' || c == '"' || c == '\n' || (c == ' ' && name != "authorization"))
                 .map_or(out.len(), |i| start + i);
-            let end = if name == "authorization" { out[start..].find(['\n', '"']).map_or(out.len(), |i| start + i) } else { end };
+            let end = if name == "authorization" {
+                out[start..].find(['\n', '"']).map_or(out.len(), |i| start + i)
+            } else {
+                end
+            };
             out.replace_range(start..end, "[redacted]");
             from = start + "[redacted]".len();
         }

@@ -275,7 +275,8 @@ fn dropped_connections_are_retried_and_the_file_checks_out() {
 #[test]
 fn hostile_keys_land_under_their_exact_names_and_print_escaped() {
     let dir = tempfile::tempdir().unwrap();
-    let output = get(&fixture().endpoint, &["-o", dir.path().to_str().unwrap(), "--recursive", "s3://demo-edge/escape/"]);
+    let output =
+        get(&fixture().endpoint, &["-o", dir.path().to_str().unwrap(), "--recursive", "s3://demo-edge/escape/"]);
     assert!(output.status.success(), "{}", stderr(&output));
     for text in [stdout(&output), stderr(&output)] {
         let unsafe_chars: Vec<char> =

@@ -478,10 +478,10 @@ fn a_stalled_listing_times_out_within_the_bound_while_keys_still_work() {
 fn sgr_parameters(screen: &str) -> Vec<u16> {
     let mut out = Vec::new();
     for piece in screen.split("\x1b[").skip(1) {
-        if let Some(end) = piece.find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':')) {
-            if piece[end..].starts_with('m') {
-                out.extend(piece[..end].split([';', ':']).filter_map(|p| p.parse::<u16>().ok()));
-            }
+        if let Some(end) = piece.find(|c: char| !(c.is_ascii_digit() || c == ';' || c == ':'))
+            && piece[end..].starts_with('m')
+        {
+            out.extend(piece[..end].split([';', ':']).filter_map(|p| p.parse::<u16>().ok()));
         }
     }
     out

@@ -141,7 +141,8 @@ impl GlobalArgs {
     fn start_log(&self, session: &Session) {
         let level = self.log_level.unwrap_or(crate::log::Level::Warn);
         let path = self.log_file.clone().unwrap_or_else(crate::log::default_path);
-        let mut secrets: Vec<String> = session.connect.static_credentials.iter().flat_map(|(k, s)| [k.clone(), s.clone()]).collect();
+        let mut secrets: Vec<String> =
+            session.connect.static_credentials.iter().flat_map(|(k, s)| [k.clone(), s.clone()]).collect();
         secrets.push(crate::demo::server::DEMO_SECRET_KEY.to_string());
         if let Err(e) = crate::log::init(&path, level, secrets) {
             eprintln!("s3scope: opening the log {}: {e} (going on without it)", path.display());

@@ -394,4 +394,35 @@ profile = "lab"
         assert_eq!(line_of("a\nb\nc", 2), 2);
         assert_eq!(line_of("a\nb\nc", 99), 3);
     }
+
+    #[test]
+    fn mutated_config_files_parse_or_name_a_line_in_the_file() {
+        let mut rng = crate::test_rng::Rng::new(5);
+        let base: Vec<char> = DEFAULT_FILE.chars().collect();
+        for _ in 0..400 {
+            let mut text = base.clone();
+            for _ in 0..1 + rng.below(6) {
+                let at = rng.below(text.len() as u64) as usize;
+                let c = rng.text("=[]\"'#\n abc0123.-", 1).chars().next().unwrap_or('=');
+                match rng.below(3) {
+                    0 => text[at] = c,
+                    1 => text.insert(at, c),
+                    _ => {
+                        text.remove(at);
+                    }
+                }
+            }
+            let text: String = text.into_iter().collect();
+            match parse_text(&text) {
+                Ok(loaded) => {
+                    let _ = crate::tui::keymap::Keymap::from_config(&loaded);
+                }
+                Err(e) => {
+                    let lines = text.lines().count() + 1;
+                    assert!(e.line.is_none_or(|l| (1..=lines).contains(&l)), "{e:?}");
+                    assert!(!e.message.is_empty() && !e.message.contains('\n'), "{e:?}");
+                }
+            }
+        }
+    }
 }

@@ -89,4 +89,22 @@ mod tests {
             assert_eq!(err.exit_code(), 2, "{bad}");
         }
     }
+
+    #[test]
+    fn any_text_parses_or_fails_cleanly_and_what_parses_prints_back() {
+        let mut rng = crate::test_rng::Rng::new(7);
+        for _ in 0..5000 {
+            let mut text = rng.text("s3:/ab-c.d_e%+ ", 40);
+            if rng.below(2) == 0 {
+                text = format!("s3://{text}");
+            }
+            match S3Uri::parse(&text) {
+                Ok(uri) => {
+                    assert_eq!(S3Uri::parse(&uri.to_string()).unwrap(), uri, "{text:?}");
+                    assert!(validate_bucket_name(&uri.bucket).is_ok());
+                }
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
 }
