@@ -177,3 +177,82 @@ fn a_server_sending_a_byte_a_second_fails_within_the_bound() {
         assert!(took < Duration::from_secs(20), "{args:?} took {took:?}");
     }
 }
+
+#[test]
+fn every_command_only_reads() {
+    // Through a counting proxy: listing, headers, downloads of objects and of a prefix.
+    let fixture = fixture();
+    let (addr, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::ZERO)).unwrap();
+    let endpoint = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let key = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
+    for args in [
+        &["ls", "--recursive", PREFIX][..],
+        &["header", key][..],
+        &["get", "-o", out, key][..],
+        &["get", "-o", out, "--recursive", PREFIX][..],
+    ] {
+        let output = run_at(&endpoint, args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    }
+    assert!(stats.requests() > 10);
+    assert_eq!(stats.writes.load(std::sync::atomic::Ordering::SeqCst), 0, "only GET and HEAD requests");
+}
+
+#[test]
+fn the_source_calls_no_s3_operation_that_writes() {
+    // A second line of defence: no write operation of the SDK is named in the code.
+    let writes = [
+        ".put_object(",
+        ".delete_object(",
+        ".delete_objects(",
+        ".copy_object(",
+        ".create_multipart_upload(",
+        ".upload_part(",
+        ".complete_multipart_upload(",
+        ".put_bucket",
+        ".delete_bucket",
+        ".create_bucket(",
+        ".restore_object(",
+        ".put_object_acl(",
+    ];
+    let mut stack = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for write in writes {
+                    assert!(!text.contains(write), "{} calls {write}", path.display());
+                }
+            }
+        }
+    }
+    assert!(files > 40);
+}
+
+#[test]
+fn a_closed_port_and_a_silent_server_fail_every_command_within_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let key = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
+    for endpoint in [format!("http://127.0.0.1:{}", closed_port()), format!("http://{}", silent_server())] {
+        for args in [&["ls", PREFIX][..], &["header", key][..], &["get", "-o", out, key][..]] {
+            let started = Instant::now();
+            let mut all = vec!["--timeout", "2"];
+            all.extend_from_slice(args);
+            let output = run_at(&endpoint, &all);
+            let took = started.elapsed();
+            assert_eq!(output.status.code(), Some(1), "{endpoint} {args:?}: {}", stderr(&output));
+            let err = stderr(&output);
+            assert!(err.starts_with("s3scope: ") && !err.contains("panicked"), "{err}");
+            assert!(took < Duration::from_secs(5), "{endpoint} {args:?} took {took:?}");
+        }
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing was written");
+}

@@ -26,6 +26,8 @@ use tokio::time::Instant;
 #[derive(Debug, Default)]
 pub struct ProxyStats {
     pub requests: AtomicU64,
+    /// Requests by any method but GET and HEAD.
+    pub writes: AtomicU64,
     pub bytes_to_server: AtomicU64,
     pub bytes_to_client: AtomicU64,
     pub connections: AtomicU64,
@@ -274,6 +276,9 @@ async fn pump(
             if to_server {
                 if METHODS.iter().any(|m| buf[..n].starts_with(m)) {
                     stats.requests.fetch_add(1, Ordering::SeqCst);
+                    if !(buf[..n].starts_with(b"GET ") || buf[..n].starts_with(b"HEAD ")) {
+                        stats.writes.fetch_add(1, Ordering::SeqCst);
+                    }
                 }
                 stats.bytes_to_server.fetch_add(n as u64, Ordering::SeqCst);
             } else {
