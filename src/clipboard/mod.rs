@@ -89,13 +89,22 @@ pub fn route(mode: ClipboardMode, env: &ClipboardEnv) -> Route {
 pub struct Clipboard {
     route: Route,
     screen: bool,
+    /// Inside tmux with `set-clipboard off`: OSC 52 goes nowhere.
+    tmux_off: bool,
     system: system::SystemClipboard,
     terminal: Box<dyn std::io::Write + Send>,
 }
 
 impl Clipboard {
     pub fn new(mode: ClipboardMode, env: &ClipboardEnv, terminal: Box<dyn std::io::Write + Send>) -> Self {
-        Self { route: route(mode, env), screen: env.screen, system: system::SystemClipboard::default(), terminal }
+        let tmux_off = env.tmux && route(mode, env) != Route::System && tmux_clipboard_off();
+        Self {
+            route: route(mode, env),
+            screen: env.screen,
+            tmux_off,
+            system: system::SystemClipboard::default(),
+            terminal,
+        }
     }
 
     pub fn route(&self) -> Route {
@@ -113,12 +122,19 @@ impl Clipboard {
             _ => Some(self.system.copy(text.to_string())),
         };
         let route = self.route;
+        let tmux_off = self.tmux_off;
         async move {
             let system = match system {
                 Some(pending) => Some(pending.await),
                 None => None,
             };
-            combine(route, osc52, system)
+            let outcome = combine(route, osc52, system);
+            match outcome {
+                Ok(how) if tmux_off && how.starts_with("OSC 52") => {
+                    Ok(format!("{how}, but tmux has set-clipboard off: add `set -g set-clipboard on` to ~/.tmux.conf"))
+                }
+                other => other,
+            }
         }
     }
 
@@ -134,6 +150,16 @@ impl Clipboard {
     pub fn shutdown(&mut self) {
         self.system.shutdown(std::time::Duration::from_millis(500));
     }
+}
+
+/// True when the tmux around us drops OSC 52 (`set-clipboard off`).
+fn tmux_clipboard_off() -> bool {
+    std::process::Command::new("tmux")
+        .args(["show-options", "-gv", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "off")
 }
 
 /// The outcome of one copy from what each path answered.
