@@ -35,12 +35,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = scanner.finish_at(data.len() as u64);
     }
     // Through the reader, with small reads so that every path is taken.
-    let options = ReadOptions {
-        gzip_budget: Some(1 << 20),
-        first_read: 2880,
-        gzip_chunk: 4096,
-        ..ReadOptions::default()
-    };
+    let options =
+        ReadOptions { gzip_budget: Some(1 << 20), first_read: 2880, gzip_chunk: 4096, ..ReadOptions::default() };
     let gzip_hint = data.first().is_some_and(|b| b & 1 == 1);
     let mut source = Memory(data.to_vec());
     if let Ok(headers) = futures::executor::block_on(read_headers(&mut source, gzip_hint, options)) {
