@@ -75,9 +75,12 @@ impl S3RangeSource {
         self.etag.as_deref()
     }
 
+    fn object(&self) -> Object<'_> {
+        Object { client: &self.client, bucket: &self.bucket, key: &self.key, endpoint: &self.endpoint }
+    }
+
     async fn get(&mut self, start: u64, len: u64) -> Result<Vec<u8>, S3Error> {
-        let answer =
-            fetch(&self.client, &self.bucket, &self.key, &self.endpoint, self.etag.as_deref(), start, len).await;
+        let answer = fetch(&self.object(), self.etag.as_deref(), start, len).await;
         self.take(start, answer)
     }
 
@@ -130,6 +133,14 @@ struct Answer {
     requests: u64,
 }
 
+/// The object a read is for, and the server's name for messages.
+struct Object<'a> {
+    client: &'a Client,
+    bucket: &'a str,
+    key: &'a str,
+    endpoint: &'a str,
+}
+
 /// Times a body cut off mid-stream is asked for again (the SDK retries only
 /// until the headers arrive).
 const BODY_ATTEMPTS: u32 = 3;
@@ -137,21 +148,14 @@ const BODY_ATTEMPTS: u32 = 3;
 /// One ranged read, pinned to `etag`; takes at most `len` bytes of the body.
 /// A body that breaks off is resumed where it stopped, pinned to the ETag of
 /// the first answer, so the pieces always come from one version.
-async fn fetch(
-    client: &Client,
-    bucket: &str,
-    key: &str,
-    endpoint: &str,
-    etag: Option<&str>,
-    start: u64,
-    len: u64,
-) -> Result<Answer, S3Error> {
+async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) -> Result<Answer, S3Error> {
+    let endpoint = object.endpoint;
     let mut answer: Option<Answer> = None;
     let mut broken = 0;
     loop {
         let done = answer.as_ref().map_or(0, |a| a.bytes.len() as u64);
         let pinned = answer.as_ref().and_then(|a| a.etag.as_deref()).or(etag);
-        let mut output = get_range(client, bucket, key, endpoint, pinned, start + done, len - done).await?;
+        let mut output = get_range(object, pinned, start + done, len - done).await?;
         let total = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
         let first = answer.get_or_insert_with(|| Answer {
             bytes: Vec::with_capacity(len.min(1 << 24) as usize),
@@ -186,20 +190,17 @@ async fn fetch(
 }
 
 async fn get_range(
-    client: &Client,
-    bucket: &str,
-    key: &str,
-    endpoint: &str,
+    object: &Object<'_>,
     etag: Option<&str>,
     start: u64,
     len: u64,
 ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
     let range = format!("bytes={}-{}", start, start + len - 1);
-    let mut request = client.get_object().bucket(bucket).key(key).range(range);
+    let mut request = object.client.get_object().bucket(object.bucket).key(object.key).range(range);
     if let Some(etag) = etag {
         request = request.if_match(etag);
     }
-    request.send().await.map_err(|e| S3Error::from_sdk(&e, endpoint))
+    request.send().await.map_err(|e| S3Error::from_sdk(&e, object.endpoint))
 }
 
 /// Appends the body to `bytes` until it ends or `bytes` holds `len`.
@@ -234,7 +235,7 @@ impl RangeSource for S3RangeSource {
                 if len == 0 {
                     return Err(S3Error::new(S3ErrorKind::InvalidRange, "empty range"));
                 }
-                fetch(&this.client, &this.bucket, &this.key, &this.endpoint, etag, start, len).await
+                fetch(&this.object(), etag, start, len).await
             }
         }))
         .await;
