@@ -109,10 +109,10 @@ pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<Cop
     push("https URL".into(), lines(&|t, a| Some(https_url(t, &a.region))));
     push("endpoint URL".into(), lines(&|t, a| a.endpoint.as_ref().map(|e| endpoint_url(t, e))));
     let archive = accesses[0].archive.clone().filter(|_| accesses.iter().all(|a| a.archive == accesses[0].archive));
-    push(
-        format!("{} URL", archive.as_deref().unwrap_or("archive")),
-        lines(&|t, a| a.mirror.as_ref().map(|m| mirror_url(t, m))),
-    );
+    // The archive's URL, unless it is the https URL again (MAST documents the S3 one).
+    let mirror = lines(&|t, a| a.mirror.as_ref().map(|m| mirror_url(t, m)));
+    let https = lines(&|t, a| Some(https_url(t, &a.region)));
+    push(format!("{} URL", archive.as_deref().unwrap_or("archive")), mirror.filter(|m| Some(m) != https.as_ref()));
     push("key".into(), lines(&|t, _| Some(t.key.clone())));
     let access = &accesses[0];
     let (label, text) = python_snippet(targets, access);
@@ -324,7 +324,11 @@ mod tests {
         assert!(menu.iter().any(|f| f.label == "LAMBDA URL" && f.text == "https://lambda.gsfc.nasa.gov/data/map.fits"));
         let mast = Access::for_bucket(catalog.find("stpubdata"), None, "us-east-1", None);
         let menu = formats(&[S3Uri::new("stpubdata", "hst/public/x.fits")], &|_| mast.clone());
-        assert!(!menu.iter().any(|f| f.label.ends_with(" URL") && f.label != "https URL"));
+        assert!(!menu.iter().any(|f| f.label == "MAST URL"), "MAST's documented URL is the https URL itself");
+        let irsa = Access::for_bucket(catalog.find("nasa-irsa-wise"), None, "us-east-1", None);
+        let menu = formats(&[S3Uri::new("nasa-irsa-wise", "wise/a b.parquet")], &|_| irsa.clone());
+        let url = &menu.iter().find(|f| f.label == "IRSA URL").unwrap().text;
+        assert_eq!(url, "https://nasa-irsa-wise.s3.us-east-1.amazonaws.com/wise/a%20b.parquet");
     }
 
     #[test]
