@@ -81,7 +81,7 @@ impl Catalog {
         if entry.archive.trim().is_empty() || entry.title.trim().is_empty() {
             return Err(format!("bucket '{}': archive and title must not be empty", entry.name));
         }
-        if entry.region.trim().is_empty() {
+        if entry.region.trim().is_empty() && !entry.own {
             return Err(format!("bucket '{}': region must not be empty", entry.name));
         }
         let mirror_ok =

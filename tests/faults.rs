@@ -256,3 +256,15 @@ fn a_closed_port_and_a_silent_server_fail_every_command_within_the_bound() {
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing was written");
 }
+
+#[test]
+fn a_body_that_trickles_after_its_headers_is_given_up_within_the_bound() {
+    // The headers and a few hundred bytes arrive at once; then a byte a second.
+    let plan = FaultPlan::new(&[("acisf03003N004_evt2", Fault::Trickle(700), 100)]);
+    let key = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
+    let started = Instant::now();
+    let output = run_at(&faulty(&plan), &["--timeout", "2", "header", key]);
+    let took = started.elapsed();
+    assert_one_line_error(&output, 1, "timed out reading from");
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+}

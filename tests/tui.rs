@@ -522,17 +522,19 @@ fn hostile_keys_and_header_values_change_no_colour_title_or_clipboard() {
 }
 
 #[test]
-fn inside_tmux_with_set_clipboard_off_y_says_how_to_fix_it() {
+fn inside_tmux_without_set_clipboard_on_y_says_how_to_fix_it() {
     let home = fresh_home("s3scope-test-tmux-off");
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
-    // The explorer asks tmux at start: set the option before it does.
-    let line = format!("sleep 1; {}", command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY=", &args));
-    let tmux = Tmux::start(&line, 160, 30);
-    tmux.set_option("set-clipboard", "off");
+    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY=", &args), 160, 30);
     tmux.wait_for("nasa-heasarc/", WAIT);
-    tmux.keys(&["y"]);
-    let screen = tmux.wait_for("set-clipboard off", WAIT);
-    assert!(screen.contains("copied s3://nasa-heasarc/ (OSC 52, but tmux has set-clipboard off"), "{screen}");
+    // tmux's default, `external`, drops an application's OSC 52 as `off` does.
+    for mode in ["external", "off"] {
+        tmux.set_option("set-clipboard", mode);
+        tmux.keys(&["y"]);
+        let screen = tmux.wait_for(&format!("set-clipboard {mode} and drops it"), WAIT);
+        assert!(screen.contains("/ (OSC 52, but tmux has set-clipboard"), "{screen}");
+        tmux.keys(&["j"]);
+    }
     assert_eq!(tmux.buffer(), None);
     quit_and_check(&tmux);
 }

@@ -80,7 +80,8 @@ pub async fn read(
     max_bytes: Option<u64>,
 ) -> Result<Report, AppError> {
     let (client, endpoint) = client_for_bucket(connect, catalog, &uri.bucket).await;
-    let mut source = S3RangeSource::new(client, &uri.bucket, &uri.key, &endpoint, None, None);
+    let mut source = S3RangeSource::new(client, &uri.bucket, &uri.key, &endpoint, None, None)
+        .with_time_limit(connect.timeouts.operation);
     let options = ReadOptions { last_hdu, gzip_budget: max_bytes, ..ReadOptions::default() };
     let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
     let context = || format!("reading the header of {uri}");

@@ -34,7 +34,8 @@ pub struct ClipboardEnv {
     pub display: bool,
     /// Inside tmux (`TMUX`).
     pub tmux: bool,
-    /// Inside GNU screen (`STY`, or `TERM=screen*` outside tmux).
+    /// Inside GNU screen (`STY`; `TERM=screen*` alone is no proof: tmux and
+    /// SSH sessions started from tmux say it too).
     pub screen: bool,
 }
 
@@ -48,12 +49,11 @@ impl ClipboardEnv {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name: &str| get(name).is_some_and(|v| !v.is_empty());
         let tmux = set("TMUX");
-        let term_is_screen = get("TERM").is_some_and(|t| t.starts_with("screen"));
         Self {
             ssh: set("SSH_TTY") || set("SSH_CONNECTION"),
             display: set("DISPLAY") || set("WAYLAND_DISPLAY"),
             tmux,
-            screen: !tmux && (set("STY") || term_is_screen),
+            screen: !tmux && set("STY"),
         }
     }
 }
@@ -89,19 +89,18 @@ pub fn route(mode: ClipboardMode, env: &ClipboardEnv) -> Route {
 pub struct Clipboard {
     route: Route,
     screen: bool,
-    /// Inside tmux with `set-clipboard off`: OSC 52 goes nowhere.
-    tmux_off: bool,
+    /// Inside tmux, which drops OSC 52 unless `set-clipboard on`.
+    tmux: bool,
     system: system::SystemClipboard,
     terminal: Box<dyn std::io::Write + Send>,
 }
 
 impl Clipboard {
     pub fn new(mode: ClipboardMode, env: &ClipboardEnv, terminal: Box<dyn std::io::Write + Send>) -> Self {
-        let tmux_off = env.tmux && route(mode, env) != Route::System && tmux_clipboard_off();
         Self {
             route: route(mode, env),
             screen: env.screen,
-            tmux_off,
+            tmux: env.tmux,
             system: system::SystemClipboard::default(),
             terminal,
         }
@@ -122,18 +121,19 @@ impl Clipboard {
             _ => Some(self.system.copy(text.to_string())),
         };
         let route = self.route;
-        let tmux_off = self.tmux_off;
+        let ask_tmux = self.tmux && osc52.as_ref().is_some_and(Result::is_ok);
         async move {
             let system = match system {
                 Some(pending) => Some(pending.await),
                 None => None,
             };
             let outcome = combine(route, osc52, system);
-            match outcome {
-                Ok(how) if tmux_off && how.starts_with("OSC 52") => {
-                    Ok(format!("{how}, but tmux has set-clipboard off: add `set -g set-clipboard on` to ~/.tmux.conf"))
-                }
-                other => other,
+            let tmux_mode = if ask_tmux { tmux_set_clipboard().await } else { None };
+            match (outcome, tmux_mode) {
+                (Ok(how), Some(mode)) if how.starts_with("OSC 52") && mode != "on" => Ok(format!(
+                    "{how}, but tmux has set-clipboard {mode} and drops it: add `set -g set-clipboard on` to ~/.tmux.conf"
+                )),
+                (outcome, _) => outcome,
             }
         }
     }
@@ -152,14 +152,17 @@ impl Clipboard {
     }
 }
 
-/// True when the tmux around us drops OSC 52 (`set-clipboard off`).
-fn tmux_clipboard_off() -> bool {
-    std::process::Command::new("tmux")
+/// The `set-clipboard` option of the tmux around us (tmux passes an
+/// application's OSC 52 on only when it is `on`), if tmux answers within a second.
+async fn tmux_set_clipboard() -> Option<String> {
+    let query = tokio::process::Command::new("tmux")
         .args(["show-options", "-gv", "set-clipboard"])
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .output()
-        .is_ok_and(|out| out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "off")
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(1), query).await.ok()?.ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The outcome of one copy from what each path answered.
@@ -246,7 +249,8 @@ mod tests {
     #[test]
     fn screen_is_told_apart_from_tmux() {
         assert!(env(&[("STY", "1234.pts-0.host")]).screen);
-        assert!(env(&[("TERM", "screen-256color")]).screen);
+        // Over SSH from a tmux whose TERM is screen-*: not screen.
+        assert!(!env(&[("TERM", "screen-256color"), ("SSH_TTY", "/dev/pts/2")]).screen);
         let inside_tmux = env(&[("TERM", "screen-256color"), ("TMUX", "/tmp/tmux-0/default,9,0")]);
         assert!(inside_tmux.tmux && !inside_tmux.screen, "tmux's own TERM is screen-*");
         assert!(!env(&[("TERM", "xterm")]).screen);

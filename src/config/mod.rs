@@ -159,7 +159,8 @@ impl UserBucket {
             name: self.name.clone(),
             archive: self.archive.clone().unwrap_or_else(|| "mine".into()),
             title: self.title.clone().unwrap_or_else(|| self.name.clone()),
-            region: self.region.clone().unwrap_or_else(|| crate::s3::client::DEFAULT_REGION.into()),
+            // Empty: the session's region (--region, AWS_REGION).
+            region: self.region.clone().unwrap_or_default(),
             mirror: self.mirror.clone().unwrap_or_default(),
             anonymous: self.anonymous,
             endpoint: self.endpoint.clone(),

@@ -97,7 +97,7 @@ impl ConnectOptions {
     pub fn for_own_bucket(&self, entry: &crate::catalog::CatalogEntry) -> Self {
         Self {
             endpoint_url: entry.endpoint.clone().or_else(|| self.endpoint_url.clone()),
-            region: entry.region.clone(),
+            region: if entry.region.is_empty() { self.region.clone() } else { entry.region.clone() },
             profile: entry.profile.clone().or_else(|| self.profile.clone()),
             ..self.clone()
         }

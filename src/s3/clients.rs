@@ -55,6 +55,11 @@ impl Clients {
         self.signed.is_some()
     }
 
+    /// The session's timeouts.
+    pub fn timeouts(&self) -> super::client::Timeouts {
+        self.options.timeouts
+    }
+
     /// The session's server, for messages.
     pub fn endpoint(&self) -> &str {
         &self.endpoint

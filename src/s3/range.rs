@@ -5,6 +5,8 @@
 //! mixing two versions. Reads never take more than they asked for, even from
 //! a server that ignores `Range`.
 
+use std::time::Duration;
+
 use aws_sdk_s3::Client;
 
 use super::error::{S3Error, S3ErrorKind};
@@ -28,6 +30,8 @@ pub struct S3RangeSource {
     details: ObjectDetails,
     /// An answer has come (its metadata is in `details`).
     answered: bool,
+    /// How long one read may take, body included (plus time for its size).
+    time_limit: Duration,
     head: Vec<u8>,
 }
 
@@ -52,6 +56,7 @@ impl S3RangeSource {
             bytes_read: 0,
             details: ObjectDetails::default(),
             answered: false,
+            time_limit: super::client::Timeouts::default().operation,
             head: Vec::new(),
         }
     }
@@ -75,12 +80,19 @@ impl S3RangeSource {
         self.etag.as_deref()
     }
 
+    /// Gives up on a read after `limit` (plus a second for every 64 KiB asked
+    /// for): the SDK's timeouts end when the headers arrive, a body can trickle.
+    pub fn with_time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = limit;
+        self
+    }
+
     fn object(&self) -> Object<'_> {
         Object { client: &self.client, bucket: &self.bucket, key: &self.key, endpoint: &self.endpoint }
     }
 
     async fn get(&mut self, start: u64, len: u64) -> Result<Vec<u8>, S3Error> {
-        let answer = fetch(&self.object(), self.etag.as_deref(), start, len).await;
+        let answer = fetch_within(&self.object(), self.time_limit, self.etag.as_deref(), start, len).await;
         self.take(start, answer)
     }
 
@@ -141,6 +153,24 @@ struct Object<'a> {
     endpoint: &'a str,
 }
 
+/// `fetch`, given up after `limit` and a second for every 64 KiB.
+async fn fetch_within(
+    object: &Object<'_>,
+    limit: Duration,
+    etag: Option<&str>,
+    start: u64,
+    len: u64,
+) -> Result<Answer, S3Error> {
+    let limit = limit + Duration::from_secs(len / (64 << 10));
+    match tokio::time::timeout(limit, fetch(object, etag, start, len)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(S3Error::new(
+            S3ErrorKind::TimedOut,
+            format!("timed out reading from {} ({} s)", object.endpoint, limit.as_secs()),
+        )),
+    }
+}
+
 /// Times a body cut off mid-stream is asked for again (the SDK retries only
 /// until the headers arrive).
 const BODY_ATTEMPTS: u32 = 3;
@@ -155,8 +185,30 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) ->
     loop {
         let done = answer.as_ref().map_or(0, |a| a.bytes.len() as u64);
         let pinned = answer.as_ref().and_then(|a| a.etag.as_deref()).or(etag);
+        if done > 0 && pinned.is_none() {
+            // Without an ETag the rest could come from another version.
+            return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: the body broke off")));
+        }
         let mut output = get_range(object, pinned, start + done, len - done).await?;
-        let total = output.content_range().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
+        let content_range = output.content_range().map(str::to_string);
+        let total = content_range.as_deref().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
+        let answered_from = content_range
+            .as_deref()
+            .and_then(|r| r.strip_prefix("bytes "))
+            .and_then(|r| r.split('-').next())
+            .and_then(|s| s.parse::<u64>().ok());
+        // A server that ignores Range sends the object from its first byte.
+        if answered_from.unwrap_or(0) != start + done {
+            return Err(S3Error::new(
+                S3ErrorKind::Unreachable,
+                format!("reading from {endpoint}: asked for bytes from {}, got {content_range:?}", start + done),
+            ));
+        }
+        if let (Some(first), Some(now)) = (answer.as_ref().and_then(|a| a.etag.as_deref()), output.e_tag())
+            && first != now
+        {
+            return Err(S3Error::new(S3ErrorKind::Unreachable, format!("{endpoint}: the object changed while read")));
+        }
         let first = answer.get_or_insert_with(|| Answer {
             bytes: Vec::with_capacity(len.min(1 << 24) as usize),
             etag: output.e_tag().map(str::to_string),
@@ -172,10 +224,6 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) ->
             requests: 0,
         });
         first.requests += 1;
-        if done > 0 && total.is_none() {
-            // A server that ignores Range would send the start again.
-            return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: the body broke off")));
-        }
         match read_body(&mut output, &mut first.bytes, len).await {
             Ok(()) => break,
             Err(e) => {
@@ -235,7 +283,7 @@ impl RangeSource for S3RangeSource {
                 if len == 0 {
                     return Err(S3Error::new(S3ErrorKind::InvalidRange, "empty range"));
                 }
-                fetch(&this.object(), etag, start, len).await
+                fetch_within(&this.object(), this.time_limit, etag, start, len).await
             }
         }))
         .await;

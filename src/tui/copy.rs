@@ -4,7 +4,7 @@
 
 use super::app::{Action, CopyMenu, Effect, Mode, Pane, State};
 use super::tree::RowKind;
-use crate::copy_format::{self, Access};
+use crate::copy_format::{self, Access, SessionAccess};
 use crate::s3::S3Uri;
 
 impl State {
@@ -23,7 +23,13 @@ impl State {
     /// How `bucket` is reached, for URLs and snippets.
     fn access(&self, bucket: &str) -> Access {
         let s = &self.settings;
-        Access::for_bucket(s.catalog.find(bucket), s.endpoint_url.as_deref(), &s.region, s.profile.as_deref())
+        let session = SessionAccess {
+            endpoint: s.endpoint_url.as_deref(),
+            region: &s.region,
+            profile: s.profile.as_deref(),
+            never_sign: s.anonymous,
+        };
+        Access::for_bucket(s.catalog.find(bucket), session)
     }
 
     pub(crate) fn copy_uris(&mut self) -> Vec<Effect> {
@@ -34,7 +40,7 @@ impl State {
         };
         let what = if targets.len() == 1 { copy_format::s3_uri(first) } else { format!("{} s3 URIs", targets.len()) };
         let text = targets.iter().map(copy_format::s3_uri).collect::<Vec<_>>().join("\n");
-        vec![Effect::Copy { text, what }]
+        vec![copy_effect(text, what)]
     }
 
     pub(crate) fn open_copy_menu(&mut self) {
@@ -115,6 +121,14 @@ impl State {
         } else {
             format!("{} ({} lines)", format.label, format.text.lines().count())
         };
-        vec![Effect::Copy { text: format.text.clone(), what }]
+        vec![copy_effect(format.text.clone(), what)]
     }
+}
+
+/// The copy, with a warning in its name when the text holds control
+/// characters (a key can: pasted into a shell they could edit or run the line).
+fn copy_effect(text: String, what: String) -> Effect {
+    let hostile = text.chars().any(|c| c != '\n' && crate::escape::is_unsafe_char(c));
+    let what = if hostile { format!("{what} [holds control characters: paste with care]") } else { what };
+    Effect::Copy { text, what }
 }

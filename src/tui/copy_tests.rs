@@ -150,3 +150,14 @@ fn no_color_draws_no_colour_but_keeps_the_cursor_visible() {
     let reversed = buffer.content.iter().filter(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)).count();
     assert!(reversed >= 20, "the cursor row and the title are in reverse video ({reversed} cells)");
 }
+
+#[test]
+fn copying_a_key_with_control_characters_warns() {
+    let mut h = Harness::with_buckets(120, 40, vec![("demo-edge".to_string(), None)]);
+    h.keys(&[Action::StartJump, Action::ClearInput]);
+    h.type_text("s3://demo-edge/escape/\x1b[31mred\x1b[0m.txt");
+    h.keys(&[Action::Submit, Action::Copy]);
+    let (text, what) = copies(&h).pop().unwrap();
+    assert_eq!(text, "s3://demo-edge/escape/\x1b[31mred\x1b[0m.txt", "the text itself is exact");
+    assert!(what.ends_with("[holds control characters: paste with care]"), "{what}");
+}

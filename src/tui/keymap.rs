@@ -271,8 +271,12 @@ impl Keymap {
         }
         match mode {
             Mode::ConfirmDownload(_) | Mode::ConfirmQuit => {
+                // In the quit question the quit keys say yes too; never in the download one.
+                let quits = matches!(mode, Mode::ConfirmQuit)
+                    && self.bindings.iter().any(|(k, a)| *k == key && *a == Action::Quit);
                 return match key.code {
-                    KeyCode::Char('y' | 'Y' | 'q') | KeyCode::Enter => Some(Action::Submit),
+                    KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Submit),
+                    _ if quits => Some(Action::Submit),
                     KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Escape),
                     _ => None,
                 };
@@ -319,6 +323,7 @@ impl Keymap {
 mod tests {
     use std::path::Path;
 
+    use super::super::app::PendingDownload;
     use super::*;
 
     fn key(code: KeyCode) -> KeyEvent {
@@ -343,6 +348,9 @@ mod tests {
         assert_eq!(keys.action_for(key(KeyCode::Char(' ')), &Mode::Normal), Some(Action::Mark));
         assert_eq!(keys.action_for(key(KeyCode::Esc), &Mode::Normal), Some(Action::Escape));
         assert_eq!(keys.action_for(key(KeyCode::Char('y')), &Mode::ConfirmQuit), Some(Action::Submit));
+        assert_eq!(keys.action_for(key(KeyCode::Char('q')), &Mode::ConfirmQuit), Some(Action::Submit));
+        let pending = PendingDownload { bucket: "b".into(), prefix: "p/".into(), objects: vec![] };
+        assert_eq!(keys.action_for(key(KeyCode::Char('q')), &Mode::ConfirmDownload(pending)), None);
         let shift_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
         assert_eq!(keys.action_for(shift_tab, &Mode::Normal), Some(Action::NextPane));
     }

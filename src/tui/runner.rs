@@ -227,7 +227,8 @@ async fn preview(
 ) {
     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
     let client = clients.for_bucket(&bucket).clone();
-    let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint_of(&bucket), None, None);
+    let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint_of(&bucket), None, None)
+        .with_time_limit(clients.timeouts().operation);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     if let Err(why) = &result {
         crate::log_info!("preview of s3://{bucket}/{key}: {why}");

@@ -70,6 +70,8 @@ pub enum Fault {
     Stall,
     /// Forward the request, then drop the connection after this many bytes of the response.
     Cut(u64),
+    /// Forward the response at full speed up to this many bytes, then a byte a second.
+    Trickle(u64),
 }
 
 /// Rules: requests whose request line contains `needle` get `fault`, `times` times.
@@ -189,13 +191,18 @@ async fn handle(
         Some(Fault::Cut(bytes)) => Some(bytes),
         _ => (index < shaping.cut_first_connections).then_some(shaping.cut_after_bytes),
     };
+    let trickle = match fault {
+        Some(Fault::Trickle(bytes)) => Some(bytes),
+        _ => None,
+    };
     let open = stats.open_connections.fetch_add(1, Ordering::SeqCst) + 1;
     stats.max_open_connections.fetch_max(open, Ordering::SeqCst);
     let (client_read, client_write) = client.into_split();
     let (server_read, server_write) = server.into_split();
     let rtt = shaping.rtt;
-    let up = pump(client_read, server_write, rtt / 2, None, None, stats.clone(), true);
-    let down = pump(server_read, client_write, rtt / 2, shaping.bytes_per_second, cut, stats.clone(), false);
+    let up = pump(client_read, server_write, Pump { delay: rtt / 2, ..Pump::default() }, stats.clone(), true);
+    let down = Pump { delay: rtt / 2, rate: shaping.bytes_per_second, cut_after: cut, trickle_after: trickle };
+    let down = pump(server_read, client_write, down, stats.clone(), false);
     let _ = tokio::join!(up, down);
     stats.open_connections.fetch_sub(1, Ordering::SeqCst);
     Ok(())
@@ -254,17 +261,22 @@ async fn answer_stats(mut client: TcpStream, stats: &ProxyStats) -> std::io::Res
     client.write_all(response.as_bytes()).await
 }
 
-/// Copies one direction, delivering each chunk `delay` after it was read,
-/// and no faster than `rate` bytes a second.
-async fn pump(
-    mut from: OwnedReadHalf,
-    mut to: OwnedWriteHalf,
+/// How one direction is delivered.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pump {
+    /// Each chunk arrives this long after it was read.
     delay: Duration,
+    /// No faster than this many bytes a second.
     rate: Option<u64>,
+    /// The connection ends after this many bytes.
     cut_after: Option<u64>,
-    stats: Arc<ProxyStats>,
-    to_server: bool,
-) {
+    /// After this many bytes, a byte a second.
+    trickle_after: Option<u64>,
+}
+
+/// Copies one direction as `how` says.
+async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, how: Pump, stats: Arc<ProxyStats>, to_server: bool) {
+    let Pump { delay, rate, cut_after, trickle_after } = how;
     let (sender, mut receiver) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
     let reader = async move {
         let mut buf = vec![0u8; 64 * 1024];
@@ -304,15 +316,27 @@ async fn pump(
                     let allowed = started + Duration::from_secs_f64(sent as f64 / rate as f64);
                     tokio::time::sleep_until(allowed).await;
                 }
-                // Never more than the cut allows, however large the chunk.
-                let piece = match cut_after {
-                    Some(cut) => &piece[..piece.len().min(cut.saturating_sub(sent) as usize)],
-                    None => piece,
+                // Never more than the cut allows, however large the chunk;
+                // up to the trickle's start at full speed, then byte by byte.
+                let mut limit = piece.len() as u64;
+                if let Some(cut) = cut_after {
+                    limit = limit.min(cut.saturating_sub(sent));
+                }
+                let fast = match trickle_after {
+                    Some(after) => limit.min(after.saturating_sub(sent)),
+                    None => limit,
                 };
-                if to.write_all(piece).await.is_err() {
+                if to.write_all(&piece[..fast as usize]).await.is_err() {
                     break 'chunks;
                 }
-                sent += piece.len() as u64;
+                sent += fast;
+                for byte in &piece[fast as usize..limit as usize] {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    if to.write_all(std::slice::from_ref(byte)).await.is_err() {
+                        break 'chunks;
+                    }
+                    sent += 1;
+                }
                 if cut_after.is_some_and(|cut| sent >= cut) {
                     break 'chunks;
                 }

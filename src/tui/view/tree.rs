@@ -82,7 +82,9 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
     let marked = !state.marks.is_empty() && state.is_marked(&state.tree.uri_of(row.node));
     let mark = if marked { "*" } else { " " };
     let (name, name_style) = match &node.kind {
-        NodeKind::Bucket { .. } => (format!("{}/", node.name), Style::new().fg(t.accent).add_modifier(Modifier::BOLD)),
+        NodeKind::Bucket { .. } => {
+            (format!("{}/", escape_for_terminal(&node.name)), Style::new().fg(t.accent).add_modifier(Modifier::BOLD))
+        }
         NodeKind::Prefix => (escape_for_terminal(&node.name).into_owned(), Style::new().fg(t.accent)),
         NodeKind::Object(_) if node.name.is_empty() => ("(directory marker)".to_string(), dim(t)),
         NodeKind::Object(_) => (escape_for_terminal(&node.name).into_owned(), Style::new()),
