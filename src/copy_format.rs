@@ -231,15 +231,22 @@ pub fn py_str(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if crate::escape::is_unsafe_char(c) && (c as u32) < 0x100 => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if crate::escape::is_unsafe_char(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            c => push_char_escaped(&mut out, c),
         }
     }
     out.push('"');
     out
+}
+
+/// Pushes `c`, or for a character unsafe on a terminal the `\xNN` / `\uNNNN`
+/// escape that Python strings and bash's `$'…'` both read back as `c`.
+fn push_char_escaped(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let _ = match c {
+        c if crate::escape::is_unsafe_char(c) && (c as u32) < 0x100 => write!(out, "\\x{:02x}", c as u32),
+        c if crate::escape::is_unsafe_char(c) => write!(out, "\\u{:04x}", c as u32),
+        c => write!(out, "{c}"),
+    };
 }
 
 /// `aws s3 cp` of the target into the current directory.
@@ -287,11 +294,7 @@ pub fn shell_word(text: &str) -> String {
         match c {
             '\'' => out.push_str("\\'"),
             '\\' => out.push_str("\\\\"),
-            c if crate::escape::is_unsafe_char(c) && (c as u32) < 0x100 => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if crate::escape::is_unsafe_char(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+            c => push_char_escaped(&mut out, c),
         }
     }
     out.push('\'');
