@@ -4,9 +4,10 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::catalog::CatalogEntry;
+use crate::catalog::Catalog;
 use crate::preview::looks_like_fits;
-use crate::s3::S3Uri;
+use crate::s3::client::Signing;
+use crate::s3::{ConnectOptions, S3Uri};
 
 /// Bytes left as they are in a URL path: RFC 3986 unreserved characters and `/`.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
@@ -28,32 +29,22 @@ pub struct Access {
     pub on_aws: bool,
 }
 
-/// How the session reaches S3: the global flags.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SessionAccess<'a> {
-    pub endpoint: Option<&'a str>,
-    pub region: &'a str,
-    pub profile: Option<&'a str>,
-    /// `--no-sign-request`: nothing is signed, whatever the catalog says.
-    pub never_sign: bool,
-}
-
 impl Access {
-    /// The access to a bucket, from its catalog entry if it has one.
-    pub fn for_bucket(entry: Option<&CatalogEntry>, session: SessionAccess<'_>) -> Self {
-        let endpoint = entry.and_then(|e| e.endpoint.clone()).or_else(|| session.endpoint.map(str::to_string));
-        let region = entry.map(|e| e.region.as_str()).filter(|r| !r.is_empty()).unwrap_or(session.region);
-        let profile = entry.and_then(|e| e.profile.clone()).or_else(|| session.profile.map(str::to_string));
-        let anonymous = session.never_sign || (entry.is_some_and(|e| e.anonymous) && session.profile.is_none());
+    /// How `bucket` is reached in a session with `connect`: by the same rules
+    /// the session's clients follow (its own server, region, profile and signing).
+    pub fn for_bucket(bucket: &str, catalog: &Catalog, connect: &ConnectOptions) -> Self {
+        let entry = catalog.find(bucket);
+        let options = connect.for_bucket(bucket, catalog);
+        let anonymous = options.signing_for(Some(bucket), catalog) == Signing::Anonymous;
         Self {
-            region: region.to_string(),
+            // A catalog archive keeps its region and AWS name even when served elsewhere (the demo).
+            region: entry.map(|e| e.region.clone()).filter(|r| !r.is_empty()).unwrap_or(options.region),
+            on_aws: options.endpoint_url.is_none() || entry.is_some_and(|e| !e.own),
             anonymous,
-            profile: profile.filter(|_| !session.never_sign),
+            profile: options.profile.filter(|_| !anonymous),
             mirror: entry.map(|e| e.mirror.clone()).filter(|m| !m.is_empty()),
             archive: entry.map(|e| e.archive.clone()),
-            // A catalog archive keeps its AWS name even when served elsewhere (the demo).
-            on_aws: endpoint.is_none() || entry.is_some_and(|e| !e.own),
-            endpoint,
+            endpoint: options.endpoint_url,
         }
     }
 }
@@ -306,13 +297,12 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
 
-    fn aws() -> SessionAccess<'static> {
-        SessionAccess { region: "us-east-1", ..SessionAccess::default() }
+    fn on_aws(bucket: &str) -> Access {
+        Access::for_bucket(bucket, &Catalog::builtin(), &ConnectOptions::default())
     }
 
     fn heasarc() -> Access {
-        let catalog = Catalog::builtin();
-        Access::for_bucket(catalog.find("nasa-heasarc"), aws())
+        on_aws("nasa-heasarc")
     }
 
     #[test]
@@ -366,15 +356,14 @@ mod tests {
 
     #[test]
     fn lambda_mirror_and_no_mirror_for_mast() {
-        let catalog = Catalog::builtin();
-        let lambda = Access::for_bucket(catalog.find("nasa-lambda"), aws());
+        let lambda = on_aws("nasa-lambda");
         let uri = S3Uri::new("nasa-lambda", "data/map.fits");
         let menu = formats(std::slice::from_ref(&uri), &|_| lambda.clone());
         assert!(menu.iter().any(|f| f.label == "LAMBDA URL" && f.text == "https://lambda.gsfc.nasa.gov/data/map.fits"));
-        let mast = Access::for_bucket(catalog.find("stpubdata"), aws());
+        let mast = on_aws("stpubdata");
         let menu = formats(&[S3Uri::new("stpubdata", "hst/public/x.fits")], &|_| mast.clone());
         assert!(!menu.iter().any(|f| f.label == "MAST URL"), "MAST's documented URL is the https URL itself");
-        let irsa = Access::for_bucket(catalog.find("nasa-irsa-wise"), aws());
+        let irsa = on_aws("nasa-irsa-wise");
         let menu = formats(&[S3Uri::new("nasa-irsa-wise", "wise/a b.parquet")], &|_| irsa.clone());
         let url = &menu.iter().find(|f| f.label == "IRSA URL").unwrap().text;
         assert_eq!(url, "https://nasa-irsa-wise.s3.us-east-1.amazonaws.com/wise/a%20b.parquet");
@@ -447,13 +436,19 @@ mod tests {
             profile: Some("lab".into()),
             own: true,
         };
-        let session = SessionAccess { region: "eu-west-1", ..aws() };
-        let access = Access::for_bucket(Some(&entry), session);
+        let mut catalog = Catalog::builtin();
+        catalog.entries.push(entry);
+        let session = ConnectOptions { region: "eu-west-1".into(), ..ConnectOptions::default() };
+        let access = Access::for_bucket("lab", &catalog, &session);
         assert_eq!(access.region, "eu-west-1", "no region in the entry: the session's");
+        assert_eq!(access.profile.as_deref(), Some("lab"));
+        assert!(!access.anonymous);
         let menu = formats(&[S3Uri::new("lab", "x.csv")], &|_| access.clone());
         assert!(!menu.iter().any(|f| f.label == "https URL"), "a same-named AWS bucket is someone else's");
         assert!(menu.iter().any(|f| f.text == "https://minio.example.org/lab/x.csv"));
-        let unsigned = Access::for_bucket(None, SessionAccess { never_sign: true, profile: Some("p"), ..aws() });
+        let never_sign =
+            ConnectOptions { no_sign_request: true, profile: Some("p".into()), ..ConnectOptions::default() };
+        let unsigned = Access::for_bucket("open-data", &catalog, &never_sign);
         assert!(unsigned.anonymous && unsigned.profile.is_none());
         let cp = aws_cp(&S3Uri::new("open-data", "k"), &unsigned);
         assert_eq!(cp, "aws s3 cp --no-sign-request s3://open-data/k .");

@@ -92,14 +92,18 @@ impl ConnectOptions {
         }
     }
 
-    /// The options for a bucket of the user's config: its own server,
-    /// region and profile where it names them.
-    pub fn for_own_bucket(&self, entry: &crate::catalog::CatalogEntry) -> Self {
-        Self {
-            endpoint_url: entry.endpoint.clone().or_else(|| self.endpoint_url.clone()),
-            region: if entry.region.is_empty() { self.region.clone() } else { entry.region.clone() },
-            profile: entry.profile.clone().or_else(|| self.profile.clone()),
-            ..self.clone()
+    /// The options for requests to `bucket`: those of the session, except
+    /// that a bucket of the user's config brings its own server, region and
+    /// profile where it names them.
+    pub fn for_bucket(&self, bucket: &str, catalog: &Catalog) -> Self {
+        match catalog.find(bucket).filter(|e| e.own) {
+            Some(entry) => Self {
+                endpoint_url: entry.endpoint.clone().or_else(|| self.endpoint_url.clone()),
+                region: if entry.region.is_empty() { self.region.clone() } else { entry.region.clone() },
+                profile: entry.profile.clone().or_else(|| self.profile.clone()),
+                ..self.clone()
+            },
+            None => self.clone(),
         }
     }
 

@@ -23,7 +23,7 @@ impl Clients {
         let signed = if options.no_sign_request { None } else { Some(build_client(options, Signing::Signed).await) };
         let mut own = HashMap::new();
         for entry in catalog.entries.iter().filter(|e| e.own) {
-            let bucket_options = options.for_own_bucket(entry);
+            let bucket_options = options.for_bucket(&entry.name, &catalog);
             if bucket_options == *options {
                 continue;
             }
@@ -77,10 +77,7 @@ pub async fn client_for_bucket(
     catalog: &Catalog,
     bucket: &str,
 ) -> (aws_sdk_s3::Client, String) {
-    let options = match catalog.find(bucket).filter(|e| e.own) {
-        Some(entry) => options.for_own_bucket(entry),
-        None => options.clone(),
-    };
+    let options = options.for_bucket(bucket, catalog);
     let signing = options.signing_for(Some(bucket), catalog);
     (build_client(&options, signing).await, options.endpoint_label())
 }

@@ -14,7 +14,7 @@ use super::theme::Theme;
 use super::tree::{Filter, LoadState, NodeId, NodeKind, RequestId, Row, RowKind, SortKey, TreeModel};
 use crate::catalog::Catalog;
 use crate::copy_format::CopyFormat;
-use crate::s3::{Page, S3Uri};
+use crate::s3::{ConnectOptions, Page, S3Uri};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -241,9 +241,8 @@ pub struct Settings {
     pub anonymous: bool,
     /// The archive catalog and the user's buckets (mirror URLs, regions, signing).
     pub catalog: Catalog,
-    /// The custom endpoint of the session, if any.
-    pub endpoint_url: Option<String>,
-    pub profile: Option<String>,
+    /// How the session connects (endpoint, region, profile, signing), for copied URLs and snippets.
+    pub connect: ConnectOptions,
 }
 
 impl Default for Settings {
@@ -255,8 +254,7 @@ impl Default for Settings {
             region: "us-east-1".into(),
             anonymous: true,
             catalog: Catalog::builtin(),
-            endpoint_url: None,
-            profile: None,
+            connect: ConnectOptions::default(),
         }
     }
 }

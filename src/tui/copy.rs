@@ -4,7 +4,7 @@
 
 use super::app::{Action, CopyMenu, Effect, Mode, Pane, State};
 use super::tree::RowKind;
-use crate::copy_format::{self, Access, SessionAccess};
+use crate::copy_format::{self, Access};
 use crate::s3::S3Uri;
 
 impl State {
@@ -22,14 +22,7 @@ impl State {
 
     /// How `bucket` is reached, for URLs and snippets.
     fn access(&self, bucket: &str) -> Access {
-        let s = &self.settings;
-        let session = SessionAccess {
-            endpoint: s.endpoint_url.as_deref(),
-            region: &s.region,
-            profile: s.profile.as_deref(),
-            never_sign: s.anonymous,
-        };
-        Access::for_bucket(s.catalog.find(bucket), session)
+        Access::for_bucket(bucket, &self.settings.catalog, &self.settings.connect)
     }
 
     pub(crate) fn copy_uris(&mut self) -> Vec<Effect> {

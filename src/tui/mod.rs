@@ -126,8 +126,7 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
         region: options.connect.region.clone(),
         anonymous: !clients.can_sign(),
         catalog: options.catalog.clone(),
-        endpoint_url: options.connect.endpoint_url.clone(),
-        profile: options.connect.profile.clone(),
+        connect: options.connect.clone(),
     };
     let list_own = options.list_own_buckets && clients.can_sign();
     let (sender, receiver) = mpsc::unbounded_channel();
