@@ -88,7 +88,7 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &S
     };
     // The demo server's port changes from run to run: its queue is not kept.
     // The user's own buckets live elsewhere: the demo shows the archives only.
-    let options = global.tui_options(connect, buckets, &session.config, catalog)?;
+    let options = global.tui_options(session, connect, buckets, catalog);
     let options = TuiOptions { list_own_buckets: false, queue_path: None, ..options };
     tui::run(options).await
 }

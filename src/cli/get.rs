@@ -105,14 +105,10 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     let mut failures = Vec::new();
     let planned = plan(args, &clients, &mut failures).await?;
     let refused = failures.len();
-    let settings = &session.config.config.downloads;
-    let options = DownloadOptions {
-        part_size: args.part_size.unwrap_or(settings.part_size.0),
-        parts_in_flight: settings.parts_in_flight as usize,
-        force: args.force,
-        ..DownloadOptions::default()
-    };
-    let jobs = args.jobs.unwrap_or(settings.jobs) as usize;
+    let configured = session.download_options();
+    let options =
+        DownloadOptions { part_size: args.part_size.unwrap_or(configured.part_size), force: args.force, ..configured };
+    let jobs = args.jobs.unwrap_or(session.config.config.downloads.jobs) as usize;
     let cancel = CancellationToken::new();
     let interrupt = cancel.clone();
     tokio::spawn(async move {

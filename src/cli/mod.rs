@@ -85,39 +85,49 @@ pub struct Session {
     pub config: LoadedConfig,
     /// The built-in archives and the user's own buckets.
     pub catalog: Catalog,
+    /// The key bindings, the config's `[keys]` applied.
+    pub keys: Keymap,
+}
+
+impl Session {
+    /// Part size and parts in flight of each download, from the config.
+    pub fn download_options(&self) -> DownloadOptions {
+        let downloads = &self.config.config.downloads;
+        DownloadOptions {
+            part_size: downloads.part_size.0,
+            parts_in_flight: downloads.parts_in_flight as usize,
+            ..DownloadOptions::default()
+        }
+    }
 }
 
 impl GlobalArgs {
     /// The explorer's options: flags first, then the config file, then defaults.
     pub fn tui_options(
         &self,
+        session: &Session,
         connect: ConnectOptions,
         buckets: Vec<(String, Option<String>)>,
-        config: &LoadedConfig,
         catalog: Catalog,
-    ) -> Result<TuiOptions, AppError> {
-        let c = &config.config;
+    ) -> TuiOptions {
+        let c = &session.config.config;
         let env = |name: &str| std::env::var(name).ok();
         let glyphs = if self.ascii { GlyphSetting::Ascii } else { c.glyphs };
         let theme = Theme::new(&c.colors, theme::depth(c.colors.depth, env), theme::ascii(glyphs, env));
-        Ok(TuiOptions {
+        TuiOptions {
             buckets,
             mouse: self.mouse || c.mouse,
             row_bound: self.rows_per_prefix.unwrap_or(c.explorer.rows_per_prefix) as usize,
             preview_budget: self.preview_budget.unwrap_or(c.preview.gzip_budget.0).max(1),
             download_dir: self.download_dir.clone().unwrap_or_else(|| c.downloads.dir_path()),
-            keys: Keymap::from_config(config)?,
+            keys: session.keys.clone(),
             theme,
             clipboard: self.clipboard.unwrap_or(c.clipboard),
             jobs: c.downloads.jobs as usize,
-            download_options: DownloadOptions {
-                part_size: c.downloads.part_size.0,
-                parts_in_flight: c.downloads.parts_in_flight as usize,
-                ..DownloadOptions::default()
-            },
+            download_options: session.download_options(),
             on_start: c.downloads.on_start,
             ..TuiOptions::for_catalog(connect, &catalog)
-        })
+        }
     }
 
     pub fn connect_options(&self) -> Result<ConnectOptions, AppError> {
@@ -155,8 +165,8 @@ impl GlobalArgs {
         let connect = self.connect_options()?;
         let config = config::load(self.config.as_deref())?;
         let catalog = config.catalog()?;
-        Keymap::from_config(&config)?;
-        Ok(Session { connect, config, catalog })
+        let keys = Keymap::from_config(&config)?;
+        Ok(Session { connect, config, catalog, keys })
     }
 }
 
@@ -218,7 +228,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;
             let buckets = session.catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
-            let options = cli.global.tui_options(session.connect, buckets, &session.config, session.catalog)?;
+            let options = cli.global.tui_options(&session, session.connect.clone(), buckets, session.catalog.clone());
             tui::run(TuiOptions { start, ..options }).await
         }
     }
