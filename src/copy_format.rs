@@ -117,12 +117,12 @@ pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<Cop
         }
     };
     push("s3 URI".into(), lines(&|t, _| Some(s3_uri(t))));
-    push("https URL".into(), lines(&|t, a| a.on_aws.then(|| https_url(t, &a.region))));
+    let https = lines(&|t, a| a.on_aws.then(|| https_url(t, &a.region)));
+    push("https URL".into(), https.clone());
     push("endpoint URL".into(), lines(&|t, a| a.endpoint.as_ref().map(|e| endpoint_url(t, e))));
     let archive = accesses[0].archive.clone().filter(|_| accesses.iter().all(|a| a.archive == accesses[0].archive));
     // The archive's URL, unless it is the https URL again (MAST documents the S3 one).
     let mirror = lines(&|t, a| a.mirror.as_ref().map(|m| mirror_url(t, m)));
-    let https = lines(&|t, a| a.on_aws.then(|| https_url(t, &a.region)));
     push(format!("{} URL", archive.as_deref().unwrap_or("archive")), mirror.filter(|m| Some(m) != https.as_ref()));
     push("key".into(), lines(&|t, _| Some(t.key.clone())));
     let access = &accesses[0];

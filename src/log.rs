@@ -117,20 +117,15 @@ pub fn redact<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
     for name in SENSITIVE {
         let mut from = 0;
         while let Some(at) = out.to_ascii_lowercase()[from..].find(name).map(|i| i + from) {
-            // The value runs from after the name's separator to the next blank, `&` or quote.
+            // The value runs from after the name's separator to the next blank,
+            // `&` or quote; an Authorization value holds blanks and runs to the line's end.
             let mut start = at + name.len();
             let bytes = out.as_bytes();
             while start < out.len() && matches!(bytes[start], b':' | b'=' | b' ' | b'"') {
                 start += 1;
             }
-            let end = out[start..]
-                .find(|c: char| c == '&' || c == '"' || c == '\n' || (c == ' ' && name != "authorization"))
-                .map_or(out.len(), |i| start + i);
-            let end = if name == "authorization" {
-                out[start..].find(['\n', '"']).map_or(out.len(), |i| start + i)
-            } else {
-                end
-            };
+            let stops: &[char] = if name == "authorization" { &['\n', '"'] } else { &['&', '"', '\n', ' '] };
+            let end = out[start..].find(stops).map_or(out.len(), |i| start + i);
             out.replace_range(start..end, "[redacted]");
             from = start + "[redacted]".len();
         }

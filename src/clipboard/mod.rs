@@ -106,10 +106,6 @@ impl Clipboard {
         }
     }
 
-    pub fn route(&self) -> Route {
-        self.route
-    }
-
     /// Copies `text`; the future tells how it went (`"OSC 52"`…) or why not.
     pub fn copy(&mut self, text: &str) -> impl Future<Output = Result<String, String>> + Send + 'static {
         let osc52 = match self.route {

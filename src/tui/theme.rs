@@ -8,7 +8,7 @@
 //! every non-ASCII cell (box drawing, arrows, spinners, key names) with ASCII.
 
 use ratatui::buffer::Buffer;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Modifier};
 
 use crate::config::{Colors, DepthSetting, GlyphSetting};
 
@@ -127,10 +127,6 @@ impl Theme {
             depth,
             ascii,
         }
-    }
-
-    pub fn fg(&self, color: Color) -> Style {
-        Style::new().fg(color)
     }
 
     /// Makes a drawn frame fit the terminal: no colour under `NO_COLOR`,
@@ -258,6 +254,7 @@ fn index_to_rgb(i: u8) -> (u8, u8, u8) {
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
+    use ratatui::style::Style;
 
     fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
