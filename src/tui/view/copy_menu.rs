@@ -4,9 +4,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::{dim, fit, popup};
+use super::{dim, draw_popup, fit, popup};
 use crate::escape::escape_for_terminal;
 use crate::tui::app::{CopyMenu, State};
 
@@ -40,11 +39,5 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, menu: &CopyMenu)
     lines.push(Line::raw(""));
     lines.push(Line::styled(" Enter or 1-9 copies · j k move · Esc closes", dim(t)));
     let title = if menu.targets == 1 { " Copy as ".to_string() } else { format!(" Copy {} rows as ", menu.targets) };
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(title)
-        .title_style(Style::new().add_modifier(Modifier::BOLD))
-        .border_style(Style::new().fg(t.accent));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    draw_popup(frame, popup, title, lines, t);
 }

@@ -3,11 +3,10 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::{dim, fit, popup};
+use super::{dim, draw_popup, fit, popup};
 use crate::tui::app::State;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
@@ -32,11 +31,5 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
     lines.push(Line::raw(""));
     let more = if help.len() > rows { " · j k scroll" } else { "" };
     lines.push(Line::styled(format!(" any key closes this help{more}"), dim(t)));
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .title(" Keys ")
-        .title_style(Style::new().add_modifier(Modifier::BOLD))
-        .border_style(Style::new().fg(t.accent));
-    frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    draw_popup(frame, popup, " Keys ".into(), lines, t);
 }

@@ -10,6 +10,8 @@ mod tree;
 
 use ratatui::Frame;
 use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{Mode, State};
@@ -75,6 +77,17 @@ pub fn dim(t: &Theme) -> Style {
 
 pub fn error_style(t: &Theme) -> Style {
     Style::new().fg(t.error).add_modifier(Modifier::BOLD)
+}
+
+/// Draws `lines` in a framed box with a bold `title` over whatever is below.
+pub fn draw_popup(frame: &mut Frame<'_>, area: ratatui::layout::Rect, title: String, lines: Vec<Line<'_>>, t: &Theme) {
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_style(Style::new().add_modifier(Modifier::BOLD))
+        .border_style(Style::new().fg(t.accent));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// A centred box of at most `width` x `height` inside `area`.
