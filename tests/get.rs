@@ -279,8 +279,7 @@ fn hostile_keys_land_under_their_exact_names_and_print_escaped() {
         get(&fixture().endpoint, &["-o", dir.path().to_str().unwrap(), "--recursive", "s3://demo-edge/escape/"]);
     assert!(output.status.success(), "{}", stderr(&output));
     for text in [stdout(&output), stderr(&output)] {
-        let unsafe_chars: Vec<char> =
-            text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect();
+        let unsafe_chars = unsafe_chars(&text);
         assert!(unsafe_chars.is_empty(), "{unsafe_chars:?} reached the terminal: {text}");
     }
     // Nothing lost: each key is a file of the same bytes, named with the

@@ -198,7 +198,7 @@ fn hostile_header_values_are_escaped_in_text_and_exact_in_json() {
     let output = run(&["header", &uri]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    let unsafe_chars: Vec<char> = text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect();
+    let unsafe_chars = unsafe_chars(&text);
     assert!(unsafe_chars.is_empty(), "{unsafe_chars:?} reached stdout");
     assert!(text.contains("\\e]?;pwned\\x07") && text.contains("\\e[31mred\\e[0m"), "{text}");
     assert!(text.contains("\\e]52;c;cHduZWQ=\\x07"), "{text}");

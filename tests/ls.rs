@@ -116,7 +116,7 @@ fn control_characters_are_escaped_in_human_output() {
     assert!(output.status.success());
     assert!(!output.stdout.iter().any(|&b| b == 0x1b || b == 0x07), "raw control bytes reached stdout");
     let text = stdout(&output);
-    let unsafe_chars: Vec<char> = text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect();
+    let unsafe_chars = unsafe_chars(&text);
     assert!(unsafe_chars.is_empty(), "{unsafe_chars:?} reached stdout");
     assert!(text.contains("clip\\e]52;c;cHduZWQ=\\x07board.txt"), "{text}");
     assert!(text.contains("c1-\\x9b2J-clear.txt") && text.contains("tab\\there-newline\\nthere-del\\x7f.txt"));

@@ -267,6 +267,13 @@ fn fresh_home(name: &str) -> std::path::PathBuf {
     home
 }
 
+/// The explorer on the fixture server with a home of its own, `VAR=value`
+/// settings `env` and extra arguments.
+fn explorer_with_env(name: &str, env: &str, extra: &str, width: u16, height: u16) -> Tmux {
+    let args = format!("--endpoint-url {} --no-sign-request {extra}", fixture().endpoint);
+    Tmux::start(&command_line_with(&fresh_home(name), env, &args), width, height)
+}
+
 /// Jumps to the events file with `:` and waits for its preview.
 fn jump_to_events(tmux: &Tmux) {
     tmux.keys(&[":", "C-u"]);
@@ -279,9 +286,7 @@ const EVENTS: &str = "s3://nasa-heasarc/chandra/data/byobsid/0/3010/primary/acis
 
 #[test]
 fn y_copies_the_uri_over_osc52_into_tmux_without_a_display() {
-    let home = fresh_home("s3scope-test-clip");
-    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
-    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= SSH_TTY=", &args), 120, 40);
+    let tmux = explorer_with_env("s3scope-test-clip", "DISPLAY= WAYLAND_DISPLAY= SSH_TTY=", "", 120, 40);
     tmux.set_option("set-clipboard", "on");
     tmux.wait_for("nasa-heasarc/", WAIT);
     jump_to_events(&tmux);
@@ -371,10 +376,8 @@ impl Drop for Xvfb {
 #[test]
 fn y_on_a_local_desktop_copies_to_the_system_clipboard() {
     let x = Xvfb::start();
-    let home = fresh_home("s3scope-test-x11");
-    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     let env = format!("DISPLAY={} WAYLAND_DISPLAY= SSH_TTY= SSH_CONNECTION=", x.display);
-    let tmux = Tmux::start(&command_line_with(&home, &env, &args), 120, 40);
+    let tmux = explorer_with_env("s3scope-test-x11", &env, "", 120, 40);
     tmux.wait_for("nasa-heasarc/", WAIT);
     jump_to_events(&tmux);
     tmux.keys(&["y"]);
@@ -387,10 +390,9 @@ fn y_on_a_local_desktop_copies_to_the_system_clipboard() {
 
 #[test]
 fn without_any_clipboard_y_fails_fast_with_a_message() {
-    let home = fresh_home("s3scope-test-noclip");
-    let args = format!("--endpoint-url {} --no-sign-request --clipboard system", fixture().endpoint);
     // A display that no X server answers.
-    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY=:4711 WAYLAND_DISPLAY=", &args), 100, 30);
+    let env = "DISPLAY=:4711 WAYLAND_DISPLAY=";
+    let tmux = explorer_with_env("s3scope-test-noclip", env, "--clipboard system", 100, 30);
     tmux.wait_for("nasa-heasarc/", WAIT);
     tmux.keys(&["y"]);
     let started = Instant::now();
@@ -404,9 +406,7 @@ fn without_any_clipboard_y_fails_fast_with_a_message() {
 
 #[test]
 fn a_locale_without_utf8_gets_ascii_and_no_color_gets_no_colour() {
-    let home = fresh_home("s3scope-test-ascii");
-    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
-    let tmux = Tmux::start(&command_line_with(&home, "LC_ALL=C LANG=C NO_COLOR=1", &args), 80, 24);
+    let tmux = explorer_with_env("s3scope-test-ascii", "LC_ALL=C LANG=C NO_COLOR=1", "", 80, 24);
     tmux.wait_for("nasa-heasarc/", WAIT);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("> chandra/", WAIT);
@@ -489,9 +489,8 @@ fn sgr_parameters(screen: &str) -> Vec<u16> {
 
 #[test]
 fn hostile_keys_and_header_values_change_no_colour_title_or_clipboard() {
-    let home = fresh_home("s3scope-test-hostile");
-    let args = format!("--endpoint-url {} --no-sign-request s3://demo-edge/escape/", fixture().endpoint);
-    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY=", &args), 120, 40);
+    let env = "DISPLAY= WAYLAND_DISPLAY=";
+    let tmux = explorer_with_env("s3scope-test-hostile", env, "s3://demo-edge/escape/", 120, 40);
     tmux.set_option("set-clipboard", "on");
     let check = |tmux: &Tmux, what: &str| {
         let plain = tmux.screen();
@@ -523,9 +522,7 @@ fn hostile_keys_and_header_values_change_no_colour_title_or_clipboard() {
 
 #[test]
 fn inside_tmux_without_set_clipboard_on_y_says_how_to_fix_it() {
-    let home = fresh_home("s3scope-test-tmux-off");
-    let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
-    let tmux = Tmux::start(&command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY=", &args), 160, 30);
+    let tmux = explorer_with_env("s3scope-test-tmux-off", "DISPLAY= WAYLAND_DISPLAY=", "", 160, 30);
     tmux.wait_for("nasa-heasarc/", WAIT);
     // tmux's default, `external`, drops an application's OSC 52 as `off` does.
     for mode in ["external", "off"] {

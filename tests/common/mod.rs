@@ -128,3 +128,8 @@ pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
 }
 
 pub const TEN_SECONDS: Duration = Duration::from_secs(10);
+
+/// The characters of `text` that must never reach a terminal raw (line breaks aside).
+pub fn unsafe_chars(text: &str) -> Vec<char> {
+    text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect()
+}
