@@ -101,7 +101,7 @@ async fn plan(
 
 pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     let started = Instant::now();
-    let clients = Clients::new(&session.connect, session.catalog.clone()).await;
+    let clients = Clients::new(&session.connect, session.catalog().clone()).await;
     let mut failures = Vec::new();
     let planned = plan(args, &clients, &mut failures).await?;
     let refused = failures.len();

@@ -46,7 +46,7 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     if uri.is_prefix() {
         return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
     }
-    let report = read(&uri, &session.connect, &session.catalog, args.hdu, args.max_bytes).await?;
+    let report = read(&uri, &session.connect, session.catalog(), args.hdu, args.max_bytes).await?;
     if let Some(n) = args.hdu
         && report.headers.hdus.len() <= n
     {

@@ -106,14 +106,14 @@ pub async fn run(args: &LsArgs, session: &Session) -> Result<(), AppError> {
     let out = io::BufWriter::new(stdout.lock());
     let Some(uri_text) = &args.uri else {
         let mut printer = Printer { out, json: args.json, relative_to: String::new() };
-        output_result(print_catalog(&mut printer, &session.catalog))?;
+        output_result(print_catalog(&mut printer, session.catalog()))?;
         return Ok(());
     };
     let uri = S3Uri::parse(uri_text)?;
     let relative_to =
         if args.recursive { String::new() } else { uri.key[..uri.key.rfind('/').map_or(0, |i| i + 1)].to_string() };
     let mut printer = Printer { out, json: args.json, relative_to };
-    let (client, endpoint) = client_for_bucket(&session.connect, &session.catalog, &uri.bucket).await;
+    let (client, endpoint) = client_for_bucket(&session.connect, session.catalog(), &uri.bucket).await;
     let context = || format!("listing {uri}");
     if args.recursive {
         let objects = walk(client, uri.bucket.clone(), uri.key.clone(), endpoint, WalkLimits::default());

@@ -83,13 +83,16 @@ pub struct GlobalArgs {
 pub struct Session {
     pub connect: ConnectOptions,
     pub config: LoadedConfig,
-    /// The built-in archives and the user's own buckets.
-    pub catalog: Catalog,
     /// The key bindings, the config's `[keys]` applied.
     pub keys: Keymap,
 }
 
 impl Session {
+    /// The built-in archives and the user's own buckets.
+    pub fn catalog(&self) -> &Catalog {
+        self.config.catalog()
+    }
+
     /// Part size and parts in flight of each download, from the config.
     pub fn download_options(&self) -> DownloadOptions {
         let downloads = &self.config.config.downloads;
@@ -164,9 +167,8 @@ impl GlobalArgs {
     pub fn session(&self) -> Result<Session, AppError> {
         let connect = self.connect_options()?;
         let config = config::load(self.config.as_deref())?;
-        let catalog = config.catalog()?;
         let keys = Keymap::from_config(&config)?;
-        Ok(Session { connect, config, catalog, keys })
+        Ok(Session { connect, config, keys })
     }
 }
 
@@ -227,8 +229,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Some(Command::Config(_) | Command::Completions(_) | Command::Man) => Ok(()),
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;
-            let buckets = session.catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
-            let options = cli.global.tui_options(&session, session.connect.clone(), buckets, session.catalog.clone());
+            let buckets = session.catalog().entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
+            let options = cli.global.tui_options(&session, session.connect.clone(), buckets, session.catalog().clone());
             tui::run(TuiOptions { start, ..options }).await
         }
     }

@@ -42,7 +42,7 @@ pub fn config(args: &ConfigArgs, global: &GlobalArgs) -> Result<(), AppError> {
         return print(format!("{}\n", path.display()).as_bytes());
     }
     let session = global.session()?;
-    let own = session.catalog.entries.iter().filter(|e| e.own).count();
+    let own = session.catalog().entries.iter().filter(|e| e.own).count();
     let report = if path.is_file() {
         format!(
             "{}: ok ({own} buckets of your own, {} key bindings changed)\n",

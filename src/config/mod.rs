@@ -194,6 +194,8 @@ pub struct LoadedConfig {
     pub config: Config,
     pub path: PathBuf,
     text: String,
+    /// The built-in catalog followed by the user's buckets.
+    catalog: Catalog,
 }
 
 impl LoadedConfig {
@@ -204,7 +206,12 @@ impl LoadedConfig {
 
     /// The built-in catalog followed by the user's buckets (a user entry of
     /// the same name replaces the built-in one).
-    pub fn catalog(&self) -> Result<Catalog, ConfigError> {
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Builds the catalog, checking each of the user's buckets.
+    fn build_catalog(&self) -> Result<Catalog, ConfigError> {
         let mut catalog = Catalog::builtin();
         for bucket in &self.config.buckets {
             let entry = bucket.get_ref().entry();
@@ -244,8 +251,14 @@ pub fn parse(text: &str, path: &Path) -> Result<LoadedConfig, ConfigError> {
         line: e.span().map(|span| line_of(text, span.start)),
         message: e.message().trim().replace('\n', " "),
     })?;
-    let loaded = LoadedConfig { config, path: path.to_path_buf(), text: text.to_string() };
+    let mut loaded = LoadedConfig {
+        config,
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        catalog: Catalog { entries: Vec::new() },
+    };
     loaded.check()?;
+    loaded.catalog = loaded.build_catalog()?;
     Ok(loaded)
 }
 
@@ -266,7 +279,7 @@ impl LoadedConfig {
         if c.preview.gzip_budget.0 == 0 {
             return Err(whole("preview.gzip_budget must be more than 0"));
         }
-        self.catalog().map(|_| ())
+        Ok(())
     }
 }
 
@@ -277,7 +290,7 @@ pub fn load(explicit: Option<&Path>) -> Result<LoadedConfig, AppError> {
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(parse(&text, &path)?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
-            Ok(LoadedConfig { config: Config::default(), path, text: String::new() })
+            Ok(LoadedConfig { config: Config::default(), path, text: String::new(), catalog: Catalog::builtin() })
         }
         Err(e) => Err(AppError::input(format!("config {}", path.display()), e.to_string())),
     }
@@ -344,7 +357,7 @@ profile = "lab"
         assert_eq!(c.colors.depth, DepthSetting::Indexed256);
         assert_eq!(c.colors.error, Some(ColorSpec(ratatui::style::Color::Indexed(196))));
         assert!(c.downloads.dir_path().ends_with("data") && c.downloads.dir_path().is_absolute());
-        let catalog = loaded.catalog().unwrap();
+        let catalog = loaded.catalog();
         let mine = catalog.find("my-lab-data").unwrap();
         assert_eq!(mine.endpoint.as_deref(), Some("https://s3.example.org"));
         assert_eq!(mine.profile.as_deref(), Some("lab"));
