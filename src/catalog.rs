@@ -104,11 +104,32 @@ mod tests {
     #[test]
     fn builtin_catalog_is_valid_and_holds_the_archives() {
         let catalog = Catalog::parse(BUILTIN).unwrap();
-        for name in ["nasa-heasarc", "nasa-lambda", "stpubdata", "nasa-irsa-wise", "nasa-irsa-euclid-q1"] {
+        // The regions of the AWS Open Data Registry's dataset files.
+        let regions = [
+            ("nasa-heasarc", "us-east-1"),
+            ("nasa-lambda", "us-west-2"),
+            ("stpubdata", "us-east-1"),
+            ("nasa-irsa-wise", "us-west-2"),
+            ("nasa-irsa-euclid-q1", "us-east-1"),
+            ("nasa-irsa-spherex", "us-east-1"),
+            ("nasa-irsa-simulations", "us-east-1"),
+            ("nasa-irsa-spitzer", "us-west-2"),
+            ("ipac-irsa-ztf", "us-east-1"),
+        ];
+        for (name, region) in regions {
             let entry = catalog.find(name).unwrap_or_else(|| panic!("{name} missing"));
             assert!(entry.anonymous);
-            assert_eq!(entry.region, "us-east-1");
+            assert_eq!(entry.region, region, "{name}");
+            // A regional S3 URL as the archive's own must name the bucket's region.
+            if let Some(host_region) = crate::s3::region::region_of_host(entry.mirror.split('/').nth(2).unwrap_or("")) {
+                assert!(
+                    entry.mirror.contains(".s3.amazonaws.com") || host_region == region,
+                    "{name}: {}",
+                    entry.mirror
+                );
+            }
         }
+        assert_eq!(catalog.entries.len(), regions.len());
         assert_eq!(catalog.find("nasa-heasarc").unwrap().mirror, "https://heasarc.gsfc.nasa.gov/FTP/");
         assert_eq!(catalog.find("nasa-lambda").unwrap().mirror, "https://lambda.gsfc.nasa.gov/");
         assert_eq!(catalog.entries[0].name, "nasa-heasarc");

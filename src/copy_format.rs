@@ -6,8 +6,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::catalog::Catalog;
 use crate::preview::looks_like_fits;
-use crate::s3::client::Signing;
-use crate::s3::{ConnectOptions, S3Uri};
+use crate::s3::{Route, S3Uri, Signing};
 
 /// Bytes left as they are in a URL path: RFC 3986 unreserved characters and `/`.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
@@ -30,21 +29,25 @@ pub struct Access {
 }
 
 impl Access {
-    /// How `bucket` is reached in a session with `connect`: by the same rules
-    /// the session's clients follow (its own server, region, profile and signing).
-    pub fn for_bucket(bucket: &str, catalog: &Catalog, connect: &ConnectOptions) -> Self {
+    /// How `bucket` is reached by `route` (the rule the session's clients
+    /// follow), with what the catalog knows of it.
+    pub fn new(bucket: &str, route: &Route, catalog: &Catalog) -> Self {
         let entry = catalog.find(bucket);
-        let options = connect.for_bucket(bucket, catalog);
-        let anonymous = options.signing_for(Some(bucket), catalog) == Signing::Anonymous;
+        let archive = entry.filter(|e| !e.own);
+        // A catalog archive keeps its AWS name and region even when served elsewhere (the demo).
+        let (region, on_aws) = match (&route.endpoint, archive) {
+            (None, _) => (route.region.clone(), true),
+            (Some(_), Some(entry)) => (entry.region.clone(), true),
+            (Some(_), None) => (route.region.clone(), false),
+        };
         Self {
-            // A catalog archive keeps its region and AWS name even when served elsewhere (the demo).
-            region: entry.map(|e| e.region.clone()).filter(|r| !r.is_empty()).unwrap_or(options.region),
-            on_aws: options.endpoint_url.is_none() || entry.is_some_and(|e| !e.own),
-            anonymous,
-            profile: options.profile.filter(|_| !anonymous),
+            region,
+            on_aws,
+            anonymous: route.signing == Signing::Anonymous,
+            profile: route.profile.clone(),
             mirror: entry.map(|e| e.mirror.clone()).filter(|m| !m.is_empty()),
             archive: entry.map(|e| e.archive.clone()),
-            endpoint: options.endpoint_url,
+            endpoint: route.endpoint.clone(),
         }
     }
 }
@@ -295,10 +298,14 @@ pub fn shell_word(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
+    use crate::s3::ConnectOptions;
+
+    fn access(bucket: &str, catalog: &Catalog, connect: &ConnectOptions, found: Option<&str>) -> Access {
+        Access::new(bucket, &Route::for_bucket(bucket, connect, catalog, found), catalog)
+    }
 
     fn on_aws(bucket: &str) -> Access {
-        Access::for_bucket(bucket, &Catalog::builtin(), &ConnectOptions::default())
+        access(bucket, &Catalog::builtin(), &ConnectOptions::default(), None)
     }
 
     fn heasarc() -> Access {
@@ -360,13 +367,44 @@ mod tests {
         let uri = S3Uri::new("nasa-lambda", "data/map.fits");
         let menu = formats(std::slice::from_ref(&uri), &|_| lambda.clone());
         assert!(menu.iter().any(|f| f.label == "LAMBDA URL" && f.text == "https://lambda.gsfc.nasa.gov/data/map.fits"));
+        let text = |label: &str| menu.iter().find(|f| f.label == label).unwrap().text.clone();
+        assert_eq!(text("https URL"), "https://nasa-lambda.s3.us-west-2.amazonaws.com/data/map.fits");
+        assert_eq!(
+            text("aws s3 cp command"),
+            "aws s3 cp --no-sign-request --region us-west-2 s3://nasa-lambda/data/map.fits ."
+        );
         let mast = on_aws("stpubdata");
         let menu = formats(&[S3Uri::new("stpubdata", "hst/public/x.fits")], &|_| mast.clone());
         assert!(!menu.iter().any(|f| f.label == "MAST URL"), "MAST's documented URL is the https URL itself");
-        let irsa = on_aws("nasa-irsa-wise");
-        let menu = formats(&[S3Uri::new("nasa-irsa-wise", "wise/a b.parquet")], &|_| irsa.clone());
+        // IRSA documents the regional URL: in us-east-1 it differs from the global
+        // https URL, in us-west-2 it is the https URL itself (shown once).
+        let euclid = on_aws("nasa-irsa-euclid-q1");
+        let menu = formats(&[S3Uri::new("nasa-irsa-euclid-q1", "q1/a b.fits")], &|_| euclid.clone());
         let url = &menu.iter().find(|f| f.label == "IRSA URL").unwrap().text;
-        assert_eq!(url, "https://nasa-irsa-wise.s3.us-east-1.amazonaws.com/wise/a%20b.parquet");
+        assert_eq!(url, "https://nasa-irsa-euclid-q1.s3.us-east-1.amazonaws.com/q1/a%20b.fits");
+        let wise = on_aws("nasa-irsa-wise");
+        let menu = formats(&[S3Uri::new("nasa-irsa-wise", "wise/a b.parquet")], &|_| wise.clone());
+        let https = &menu.iter().find(|f| f.label == "https URL").unwrap().text;
+        assert_eq!(https, "https://nasa-irsa-wise.s3.us-west-2.amazonaws.com/wise/a%20b.parquet");
+        assert!(!menu.iter().any(|f| f.label == "IRSA URL"));
+    }
+
+    #[test]
+    fn a_region_found_by_asking_s3_reaches_the_urls() {
+        let catalog = Catalog::builtin();
+        let found = access("open-data", &catalog, &ConnectOptions::default(), Some("eu-west-1"));
+        let menu = formats(&[S3Uri::new("open-data", "x.csv")], &|_| found.clone());
+        let text = |label: &str| menu.iter().find(|f| f.label == label).unwrap().text.clone();
+        assert_eq!(text("https URL"), "https://open-data.s3.eu-west-1.amazonaws.com/x.csv");
+        assert_eq!(text("aws s3 cp command"), "aws s3 cp --region eu-west-1 s3://open-data/x.csv .");
+        let served = ConnectOptions { endpoint_url: Some("http://127.0.0.1:9000".into()), ..ConnectOptions::default() };
+        let demo = access("nasa-lambda", &catalog, &served, None);
+        let menu = formats(&[S3Uri::new("nasa-lambda", "m.fits")], &|_| demo.clone());
+        let https = &menu.iter().find(|f| f.label == "https URL").unwrap().text;
+        assert_eq!(
+            https, "https://nasa-lambda.s3.us-west-2.amazonaws.com/m.fits",
+            "an archive served elsewhere keeps its AWS URL"
+        );
     }
 
     #[test]
@@ -439,16 +477,16 @@ mod tests {
         let mut catalog = Catalog::builtin();
         catalog.entries.push(entry);
         let session = ConnectOptions { region: "eu-west-1".into(), ..ConnectOptions::default() };
-        let access = Access::for_bucket("lab", &catalog, &session);
-        assert_eq!(access.region, "eu-west-1", "no region in the entry: the session's");
-        assert_eq!(access.profile.as_deref(), Some("lab"));
-        assert!(!access.anonymous);
-        let menu = formats(&[S3Uri::new("lab", "x.csv")], &|_| access.clone());
+        let lab = access("lab", &catalog, &session, None);
+        assert_eq!(lab.region, "eu-west-1", "no region in the entry: the session's");
+        assert_eq!(lab.profile.as_deref(), Some("lab"));
+        assert!(!lab.anonymous);
+        let menu = formats(&[S3Uri::new("lab", "x.csv")], &|_| lab.clone());
         assert!(!menu.iter().any(|f| f.label == "https URL"), "a same-named AWS bucket is someone else's");
         assert!(menu.iter().any(|f| f.text == "https://minio.example.org/lab/x.csv"));
         let never_sign =
             ConnectOptions { no_sign_request: true, profile: Some("p".into()), ..ConnectOptions::default() };
-        let unsigned = Access::for_bucket("open-data", &catalog, &never_sign);
+        let unsigned = access("open-data", &catalog, &never_sign, None);
         assert!(unsigned.anonymous && unsigned.profile.is_none());
         let cp = aws_cp(&S3Uri::new("open-data", "k"), &unsigned);
         assert_eq!(cp, "aws s3 cp --no-sign-request s3://open-data/k .");

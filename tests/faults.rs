@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use common::proxy::{self, Fault, FaultPlan};
 use common::*;
-use sha2::{Digest, Sha256};
 
 /// A proxy in front of the fixture server dealing `plan`'s faults.
 fn faulty(plan: &Arc<FaultPlan>) -> String {
@@ -25,18 +24,11 @@ fn run_at(endpoint: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn sha256_file(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(&std::fs::read(path).unwrap())
 }
 
 fn sha256_object(bucket: &str, key: &str) -> String {
-    let fixture = fixture();
-    let object = fixture.store.get(bucket, key).unwrap();
-    let bytes = match &object.content {
-        s3scope::demo::store::Content::File(path) => std::fs::read(path).unwrap(),
-        s3scope::demo::store::Content::Memory(data) => data.to_vec(),
-    };
-    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(&object_bytes(bucket, key))
 }
 
 const PREFIX: &str = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/";

@@ -10,14 +10,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use s3scope::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
-use s3scope::demo::store::{Content, Store, StoredObject, md5_hex};
+use s3scope::demo::store::{Store, StoredObject, md5_hex};
 use s3scope::queue::parts::ResumeRecord;
 
 fn content(bucket: &str, key: &str) -> Vec<u8> {
-    match &fixture().store.get(bucket, key).unwrap().content {
-        Content::File(path) => std::fs::read(path).unwrap(),
-        Content::Memory(bytes) => bytes.to_vec(),
-    }
+    object_bytes(bucket, key)
 }
 
 fn get(endpoint: &str, args: &[&str]) -> std::process::Output {
@@ -228,12 +225,22 @@ fn unreachable_endpoints_and_missing_keys_fail_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let endpoint = format!("http://127.0.0.1:{}", closed_port());
+    // One object: its failure is the one line on stderr.
     let output = get(&endpoint, &["-o", out, "s3://nasa-heasarc/x.fits"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("failed s3://nasa-heasarc/x.fits: cannot reach"), "{}", stderr(&output));
+    assert_one_line_error(&output, 1, "downloading s3://nasa-heasarc/x.fits: cannot reach");
     let output = get(&fixture().endpoint, &["-o", out, "s3://nasa-heasarc/no/such.fits"]);
+    assert_one_line_error(&output, 1, "downloading s3://nasa-heasarc/no/such.fits: no such key");
+    // Several: a line per failed object, then one summary line.
+    let readme = "s3://demo-edge/files/readme.txt";
+    let output =
+        get(&fixture().endpoint, &["-o", out, "s3://nasa-heasarc/no/a.fits", readme, "s3://nasa-heasarc/no/b"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("not found") || stderr(&output).contains("no such key"), "{}", stderr(&output));
+    let lines: Vec<String> = stderr(&output).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("s3scope: failed s3://nasa-heasarc/no/") && lines[0].ends_with("no such key"));
+    assert!(lines[1].starts_with("s3scope: failed s3://nasa-heasarc/no/") && lines[1].ends_with("no such key"));
+    assert_eq!(lines[2], "s3scope: downloading: 2 of 3 failed");
+    std::fs::remove_file(dir.path().join("readme.txt")).unwrap();
     assert_one_line_error(&get(&fixture().endpoint, &["-o", out, "s3://nasa-heasarc/chandra/"]), 2, "add --recursive");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
 }
@@ -247,9 +254,7 @@ fn an_unwritable_destination_fails_the_job_without_a_final_file() {
     std::fs::write(&blocker, b"x").unwrap();
     let target = blocker.join("downloads");
     let output = get(&fixture().endpoint, &["-o", target.to_str().unwrap(), "s3://demo-edge/files/readme.txt"]);
-    assert_eq!(output.status.code(), Some(1));
-    let err = stderr(&output);
-    assert!(err.contains("failed s3://demo-edge/files/readme.txt: creating"), "{err}");
+    assert_one_line_error(&output, 1, "downloading s3://demo-edge/files/readme.txt: creating");
     assert_eq!(std::fs::read(&blocker).unwrap(), b"x", "nothing was overwritten");
 }
 

@@ -8,9 +8,9 @@ use std::time::Duration;
 use common::*;
 use s3scope::catalog::Catalog;
 use s3scope::preview::PreviewBody;
-use s3scope::s3::ConnectOptions;
+use s3scope::s3::{Clients, ConnectOptions};
 use s3scope::tui::app::{Action, Effect};
-use s3scope::tui::runner::{Clients, Runner};
+use s3scope::tui::runner::Runner;
 use tokio::sync::mpsc;
 
 fn connect(endpoint: &str) -> ConnectOptions {
@@ -21,7 +21,7 @@ fn connect(endpoint: &str) -> ConnectOptions {
 fn run_effects(endpoint: &str, effects: Vec<Effect>, wait: Duration) -> Vec<Action> {
     let runtime = &fixture().runtime;
     runtime.block_on(async {
-        let clients = Clients::new(&connect(endpoint), Catalog::builtin()).await;
+        let clients = Clients::new(&connect(endpoint), Catalog::builtin()).await.expect("clients");
         let (sender, mut receiver) = mpsc::unbounded_channel();
         let mut runner = Runner::new(clients, sender);
         runner.run_all(effects);

@@ -6,27 +6,25 @@ use std::time::Duration;
 
 use common::*;
 use futures::{StreamExt, TryStreamExt};
+use s3scope::catalog::Catalog;
 use s3scope::demo::generate::EDGE_BUCKET;
 use s3scope::s3::list::{ListRequest, pages};
 use s3scope::s3::walk::{WalkLimits, walk};
-use s3scope::s3::{ConnectOptions, S3ErrorKind, Signing, build_client};
+use s3scope::s3::{BucketClient, Clients, ConnectOptions, S3ErrorKind};
 
 fn options(endpoint: &str) -> ConnectOptions {
     ConnectOptions { endpoint_url: Some(endpoint.to_string()), no_sign_request: true, ..ConnectOptions::default() }
 }
 
-fn client_for(endpoint: &str) -> aws_sdk_s3::Client {
-    fixture().runtime.block_on(build_client(&options(endpoint), Signing::Anonymous))
+fn bucket_on(endpoint: &str, bucket: &str) -> BucketClient {
+    let clients = fixture().runtime.block_on(Clients::new(&options(endpoint), Catalog::builtin())).expect("clients");
+    clients.bucket(bucket)
 }
 
 fn walk_keys(endpoint: &str, bucket: &str, prefix: &str, limits: WalkLimits) -> Result<Vec<String>, S3ErrorKind> {
-    let client = client_for(endpoint);
+    let bucket = bucket_on(endpoint, bucket);
     fixture().runtime.block_on(async {
-        walk(client, bucket.into(), prefix.into(), endpoint.into(), limits)
-            .map_ok(|o| o.key)
-            .try_collect::<Vec<_>>()
-            .await
-            .map_err(|e| e.kind)
+        walk(bucket, prefix.into(), limits).map_ok(|o| o.key).try_collect::<Vec<_>>().await.map_err(|e| e.kind)
     })
 }
 
@@ -58,10 +56,9 @@ fn pages_stop_when_the_stream_is_dropped() {
     let fixture = fixture();
     let (proxy, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::ZERO)).unwrap();
     let endpoint = format!("http://{proxy}");
-    let client = client_for(&endpoint);
-    let request = ListRequest::level("stpubdata", s3scope::demo::generate::TESS_FFI_PREFIX);
-    let first_two =
-        fixture.runtime.block_on(async { pages(client, request, endpoint).take(2).try_collect::<Vec<_>>().await });
+    let bucket = bucket_on(&endpoint, "stpubdata");
+    let request = ListRequest::level(s3scope::demo::generate::TESS_FFI_PREFIX);
+    let first_two = fixture.runtime.block_on(async { pages(bucket, request).take(2).try_collect::<Vec<_>>().await });
     let first_two = first_two.unwrap();
     assert_eq!(first_two[0].entries.len(), 1000);
     assert!(first_two[0].next_token.is_some());
@@ -74,10 +71,9 @@ fn dropping_a_walk_cancels_its_requests() {
     let fixture = fixture();
     let (proxy, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::from_millis(50))).unwrap();
     let endpoint = format!("http://{proxy}");
-    let client = client_for(&endpoint);
+    let bucket = bucket_on(&endpoint, "nasa-heasarc");
     fixture.runtime.block_on(async {
-        let mut stream =
-            Box::pin(walk(client, "nasa-heasarc".into(), String::new(), endpoint.clone(), WalkLimits::default()));
+        let mut stream = Box::pin(walk(bucket, String::new(), WalkLimits::default()));
         assert!(stream.next().await.unwrap().is_ok());
         drop(stream);
         // Requests already written when the walk was dropped may still reach the proxy.

@@ -84,6 +84,7 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &S
         region: global.region.clone(),
         no_sign_request: true,
         timeouts: session.connect.timeouts,
+        network: session.connect.network.clone(),
         ..ConnectOptions::default()
     };
     // The demo server's port changes from run to run: its queue is not kept.

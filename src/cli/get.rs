@@ -15,9 +15,8 @@ use crate::escape::escape_for_terminal;
 use crate::format::human_size;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, Outcome};
 use crate::queue::path::destination;
-use crate::s3::S3Uri;
-use crate::s3::clients::Clients;
 use crate::s3::walk::{WalkLimits, walk};
+use crate::s3::{Clients, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct GetArgs {
@@ -67,14 +66,7 @@ async fn plan(
         if !args.recursive {
             return Err(AppError::input(format!("downloading {uri}"), "that is a prefix: add --recursive"));
         }
-        let client = clients.for_bucket(&uri.bucket).clone();
-        let objects = walk(
-            client,
-            uri.bucket.clone(),
-            uri.key.clone(),
-            clients.endpoint_of(&uri.bucket).to_string(),
-            WalkLimits::default(),
-        );
+        let objects = walk(clients.bucket(&uri.bucket), uri.key.clone(), WalkLimits::default());
         let mut objects = std::pin::pin!(objects);
         loop {
             match objects.try_next().await {
@@ -101,7 +93,7 @@ async fn plan(
 
 pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     let started = Instant::now();
-    let clients = Clients::new(&session.connect, session.catalog().clone()).await;
+    let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
     let mut failures = Vec::new();
     let planned = plan(args, &clients, &mut failures).await?;
     let refused = failures.len();
@@ -117,15 +109,10 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
         }
     });
     let bars = std::io::stderr().is_terminal().then(MultiProgress::new);
-    let mut work = Vec::new();
-    for item in planned {
-        let client = clients.for_bucket(&item.uri.bucket).clone();
-        let endpoint = clients.endpoint_of(&item.uri.bucket).to_string();
-        work.push((item, client, endpoint));
-    }
-    let total = work.len();
-    let results: Vec<(Planned, Result<Outcome, DownloadError>)> = futures::stream::iter(work)
-        .map(|(item, client, endpoint)| {
+    let total = planned.len();
+    let results: Vec<(Planned, Result<Outcome, DownloadError>)> = futures::stream::iter(planned)
+        .map(|item| {
+            let bucket = clients.bucket(&item.uri.bucket);
             let cancel = cancel.clone();
             let bars = bars.clone();
             async move {
@@ -146,13 +133,7 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
                         bar.set_position(done);
                     }
                 };
-                let download = Download {
-                    client: &client,
-                    endpoint: &endpoint,
-                    bucket: &item.uri.bucket,
-                    key: &item.uri.key,
-                    destination: &item.destination,
-                };
+                let download = Download { bucket: &bucket, key: &item.uri.key, destination: &item.destination };
                 let result = download.run(options, &cancel, &progress).await;
                 if let Some(bar) = bar {
                     bar.finish_and_clear();
@@ -205,11 +186,17 @@ fn report(
         human_size((bytes as f64 / seconds) as u64),
         if failures.is_empty() { String::new() } else { format!(", {} failed", failures.len()) }
     );
-    for (uri, why) in &failures {
-        eprintln!("s3scope: failed {}: {}", escape_for_terminal(uri), escape_for_terminal(why));
-    }
     if interrupted {
         return Err(AppError::runtime("downloading", format!("interrupted; {kept} partial files kept for resuming")));
+    }
+    // One object: its failure is the one line. Several: a line each, then the count.
+    if let [(uri, why)] = failures.as_slice()
+        && planned == 1
+    {
+        return Err(AppError::runtime(format!("downloading {uri}"), why.clone()));
+    }
+    for (uri, why) in &failures {
+        eprintln!("s3scope: failed {}: {}", escape_for_terminal(uri), escape_for_terminal(why));
     }
     if !failures.is_empty() {
         return Err(AppError::runtime("downloading", format!("{} of {planned} failed", failures.len())));

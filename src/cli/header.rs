@@ -6,16 +6,14 @@ use clap::Args;
 use serde_json::{Value as Json, json};
 
 use super::Session;
-use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::summary;
-use crate::s3::clients::client_for_bucket;
 use crate::s3::range::S3RangeSource;
-use crate::s3::{ConnectOptions, S3Uri};
+use crate::s3::{Clients, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct HeaderArgs {
@@ -46,7 +44,8 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     if uri.is_prefix() {
         return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
     }
-    let report = read(&uri, &session.connect, session.catalog(), args.hdu, args.max_bytes).await?;
+    let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
+    let report = read(&uri, &clients, args.hdu, args.max_bytes).await?;
     if let Some(n) = args.hdu
         && report.headers.hdus.len() <= n
     {
@@ -74,14 +73,11 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
 /// Reads the headers of `uri` over range requests.
 pub async fn read(
     uri: &S3Uri,
-    connect: &ConnectOptions,
-    catalog: &Catalog,
+    clients: &Clients,
     last_hdu: Option<usize>,
     max_bytes: Option<u64>,
 ) -> Result<Report, AppError> {
-    let (client, endpoint) = client_for_bucket(connect, catalog, &uri.bucket).await;
-    let mut source = S3RangeSource::new(client, &uri.bucket, &uri.key, &endpoint, None, None)
-        .with_time_limit(connect.timeouts.operation);
+    let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
     let options = ReadOptions { last_hdu, gzip_budget: max_bytes, ..ReadOptions::default() };
     let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
     let context = || format!("reading the header of {uri}");

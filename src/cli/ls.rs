@@ -12,10 +12,9 @@ use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::format::{date_time, rfc3339};
-use crate::s3::clients::client_for_bucket;
 use crate::s3::list::{ListRequest, pages};
 use crate::s3::walk::{WalkLimits, walk};
-use crate::s3::{Entry, ObjectInfo, S3Error, S3Uri};
+use crate::s3::{Clients, Entry, ObjectInfo, S3Error, S3Uri};
 
 #[derive(Debug, Clone, Args)]
 pub struct LsArgs {
@@ -113,14 +112,14 @@ pub async fn run(args: &LsArgs, session: &Session) -> Result<(), AppError> {
     let relative_to =
         if args.recursive { String::new() } else { uri.key[..uri.key.rfind('/').map_or(0, |i| i + 1)].to_string() };
     let mut printer = Printer { out, json: args.json, relative_to };
-    let (client, endpoint) = client_for_bucket(&session.connect, session.catalog(), &uri.bucket).await;
+    let bucket = Clients::new(&session.connect, session.catalog().clone()).await?.bucket(&uri.bucket);
     let context = || format!("listing {uri}");
     if args.recursive {
-        let objects = walk(client, uri.bucket.clone(), uri.key.clone(), endpoint, WalkLimits::default());
+        let objects = walk(bucket, uri.key.clone(), WalkLimits::default());
         print_objects(&mut printer, objects).await.map_err(|e| e.with_context(context()))
     } else {
-        let request = ListRequest::level(uri.bucket.clone(), uri.key.clone());
-        print_pages(&mut printer, pages(client, request, endpoint)).await.map_err(|e| e.with_context(context()))
+        let request = ListRequest::level(uri.key.clone());
+        print_pages(&mut printer, pages(bucket, request)).await.map_err(|e| e.with_context(context()))
     }
 }
 

@@ -16,6 +16,7 @@ use crate::config::{self, GlyphSetting, LoadedConfig};
 use crate::error::AppError;
 use crate::queue::engine::DownloadOptions;
 use crate::s3::client::{DEFAULT_REGION, Timeouts};
+use crate::s3::net::{ConnectTo, NetworkOptions};
 use crate::s3::{ConnectOptions, S3Uri};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::{self, Theme};
@@ -47,6 +48,12 @@ pub struct GlobalArgs {
     /// AWS region
     #[arg(long, global = true, env = "AWS_REGION", value_name = "R", default_value = DEFAULT_REGION)]
     pub region: String,
+    /// Trust only the CA certificates of this PEM file (as the aws CLI's --ca-bundle)
+    #[arg(long, global = true, env = "AWS_CA_BUNDLE", value_name = "PATH")]
+    pub ca_bundle: Option<PathBuf>,
+    /// Connect to ADDR:PORT2 for HOST:PORT, keeping the host name for TLS (like curl's; HOST may be *.domain)
+    #[arg(long, global = true, env = "S3SCOPE_CONNECT_TO", value_name = "HOST:PORT:ADDR:PORT2", value_delimiter = ',')]
+    pub connect_to: Vec<ConnectTo>,
     /// Give up on a request after this many seconds, retries included [default: 8]
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
@@ -146,6 +153,10 @@ impl GlobalArgs {
             profile: self.profile.clone().filter(|p| !p.is_empty()),
             no_sign_request: self.no_sign_request,
             timeouts: self.timeout.map(Timeouts::within).unwrap_or_default(),
+            network: NetworkOptions {
+                connect_to: self.connect_to.clone(),
+                ca_bundle: self.ca_bundle.clone().filter(|p| !p.as_os_str().is_empty()),
+            },
             ..ConnectOptions::default()
         })
     }

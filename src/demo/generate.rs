@@ -13,7 +13,7 @@ use super::fits_writer::{BLOCK, Column, Header, bintable_header, image_header, p
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 4;
+pub const ARCHIVE_VERSION: u32 = 5;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -25,6 +25,9 @@ pub const TESS_CUBE_KEY: &str = "tess/public/mast/tess-s0014-2-3-cube.fits";
 pub const PRIVATE_BUCKET: &str = "demo-private";
 /// Bucket of keys and files that break tools.
 pub const EDGE_BUCKET: &str = "demo-edge";
+/// A binary object of the private bucket, downloaded in parts by the tests.
+pub const PRIVATE_FRAMES_KEY: &str = "observations/run-042/frames.bin";
+pub const PRIVATE_FRAMES_SIZE: usize = 1536 * 1024;
 
 /// A small deterministic generator (SplitMix64).
 struct Rng(u64);
@@ -78,6 +81,9 @@ pub fn generate(root: &Path) -> io::Result<()> {
         b"Not for anonymous eyes.\n",
         epoch_secs(2025, 3, 1, 9, 0, 0),
     )?;
+    // Large enough to come in several parts: a download in parallel ranges.
+    let frames: Vec<u8> = (0..PRIVATE_FRAMES_SIZE).map(|_| rng.below(256) as u8).collect();
+    w.put(PRIVATE_BUCKET, PRIVATE_FRAMES_KEY, &frames, epoch_secs(2025, 3, 2, 9, 0, 0))?;
     w.finish()
 }
 

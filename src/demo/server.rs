@@ -14,14 +14,16 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use s3s::access::{S3Access, S3AccessContext};
 use s3s::auth::SimpleAuth;
 use s3s::dto::*;
+use s3s::host::{S3Host, VirtualHost};
 use s3s::path::S3Path;
-use s3s::service::S3ServiceBuilder;
+use s3s::service::{S3Service, S3ServiceBuilder};
 use s3s::{S3, S3Request, S3Response, S3Result, s3_error};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::store::{Content, ListQuery, Listing, Store, StoredObject, hex};
+use crate::s3::region::{S3Host as S3HostName, split_s3_host};
 
 /// Access key of signed requests to the demo server.
 pub const DEMO_ACCESS_KEY: &str = "s3scope-demo";
@@ -354,17 +356,39 @@ impl ServerHandle {
     }
 }
 
+/// Reads AWS's own host names as S3 does: `bucket.s3.region.amazonaws.com`
+/// is virtual-hosted, `s3.region.amazonaws.com` path-style; any other name
+/// (`127.0.0.1:9000`, `localhost`) is path-style.
+struct AwsHosts;
+
+impl S3Host for AwsHosts {
+    fn parse_host_header<'a>(&'a self, host: &'a str) -> S3Result<VirtualHost<'a>> {
+        Ok(match split_s3_host(host) {
+            Some(S3HostName { bucket: Some(bucket), region }) => {
+                VirtualHost::new(host).with_bucket(bucket).with_region(region)
+            }
+            Some(S3HostName { bucket: None, region }) => VirtualHost::new(host).with_region(region),
+            None => VirtualHost::new(host),
+        })
+    }
+}
+
+/// The S3 protocol over `store`: read-only, the demo key signs, public
+/// buckets are read anonymously.
+pub fn service(store: Arc<Store>) -> S3Service {
+    let mut builder = S3ServiceBuilder::new(StoreS3::new(store.clone()));
+    builder.set_auth(SimpleAuth::from_single(DEMO_ACCESS_KEY, DEMO_SECRET_KEY));
+    builder.set_access(DemoAccess { store });
+    builder.set_host(AwsHosts);
+    builder.build()
+}
+
 /// Binds `127.0.0.1:port` (0: any free port) and serves `store` until shut down.
 pub async fn start(store: Arc<Store>, port: u16) -> std::io::Result<ServerHandle> {
     let listener = TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
-    let service = {
-        let mut builder = S3ServiceBuilder::new(StoreS3::new(store.clone()));
-        builder.set_auth(SimpleAuth::from_single(DEMO_ACCESS_KEY, DEMO_SECRET_KEY));
-        builder.set_access(DemoAccess { store });
-        builder.build()
-    };
+    let service = service(store);
     let stop = shutdown.clone();
     tokio::spawn(async move {
         let http = ConnBuilder::new(TokioExecutor::new());

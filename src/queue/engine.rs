@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use super::parts::{Ranges, ResumeRecord};
 use super::store::write_atomically;
 use crate::checksum::md5_of_file;
-use crate::s3::{S3Error, S3ErrorKind};
+use crate::s3::{BucketClient, S3Error, S3ErrorKind};
 
 /// How a download runs.
 #[derive(Debug, Clone, Copy)]
@@ -135,16 +135,14 @@ struct Head {
     etag: Option<String>,
 }
 
-async fn head(client: &aws_sdk_s3::Client, bucket: &str, key: &str, endpoint: &str) -> Result<Head, S3Error> {
-    let out = client.head_object().bucket(bucket).key(key).send().await.map_err(|e| S3Error::from_sdk(&e, endpoint))?;
+async fn head(bucket: &BucketClient, key: &str) -> Result<Head, S3Error> {
+    let out = bucket.send(|client| client.head_object().bucket(bucket.name()).key(key).send()).await?;
     Ok(Head { size: out.content_length().unwrap_or(0).max(0) as u64, etag: out.e_tag().map(str::to_string) })
 }
 
 /// One object to fetch.
 pub struct Download<'a> {
-    pub client: &'a aws_sdk_s3::Client,
-    pub endpoint: &'a str,
-    pub bucket: &'a str,
+    pub bucket: &'a BucketClient,
     pub key: &'a str,
     pub destination: &'a Path,
 }
@@ -174,7 +172,7 @@ impl Download<'_> {
         progress: &(dyn Fn(u64, u64) + Send + Sync),
         restarted: bool,
     ) -> Result<Result<Outcome, DownloadError>, Restart> {
-        let now = match head(self.client, self.bucket, self.key, self.endpoint).await {
+        let now = match head(self.bucket, self.key).await {
             Ok(now) => now,
             Err(e) => return Ok(Err(failed(e.message))),
         };
@@ -191,11 +189,12 @@ impl Download<'_> {
             return Ok(Err(io_failed("creating", parent, e)));
         }
         let previous = load_record(&record_path).await.filter(|_| part.exists());
-        let resumed_record = previous.filter(|r| r.matches(self.bucket, self.key, now.size, now.etag.as_deref()));
+        let resumed_record =
+            previous.filter(|r| r.matches(self.bucket.name(), self.key, now.size, now.etag.as_deref()));
         let changed = !restarted && resumed_record.is_none() && part.exists();
         let resumed = resumed_record.is_some();
         let mut record = resumed_record.unwrap_or_else(|| ResumeRecord {
-            bucket: self.bucket.into(),
+            bucket: self.bucket.name().into(),
             key: self.key.into(),
             size: now.size,
             etag: now.etag.clone(),
@@ -371,17 +370,14 @@ impl Download<'_> {
         fetched: &AtomicU64,
     ) -> Result<(), PartFailure> {
         let range = format!("bytes={}-{}", start, end - 1);
-        let mut request = self.client.get_object().bucket(self.bucket).key(self.key).range(range);
-        if let Some(etag) = etag {
-            request = request.if_match(etag);
-        }
-        let mut output = request.send().await.map_err(|e| {
-            let error = S3Error::from_sdk(&e, self.endpoint);
-            match error.kind {
-                S3ErrorKind::Changed => PartFailure::Changed,
-                _ if error.is_transient() => PartFailure::Transient(error.message),
-                _ => PartFailure::Permanent(error.message),
-            }
+        let request = |client: &aws_sdk_s3::Client| {
+            let get = client.get_object().bucket(self.bucket.name()).key(self.key).range(&range);
+            get.set_if_match(etag.map(str::to_string)).send()
+        };
+        let mut output = self.bucket.send(request).await.map_err(|error| match error.kind {
+            S3ErrorKind::Changed => PartFailure::Changed,
+            _ if error.is_transient() => PartFailure::Transient(error.message),
+            _ => PartFailure::Permanent(error.message),
         })?;
         let mut file = tokio::fs::OpenOptions::new()
             .write(true)

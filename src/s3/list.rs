@@ -7,6 +7,7 @@
 use aws_sdk_s3::types::EncodingType;
 use futures::Stream;
 
+use super::clients::BucketClient;
 use super::error::S3Error;
 
 /// Keys per page; S3 never returns more.
@@ -48,10 +49,9 @@ pub struct Page {
     pub next_token: Option<String>,
 }
 
-/// What to list.
+/// What to list in a bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListRequest {
-    pub bucket: String,
     pub prefix: String,
     /// `Some("/")` for one level; `None` for every key below the prefix.
     pub delimiter: Option<String>,
@@ -65,9 +65,8 @@ pub struct ListRequest {
 
 impl ListRequest {
     /// One level below `prefix`.
-    pub fn level(bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
+    pub fn level(prefix: impl Into<String>) -> Self {
         Self {
-            bucket: bucket.into(),
             prefix: prefix.into(),
             delimiter: Some("/".into()),
             continuation: None,
@@ -79,20 +78,22 @@ impl ListRequest {
 
 /// Fetches one page. Keys are requested URL-encoded (`encoding-type=url`),
 /// so that keys holding characters XML cannot carry still list, and decoded here.
-pub async fn fetch_page(client: &aws_sdk_s3::Client, request: &ListRequest, endpoint: &str) -> Result<Page, S3Error> {
-    crate::log_debug!("list s3://{}/{} from {endpoint}", request.bucket, request.prefix);
-    let output = client
-        .list_objects_v2()
-        .bucket(&request.bucket)
-        .prefix(&request.prefix)
-        .set_delimiter(request.delimiter.clone())
-        .max_keys(request.max_keys.map_or(PAGE_SIZE, |m| m.clamp(1, PAGE_SIZE)))
-        .encoding_type(EncodingType::Url)
-        .set_continuation_token(request.continuation.clone())
-        .set_start_after(request.start_after.clone())
-        .send()
-        .await
-        .map_err(|e| S3Error::from_sdk(&e, endpoint))?;
+pub async fn fetch_page(bucket: &BucketClient, request: &ListRequest) -> Result<Page, S3Error> {
+    crate::log_debug!("list s3://{}/{}", bucket.name(), request.prefix);
+    let output = bucket
+        .send(|client| {
+            client
+                .list_objects_v2()
+                .bucket(bucket.name())
+                .prefix(&request.prefix)
+                .set_delimiter(request.delimiter.clone())
+                .max_keys(request.max_keys.map_or(PAGE_SIZE, |m| m.clamp(1, PAGE_SIZE)))
+                .encoding_type(EncodingType::Url)
+                .set_continuation_token(request.continuation.clone())
+                .set_start_after(request.start_after.clone())
+                .send()
+        })
+        .await?;
 
     // A server that ignores encoding-type says so by not echoing it back.
     let encoded = output.encoding_type() == Some(&EncodingType::Url);
@@ -126,18 +127,13 @@ pub fn decode_url_key(text: &str) -> String {
 }
 
 /// The pages of a listing, fetched one at a time as the stream is polled.
-pub fn pages(
-    client: aws_sdk_s3::Client,
-    request: ListRequest,
-    endpoint: String,
-) -> impl Stream<Item = Result<Page, S3Error>> + Send + 'static {
+pub fn pages(bucket: BucketClient, request: ListRequest) -> impl Stream<Item = Result<Page, S3Error>> + Send + 'static {
     // State: the request for the next page, or None once the last page was sent.
     futures::stream::try_unfold(Some(request), move |next| {
-        let client = client.clone();
-        let endpoint = endpoint.clone();
+        let bucket = bucket.clone();
         async move {
             let Some(mut request) = next else { return Ok(None) };
-            let page = fetch_page(&client, &request, &endpoint).await?;
+            let page = fetch_page(&bucket, &request).await?;
             let following = page.next_token.clone().map(|token| {
                 request.continuation = Some(token);
                 request.start_after = None;

@@ -4,11 +4,16 @@ pub mod client;
 pub mod clients;
 pub mod error;
 pub mod list;
+pub mod net;
 pub mod range;
+pub mod region;
+pub mod route;
 pub mod uri;
 pub mod walk;
 
-pub use client::{ConnectOptions, Signing, Timeouts, build_client};
+pub use client::{ConnectOptions, Timeouts};
+pub use clients::{BucketClient, Clients};
 pub use error::{S3Error, S3ErrorKind};
 pub use list::{Entry, ListRequest, ObjectInfo, Page};
+pub use route::{Route, Signing};
 pub use uri::S3Uri;

@@ -7,8 +7,7 @@
 
 use std::time::Duration;
 
-use aws_sdk_s3::Client;
-
+use super::clients::BucketClient;
 use super::error::{S3Error, S3ErrorKind};
 use crate::fits::reader::{RangeSource, SourceError};
 use crate::preview::ObjectDetails;
@@ -17,10 +16,8 @@ use crate::preview::ObjectDetails;
 const HEAD_KEPT: usize = 8192;
 
 pub struct S3RangeSource {
-    client: Client,
-    bucket: String,
+    bucket: BucketClient,
     key: String,
-    endpoint: String,
     etag: Option<String>,
     size: Option<u64>,
     /// GET requests made.
@@ -37,26 +34,19 @@ pub struct S3RangeSource {
 
 impl S3RangeSource {
     /// `etag` and `size`, when already known (from a listing or HEAD), pin the reads from the start.
-    pub fn new(
-        client: Client,
-        bucket: &str,
-        key: &str,
-        endpoint: &str,
-        etag: Option<String>,
-        size: Option<u64>,
-    ) -> Self {
+    pub fn new(bucket: BucketClient, key: &str, etag: Option<String>, size: Option<u64>) -> Self {
+        // The SDK's timeouts end when the headers arrive; a body can trickle.
+        let time_limit = bucket.timeouts().operation;
         Self {
-            client,
-            bucket: bucket.into(),
+            bucket,
             key: key.into(),
-            endpoint: endpoint.into(),
             etag,
             size,
             requests: 0,
             bytes_read: 0,
             details: ObjectDetails::default(),
             answered: false,
-            time_limit: super::client::Timeouts::default().operation,
+            time_limit,
             head: Vec::new(),
         }
     }
@@ -76,19 +66,8 @@ impl S3RangeSource {
         self.size
     }
 
-    pub fn etag(&self) -> Option<&str> {
-        self.etag.as_deref()
-    }
-
-    /// Gives up on a read after `limit` (plus a second for every 64 KiB asked
-    /// for): the SDK's timeouts end when the headers arrive, a body can trickle.
-    pub fn with_time_limit(mut self, limit: Duration) -> Self {
-        self.time_limit = limit;
-        self
-    }
-
     fn object(&self) -> Object<'_> {
-        Object { client: &self.client, bucket: &self.bucket, key: &self.key, endpoint: &self.endpoint }
+        Object { bucket: &self.bucket, key: &self.key }
     }
 
     async fn get(&mut self, start: u64, len: u64) -> Result<Vec<u8>, S3Error> {
@@ -145,12 +124,10 @@ struct Answer {
     requests: u64,
 }
 
-/// The object a read is for, and the server's name for messages.
+/// The object a read is for.
 struct Object<'a> {
-    client: &'a Client,
-    bucket: &'a str,
+    bucket: &'a BucketClient,
     key: &'a str,
-    endpoint: &'a str,
 }
 
 /// `fetch`, given up after `limit` and a second for every 64 KiB.
@@ -166,7 +143,7 @@ async fn fetch_within(
         Ok(answer) => answer,
         Err(_) => Err(S3Error::new(
             S3ErrorKind::TimedOut,
-            format!("timed out reading from {} ({} s)", object.endpoint, limit.as_secs()),
+            format!("timed out reading from {} ({} s)", object.bucket.server(), limit.as_secs()),
         )),
     }
 }
@@ -179,7 +156,7 @@ const BODY_ATTEMPTS: u32 = 3;
 /// A body that breaks off is resumed where it stopped, pinned to the ETag of
 /// the first answer, so the pieces always come from one version.
 async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) -> Result<Answer, S3Error> {
-    let endpoint = object.endpoint;
+    let endpoint = object.bucket.server();
     let mut answer: Option<Answer> = None;
     let mut broken = 0;
     loop {
@@ -244,11 +221,18 @@ async fn get_range(
     len: u64,
 ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
     let range = format!("bytes={}-{}", start, start + len - 1);
-    let mut request = object.client.get_object().bucket(object.bucket).key(object.key).range(range);
-    if let Some(etag) = etag {
-        request = request.if_match(etag);
-    }
-    request.send().await.map_err(|e| S3Error::from_sdk(&e, object.endpoint))
+    object
+        .bucket
+        .send(|client| {
+            client
+                .get_object()
+                .bucket(object.bucket.name())
+                .key(object.key)
+                .range(&range)
+                .set_if_match(etag.map(str::to_string))
+                .send()
+        })
+        .await
 }
 
 /// Appends the body to `bytes` until it ends or `bytes` holds `len`.

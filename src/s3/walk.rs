@@ -17,6 +17,7 @@ use futures::Stream;
 use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::{CancellationToken, DropGuard};
 
+use super::clients::BucketClient;
 use super::error::S3Error;
 use super::list::{Entry, ListRequest, ObjectInfo, fetch_page};
 
@@ -44,9 +45,7 @@ enum WalkItem {
 }
 
 struct Shared {
-    client: aws_sdk_s3::Client,
-    bucket: String,
-    endpoint: String,
+    bucket: BucketClient,
     requests: Semaphore,
     live_subtrees: AtomicUsize,
     lookahead: usize,
@@ -74,11 +73,11 @@ fn start_subtree(shared: Arc<Shared>, prefix: String) -> PageReceiver {
 }
 
 async fn list_subtree(shared: Arc<Shared>, prefix: String, sender: mpsc::Sender<Result<Vec<WalkItem>, S3Error>>) {
-    let mut request = ListRequest::level(shared.bucket.clone(), prefix);
+    let mut request = ListRequest::level(prefix);
     loop {
         let page = {
             let Ok(_permit) = shared.requests.acquire().await else { return };
-            fetch_page(&shared.client, &request, &shared.endpoint).await
+            fetch_page(&shared.bucket, &request).await
         };
         let page = match page {
             Ok(page) => page,
@@ -182,17 +181,13 @@ impl Walker {
 /// `limits.concurrency` prefixes at once. The first error ends the stream;
 /// dropping the stream cancels every pending request.
 pub fn walk(
-    client: aws_sdk_s3::Client,
-    bucket: String,
+    bucket: BucketClient,
     prefix: String,
-    endpoint: String,
     limits: WalkLimits,
 ) -> impl Stream<Item = Result<ObjectInfo, S3Error>> + Send + 'static {
     let cancel = CancellationToken::new();
     let shared = Arc::new(Shared {
-        client,
         bucket,
-        endpoint,
         requests: Semaphore::new(limits.concurrency.max(1)),
         live_subtrees: AtomicUsize::new(0),
         lookahead: limits.lookahead.max(1),

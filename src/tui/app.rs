@@ -5,7 +5,7 @@
 //! effects to run (requests to start or cancel) come out. Nothing here
 //! awaits, touches the network or draws.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::keymap::Keymap;
@@ -14,7 +14,7 @@ use super::theme::Theme;
 use super::tree::{Filter, LoadState, NodeId, NodeKind, RequestId, Row, RowKind, SortKey, TreeModel};
 use crate::catalog::Catalog;
 use crate::copy_format::CopyFormat;
-use crate::s3::{ConnectOptions, Page, S3Uri};
+use crate::s3::{ConnectOptions, Page, Route, S3Uri};
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -194,6 +194,11 @@ pub enum Action {
     },
     /// Something went wrong off screen (saving the queue, say).
     Problem(String),
+    /// S3 named the region a bucket lives in; its requests go there from now on.
+    RegionFound {
+        bucket: String,
+        region: String,
+    },
     /// Download the selected object, or (after asking) the selected prefix.
     Download,
     TogglePause,
@@ -234,11 +239,6 @@ pub struct Settings {
     pub row_bound: usize,
     /// Compressed bytes a gzip preview reads before asking to read on.
     pub preview_budget: u64,
-    /// The server, for the title bar.
-    pub endpoint: String,
-    pub region: String,
-    /// True when no request is signed.
-    pub anonymous: bool,
     /// The archive catalog and the user's buckets (mirror URLs, regions, signing).
     pub catalog: Catalog,
     /// How the session connects (endpoint, region, profile, signing), for copied URLs and snippets.
@@ -250,9 +250,6 @@ impl Default for Settings {
         Self {
             row_bound: 5000,
             preview_budget: DEFAULT_GZIP_BUDGET,
-            endpoint: "S3".into(),
-            region: "us-east-1".into(),
-            anonymous: true,
             catalog: Catalog::builtin(),
             connect: ConnectOptions::default(),
         }
@@ -298,6 +295,8 @@ pub struct State {
     pub marks: Vec<S3Uri>,
     /// First line of the help overlay shown.
     pub help_scroll: usize,
+    /// Regions S3 named for buckets in this run (the clients follow them too).
+    pub regions: HashMap<String, String>,
     /// The prefix count being waited for.
     counting: Option<(RequestId, String, String)>,
     jump: Option<PendingJump>,
@@ -321,6 +320,12 @@ pub fn path_names(key: &str) -> Vec<String> {
 impl State {
     pub fn new(settings: Settings, width: u16, height: u16) -> Self {
         Self { settings, width, height, next_request: 1, ..Self::default() }
+    }
+
+    /// How `bucket` is reached: the rule the clients follow, with the regions found so far.
+    pub fn route(&self, bucket: &str) -> Route {
+        let found = self.regions.get(bucket).map(String::as_str);
+        Route::for_bucket(bucket, &self.settings.connect, &self.settings.catalog, found)
     }
 
     fn request_id(&mut self) -> RequestId {
@@ -816,6 +821,7 @@ fn is_result(action: &Action) -> bool {
             | Action::DownloadFinished { .. }
             | Action::Copied { .. }
             | Action::Problem(_)
+            | Action::RegionFound { .. }
     )
 }
 
@@ -1107,6 +1113,9 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Refresh if state.focus == Pane::Queue => return queue_effects(state.queue.retry()),
         Action::Problem(text) => state.set_error(text),
+        Action::RegionFound { bucket, region } => {
+            state.regions.insert(bucket, region);
+        }
         Action::Download => return state.download(),
         Action::TogglePause | Action::CancelJob | Action::RetryJob | Action::ClearFinished
             if state.focus != Pane::Queue =>

@@ -22,7 +22,7 @@ impl State {
 
     /// How `bucket` is reached, for URLs and snippets.
     fn access(&self, bucket: &str) -> Access {
-        Access::for_bucket(bucket, &self.settings.catalog, &self.settings.connect)
+        Access::new(bucket, &self.route(bucket), &self.settings.catalog)
     }
 
     pub(crate) fn copy_uris(&mut self) -> Vec<Effect> {

@@ -31,14 +31,14 @@ use tokio::sync::mpsc;
 
 use self::app::{Action, Effect, Settings, State, initial_state, update};
 use self::keymap::Keymap;
-use self::runner::{Clients, Runner};
+use self::runner::Runner;
 use self::theme::Theme;
 use crate::catalog::Catalog;
 use crate::clipboard::{Clipboard, ClipboardEnv, ClipboardMode};
 use crate::config::OnStart;
 use crate::error::AppError;
 use crate::queue::engine::DownloadOptions;
-use crate::s3::{ConnectOptions, S3Uri};
+use crate::s3::{Clients, ConnectOptions, S3Uri};
 
 /// How the explorer starts.
 #[derive(Debug, Clone)]
@@ -118,18 +118,19 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(AppError::input("starting the explorer", "it needs a terminal (use `s3scope ls` in scripts)"));
     }
-    let clients = Clients::new(&options.connect, options.catalog.clone()).await;
+    let clients = Clients::new(&options.connect, options.catalog.clone()).await?;
     let settings = Settings {
         row_bound: options.row_bound,
         preview_budget: options.preview_budget,
-        endpoint: options.connect.endpoint_label(),
-        region: options.connect.region.clone(),
-        anonymous: !clients.can_sign(),
         catalog: options.catalog.clone(),
         connect: options.connect.clone(),
     };
     let list_own = options.list_own_buckets && clients.can_sign();
     let (sender, receiver) = mpsc::unbounded_channel();
+    let found = sender.clone();
+    clients.set_region_observer(Box::new(move |bucket, region| {
+        let _ = found.send(Action::RegionFound { bucket: bucket.to_string(), region: region.to_string() });
+    }));
     let clipboard = Clipboard::new(options.clipboard, &ClipboardEnv::from_process(), Box::new(std::io::stdout()));
     let mut runner =
         Runner::new(clients, sender).with_clipboard(clipboard).with_download_options(options.download_options);

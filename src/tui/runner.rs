@@ -17,11 +17,10 @@ use super::tree::{NodeId, RequestId};
 use crate::clipboard::Clipboard;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
 use crate::queue::job::Job;
-use crate::s3::S3Error;
-pub use crate::s3::clients::Clients;
 use crate::s3::list::{ListRequest, fetch_page};
 use crate::s3::range::S3RangeSource;
 use crate::s3::walk::{WalkLimits, walk};
+use crate::s3::{Clients, S3Error};
 
 /// Progress of a download reaches the screen at most this often.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -190,14 +189,14 @@ impl Runner {
 
 async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJob) {
     let ListJob { request, node, purpose, bucket, prefix, token, budget } = job;
-    let client = clients.for_bucket(&bucket);
-    let mut list_request = ListRequest::level(bucket.clone(), prefix);
+    let client = clients.bucket(&bucket);
+    let mut list_request = ListRequest::level(prefix);
     list_request.continuation = token;
     let mut sent = 0;
     loop {
         // Never list past the budget: the row bound is exact.
         list_request.max_keys = Some(budget.saturating_sub(sent).clamp(1, 1000) as i32);
-        match fetch_page(client, &list_request, clients.endpoint_of(&bucket)).await {
+        match fetch_page(&client, &list_request).await {
             Ok(page) => {
                 sent += page.entries.len();
                 let next = page.next_token.clone();
@@ -226,9 +225,7 @@ async fn preview(
     gzip_budget: u64,
 ) {
     tokio::time::sleep(PREVIEW_DEBOUNCE).await;
-    let client = clients.for_bucket(&bucket).clone();
-    let source = S3RangeSource::new(client, &bucket, &key, clients.endpoint_of(&bucket), None, None)
-        .with_time_limit(clients.timeouts().operation);
+    let source = S3RangeSource::new(clients.bucket(&bucket), &key, None, None);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     if let Err(why) = &result {
         crate::log_info!("preview of s3://{bucket}/{key}: {why}");
@@ -244,8 +241,7 @@ async fn count_prefix(
     bucket: String,
     prefix: String,
 ) {
-    let client = clients.for_bucket(&bucket).clone();
-    let objects = walk(client, bucket.clone(), prefix, clients.endpoint_of(&bucket).to_string(), WalkLimits::default());
+    let objects = walk(clients.bucket(&bucket), prefix, WalkLimits::default());
     let result = objects
         .try_filter(|o| futures::future::ready(!(o.key.ends_with('/') && o.size == 0)))
         .map_ok(|o| (o.key, o.size))
@@ -263,7 +259,7 @@ async fn download(
     options: DownloadOptions,
     cancel: CancellationToken,
 ) {
-    let client = clients.for_bucket(&job.bucket).clone();
+    let bucket = clients.bucket(&job.bucket);
     let started = Instant::now();
     let first: Mutex<Option<u64>> = Mutex::new(None);
     let last: Mutex<Option<Instant>> = Mutex::new(None);
@@ -279,13 +275,7 @@ async fn download(
         let rate = done.saturating_sub(baseline) as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = progress_sender.send(Action::DownloadProgress { job: id, done, size, rate });
     };
-    let download = Download {
-        client: &client,
-        endpoint: clients.endpoint_of(&job.bucket),
-        bucket: &job.bucket,
-        key: &job.key,
-        destination: &job.destination,
-    };
+    let download = Download { bucket: &bucket, key: &job.key, destination: &job.destination };
     let result = match download.run(options, &cancel, &progress).await {
         Ok(_) => Ok(()),
         Err(DownloadError::Cancelled) => Err("stopped".to_string()),
@@ -296,12 +286,9 @@ async fn download(
 }
 
 async fn list_buckets(clients: Arc<Clients>, sender: UnboundedSender<Action>, request: RequestId) {
-    let Some(client) = clients.signed() else { return };
-    let result = client
-        .list_buckets()
-        .send()
-        .await
-        .map(|out| out.buckets().iter().filter_map(|b| b.name().map(str::to_string)).collect())
-        .map_err(|e| S3Error::from_sdk(&e, clients.endpoint()).message);
+    if !clients.can_sign() {
+        return;
+    }
+    let result = clients.list_buckets().await.map_err(|e| e.message);
     let _ = sender.send(Action::BucketsListed { request, result });
 }

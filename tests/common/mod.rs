@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod aws;
 pub mod proxy;
 pub mod tmux;
 
@@ -54,7 +55,8 @@ pub fn fixture() -> &'static Fixture {
 pub fn s3scope() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_s3scope"));
     for (key, _) in std::env::vars() {
-        if key.starts_with("AWS_") {
+        // No credentials, settings or proxies of the machine's.
+        if key.starts_with("AWS_") || key.to_ascii_lowercase().ends_with("_proxy") {
             command.env_remove(key);
         }
     }
@@ -94,6 +96,20 @@ pub fn assert_one_line_error(output: &Output, code: i32, needle: &str) {
     assert!(err.starts_with("s3scope: "), "{err}");
     assert!(err.contains(needle), "expected '{needle}' in: {err}");
     assert!(!err.contains("panicked") && !err.contains("internal error"), "{err}");
+}
+
+/// The bytes of an object of the demo archive.
+pub fn object_bytes(bucket: &str, key: &str) -> Vec<u8> {
+    match &fixture().store.get(bucket, key).expect("an object of the archive").content {
+        s3scope::demo::store::Content::File(path) => std::fs::read(path).unwrap(),
+        s3scope::demo::store::Content::Memory(bytes) => bytes.to_vec(),
+    }
+}
+
+/// The hex SHA-256 of `data`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// All keys of `bucket` starting with `prefix`, in S3 order.

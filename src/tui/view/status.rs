@@ -9,18 +9,25 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{dim, error_style, fit};
 use crate::escape::escape_for_terminal;
+use crate::s3::Signing;
 use crate::tui::app::{Action, Mode, Pane, State};
 use crate::tui::layout::SIDE_BY_SIDE_MIN_WIDTH;
 
 pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let t = &state.theme;
-    let location = state.selected_node().map(|n| state.tree.uri_of(n).to_string()).unwrap_or_default();
-    let signing = if state.settings.anonymous { "anon" } else { "signed" };
+    let uri = state.selected_node().map(|n| state.tree.uri_of(n));
+    let location = uri.as_ref().map(ToString::to_string).unwrap_or_default();
     let narrow = area.width < SIDE_BY_SIDE_MIN_WIDTH;
-    let right = if narrow {
-        format!("{signing} {} ", state.settings.region)
-    } else {
-        format!("{signing} {} · {} ", state.settings.region, state.settings.endpoint)
+    // How the bucket under the cursor is reached: its signing, region and server.
+    let right = match uri.map(|u| state.route(&u.bucket)) {
+        Some(route) => {
+            let signing = if route.signing == Signing::Anonymous { "anon" } else { "signed" };
+            match &route.endpoint {
+                Some(endpoint) if !narrow => format!("{signing} {} · {endpoint} ", route.region),
+                _ => format!("{signing} {} ", route.region),
+            }
+        }
+        None => String::new(),
     };
     let tabs = if narrow {
         match state.focus {
