@@ -1,0 +1,218 @@
+//! S3 as AWS serves it: no `--endpoint-url`, the real host names over TLS,
+//! each bucket in its home region (tests/common/aws.rs), whatever region the
+//! session is configured with; proxies from the environment.
+
+mod common;
+
+use std::process::Output;
+
+use common::aws::{AwsFront, ConnectProxy, WrongRegion, home_of, test_ca, trap};
+use common::*;
+use s3scope::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, PRIVATE_FRAMES_KEY};
+use s3scope::demo::server::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+
+const LAMBDA_MAP: &str = "data/planck/maps/LFI_SkyMap_030_16_R3.00_full.fits";
+
+/// The session regions the tests try: the default and one nothing lives in.
+const CONFIGURED: [&str; 2] = ["us-east-1", "eu-central-1"];
+
+fn run_with(front: &AwsFront, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut command = front.s3scope();
+    command.envs(env.iter().copied());
+    command.args(args).output().expect("run s3scope")
+}
+
+fn assert_ok(output: &Output) {
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), stderr(output));
+}
+
+fn signed() -> [(&'static str, &'static str); 2] {
+    [("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY), ("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_KEY)]
+}
+
+/// Downloads `uri` into a fresh directory and returns the file's bytes.
+fn download(front: &AwsFront, env: &[(&str, &str)], args: &[&str], uri: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec!["get", "-o", dir.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    all.push(uri);
+    assert_ok(&run_with(front, env, &all));
+    std::fs::read(dir.path().join(uri.rsplit('/').next().unwrap())).unwrap()
+}
+
+#[test]
+fn us_west_2_catalog_buckets_list_preview_and_download_whatever_the_configured_region() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    for region in CONFIGURED {
+        // By flag and by environment, as users set it.
+        for (env, flags) in [(vec![], vec!["--region", region]), (vec![("AWS_REGION", region)], vec![])] {
+            let ls: Vec<&str> = flags.iter().copied().chain(["ls", "s3://nasa-lambda/data/planck/maps/"]).collect();
+            let output = run_with(&front, &env, &ls);
+            assert_ok(&output);
+            assert!(stdout(&output).contains("LFI_SkyMap_030_16_R3.00_full.fits"), "{}", stdout(&output));
+        }
+        let header =
+            run_with(&front, &[], &["--region", region, "header", "--json", &format!("s3://nasa-lambda/{LAMBDA_MAP}")]);
+        assert_ok(&header);
+        let document: serde_json::Value = serde_json::from_str(&stdout(&header)).unwrap();
+        assert_eq!(document["hdus"][1]["name"], "FREQ-MAP");
+        let bytes = download(&front, &[], &["--region", region], &format!("s3://nasa-lambda/{LAMBDA_MAP}"));
+        assert_eq!(sha256_hex(&bytes), sha256_hex(&object_bytes("nasa-lambda", LAMBDA_MAP)));
+        let wise = run_with(&front, &[], &["--region", region, "ls", "--recursive", "s3://nasa-irsa-wise/wise/"]);
+        assert_ok(&wise);
+        assert_eq!(stdout(&wise).lines().count(), keys_below("nasa-irsa-wise", "wise/").len());
+    }
+    // The catalog knows the regions: not one request went astray.
+    assert_eq!(front.stats.extra_answers("nasa-lambda"), 0);
+    assert_eq!(front.stats.extra_answers("nasa-irsa-wise"), 0);
+    let hosts = front.stats.hosts();
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h == "nasa-lambda.s3.us-west-2.amazonaws.com" || h.starts_with("nasa-irsa-wise.s3.us-west-2.")),
+        "{hosts:?}"
+    );
+}
+
+#[test]
+fn every_catalog_bucket_of_the_archive_lists_in_its_own_region() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    let catalog = s3scope::catalog::Catalog::builtin();
+    let served: Vec<&str> =
+        catalog.entries.iter().map(|e| e.name.as_str()).filter(|b| fixture().store.buckets.contains_key(*b)).collect();
+    assert!(served.len() >= 5, "{served:?}");
+    for bucket in served {
+        let output = run_with(&front, &[], &["--region", "eu-central-1", "ls", "--json", &format!("s3://{bucket}/")]);
+        assert_ok(&output);
+        assert!(!json_lines(&stdout(&output)).is_empty(), "{bucket}");
+        assert_eq!(front.stats.extra_answers(bucket), 0, "{bucket}");
+        let host = format!("{bucket}.s3.{}.amazonaws.com", home_of(bucket).unwrap());
+        assert!(front.stats.hosts().contains(&host), "{host} not asked");
+    }
+}
+
+#[test]
+fn a_public_bucket_of_unknown_region_is_found_with_one_redirect() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    let edge = format!("s3://{EDGE_BUCKET}/");
+    let output = run_with(&front, &[], &["--no-sign-request", "ls", "--json", "--recursive", &edge]);
+    assert_ok(&output);
+    assert_eq!(json_lines(&stdout(&output)).len(), keys_below(EDGE_BUCKET, "").len());
+    assert_eq!(front.stats.extra_answers(EDGE_BUCKET), 1, "one 301 for a recursive walk of 32 listings at a time");
+    let bytes = download(&front, &[], &["--no-sign-request"], &format!("{edge}files/readme.txt"));
+    assert_eq!(bytes, object_bytes(EDGE_BUCKET, "files/readme.txt"));
+    assert_eq!(front.stats.extra_answers(EDGE_BUCKET), 2, "each command finds it once");
+    let hosts = front.stats.hosts();
+    assert!(hosts.contains(&"demo-edge.s3.us-east-1.amazonaws.com".to_string()), "{hosts:?}");
+    assert!(hosts.contains(&"demo-edge.s3.eu-west-1.amazonaws.com".to_string()), "{hosts:?}");
+}
+
+#[test]
+fn a_bare_redirect_costs_one_head_bucket_and_no_more_even_with_requests_in_parallel() {
+    let front = AwsFront::start(WrongRegion::Silent);
+    let env = signed();
+    // Four objects at once: four HEADs would start together.
+    let dir = tempfile::tempdir().unwrap();
+    let keys = ["files/readme.txt", "files/binary.bin", "dir/inside.txt", "plus+sign/a+b.txt"];
+    let uris: Vec<String> = keys.iter().map(|k| format!("s3://{EDGE_BUCKET}/{k}")).collect();
+    let mut args = vec!["get", "--jobs", "4", "-o", dir.path().to_str().unwrap()];
+    args.extend(uris.iter().map(String::as_str));
+    assert_ok(&run_with(&front, &env, &args));
+    for key in keys {
+        let name = key.rsplit('/').next().unwrap();
+        assert_eq!(std::fs::read(dir.path().join(name)).unwrap(), object_bytes(EDGE_BUCKET, key), "{key}");
+    }
+    assert_eq!(front.stats.extra_answers(EDGE_BUCKET), 2, "a bare 301, then a HeadBucket names the region");
+    // A recursive walk (32 listings at a time), then 6 parts of 256 KiB, 4 at once.
+    let prefix = format!("s3://{PRIVATE_BUCKET}/observations/");
+    let out = tempfile::tempdir().unwrap();
+    let args = ["get", "--recursive", "--part-size", "262144", "-o", out.path().to_str().unwrap(), &prefix];
+    assert_ok(&run_with(&front, &env, &args));
+    let file = out.path().join(PRIVATE_FRAMES_KEY.strip_prefix("observations/").unwrap());
+    assert_eq!(
+        sha256_hex(&std::fs::read(file).unwrap()),
+        sha256_hex(&object_bytes(PRIVATE_BUCKET, PRIVATE_FRAMES_KEY))
+    );
+    assert_eq!(front.stats.extra_answers(PRIVATE_BUCKET), 2);
+}
+
+#[test]
+fn a_private_bucket_in_us_west_2_lists_and_downloads_with_credentials_from_the_environment() {
+    for mode in [WrongRegion::Redirect, WrongRegion::Malformed] {
+        let front = AwsFront::start(mode);
+        let env = signed();
+        let extra = || front.stats.extra_answers(PRIVATE_BUCKET);
+        let output = run_with(&front, &env, &["--region", "us-east-1", "ls", "-r", &format!("s3://{PRIVATE_BUCKET}/")]);
+        assert_ok(&output);
+        assert!(stdout(&output).contains("proposals/cycle-27/draft.txt"), "{mode:?}: {}", stdout(&output));
+        assert_eq!(extra(), 1, "{mode:?}: the listing's answer named the region");
+        let uri = format!("s3://{PRIVATE_BUCKET}/{PRIVATE_FRAMES_KEY}");
+        let bytes = download(&front, &env, &["--region", "us-east-1", "--part-size", "262144"], &uri);
+        assert_eq!(sha256_hex(&bytes), sha256_hex(&object_bytes(PRIVATE_BUCKET, PRIVATE_FRAMES_KEY)), "{mode:?}");
+        // A HEAD's 301 carries the header; its 400 carries nothing, so a HeadBucket asks.
+        let expected = if mode == WrongRegion::Redirect { 2 } else { 3 };
+        assert_eq!(extra(), expected, "{mode:?}: at most two extra answers for the download");
+        // Anonymous, the bucket is found and then refused: the error says where.
+        let denied = run_with(&front, &[], &["--no-sign-request", "ls", &format!("s3://{PRIVATE_BUCKET}/")]);
+        assert_one_line_error(&denied, 1, "access denied (bucket in us-west-2)");
+    }
+}
+
+#[test]
+fn a_connect_proxy_from_https_proxy_carries_every_request_and_no_proxy_bypasses_it() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    let proxy = ConnectProxy::start(front.addr);
+    let (trap, trapped) = trap();
+    let proxy_url = format!("http://{}", proxy.addr);
+    // Direct connections would land in the trap: only the proxy reaches the front.
+    let direct_to_trap = format!("*.amazonaws.com::127.0.0.1:{}", trap.port());
+    for variable in ["HTTPS_PROXY", "https_proxy"] {
+        let env = [(variable, proxy_url.as_str()), ("S3SCOPE_CONNECT_TO", direct_to_trap.as_str())];
+        let output = run_with(&front, &env, &["ls", "s3://nasa-lambda/data/planck/maps/"]);
+        assert_ok(&output);
+        assert!(stdout(&output).contains("README.txt"));
+    }
+    let uri = format!("s3://nasa-lambda/{LAMBDA_MAP}");
+    let env = [("HTTPS_PROXY", proxy_url.as_str()), ("S3SCOPE_CONNECT_TO", direct_to_trap.as_str())];
+    assert_eq!(download(&front, &env, &[], &uri), object_bytes("nasa-lambda", LAMBDA_MAP));
+    let targets = proxy.targets();
+    assert!(targets.len() >= 3, "{targets:?}");
+    assert!(targets.iter().all(|t| t == "nasa-lambda.s3.us-west-2.amazonaws.com:443"), "{targets:?}");
+    assert_eq!(trapped.load(std::sync::atomic::Ordering::SeqCst), 0, "a request went around the proxy");
+
+    // NO_PROXY: straight to the front, the proxy sees nothing new.
+    let before = proxy.targets().len();
+    for no_proxy in [".amazonaws.com", "amazonaws.com", "*"] {
+        let env = [("HTTPS_PROXY", proxy_url.as_str()), ("NO_PROXY", no_proxy)];
+        assert_ok(&run_with(&front, &env, &["ls", "s3://nasa-lambda/"]));
+    }
+    assert_eq!(proxy.targets().len(), before, "NO_PROXY hosts bypass the proxy");
+}
+
+#[test]
+fn tls_is_verified_against_the_system_roots_or_aws_ca_bundle() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    // Without the test CA (the system's roots only) the certificate is refused, in one line.
+    let mut command = front.s3scope();
+    command.env_remove("SSL_CERT_FILE");
+    let output = command.args(["ls", "s3://nasa-heasarc/"]).output().unwrap();
+    assert_one_line_error(&output, 1, "listing s3://nasa-heasarc/");
+    assert!(stderr(&output).to_lowercase().contains("certificate"), "{}", stderr(&output));
+    // AWS_CA_BUNDLE, as the aws CLI reads it, replaces the system's roots.
+    let mut command = front.s3scope();
+    command.env_remove("SSL_CERT_FILE").env("AWS_CA_BUNDLE", &test_ca().cert_file);
+    assert_ok(&command.args(["ls", "s3://nasa-heasarc/"]).output().unwrap());
+    let output = run_with(&front, &[("AWS_CA_BUNDLE", "/nonexistent/bundle.pem")], &["ls", "s3://nasa-heasarc/"]);
+    assert_one_line_error(&output, 2, "reading the CA bundle /nonexistent/bundle.pem");
+}
+
+#[test]
+fn a_custom_endpoint_needs_no_region_and_the_catalog_says_where_archives_live() {
+    // With --endpoint-url no region is guessed: the loopback server needs none.
+    let output = run(&["--region", "eu-central-1", "ls", "s3://nasa-lambda/data/"]);
+    assert_ok(&output);
+    // `ls` of the catalog says where each archive lives.
+    let catalog = json_lines(&stdout(&run(&["ls", "--json"])));
+    let lambda = catalog.iter().find(|l| l["name"] == "nasa-lambda").unwrap();
+    assert_eq!(lambda["region"], "us-west-2");
+}
