@@ -7,6 +7,7 @@ mod common;
 use std::process::Output;
 
 use common::aws::{AwsFront, ConnectProxy, WrongRegion, home_of, test_ca, trap};
+use common::tmux::Tmux;
 use common::*;
 use s3scope::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, PRIVATE_FRAMES_KEY};
 use s3scope::demo::server::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
@@ -75,16 +76,23 @@ fn us_west_2_catalog_buckets_list_preview_and_download_whatever_the_configured_r
 }
 
 #[test]
-fn every_catalog_bucket_of_the_archive_lists_in_its_own_region() {
+fn every_catalog_bucket_lists_previews_and_downloads_in_its_own_region() {
     let front = AwsFront::start(WrongRegion::Redirect);
     let catalog = s3scope::catalog::Catalog::builtin();
-    let served: Vec<&str> =
-        catalog.entries.iter().map(|e| e.name.as_str()).filter(|b| fixture().store.buckets.contains_key(*b)).collect();
-    assert!(served.len() >= 5, "{served:?}");
-    for bucket in served {
-        let output = run_with(&front, &[], &["--region", "eu-central-1", "ls", "--json", &format!("s3://{bucket}/")]);
-        assert_ok(&output);
-        assert!(!json_lines(&stdout(&output)).is_empty(), "{bucket}");
+    for entry in &catalog.entries {
+        let bucket = entry.name.as_str();
+        let fits = keys_below(bucket, "").into_iter().find(|k| k.ends_with(".fits")).expect("a FITS file in each");
+        let uri = format!("s3://{bucket}/{fits}");
+        for region in CONFIGURED {
+            let output = run_with(&front, &[("AWS_REGION", region)], &["ls", "--json", &format!("s3://{bucket}/")]);
+            assert_ok(&output);
+            assert!(!json_lines(&stdout(&output)).is_empty(), "{bucket}");
+            let header = run_with(&front, &[("AWS_REGION", region)], &["header", "--json", &uri]);
+            assert_ok(&header);
+            assert!(stdout(&header).contains("\"SIMPLE\""), "{uri}");
+            let bytes = download(&front, &[("AWS_REGION", region)], &[], &uri);
+            assert_eq!(sha256_hex(&bytes), sha256_hex(&object_bytes(bucket, &fits)), "{uri}");
+        }
         assert_eq!(front.stats.extra_answers(bucket), 0, "{bucket}");
         let host = format!("{bucket}.s3.{}.amazonaws.com", home_of(bucket).unwrap());
         assert!(front.stats.hosts().contains(&host), "{host} not asked");
@@ -215,4 +223,40 @@ fn a_custom_endpoint_needs_no_region_and_the_catalog_says_where_archives_live() 
     let catalog = json_lines(&stdout(&run(&["ls", "--json"])));
     let lambda = catalog.iter().find(|l| l["name"] == "nasa-lambda").unwrap();
     assert_eq!(lambda["region"], "us-west-2");
+}
+
+#[test]
+fn the_explorer_opens_a_us_west_2_archive_and_finds_an_unknown_bucket_in_tmux() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    let home = std::env::temp_dir().join(format!("s3scope-aws-tui-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let command = format!(
+        "cd {home} && env HOME={home} XDG_CONFIG_HOME={home}/.config XDG_STATE_HOME={home}/.state LC_ALL= LANG=C.UTF-8 \
+         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE={home}/none AWS_SHARED_CREDENTIALS_FILE={home}/none \
+         AWS_REGION=eu-central-1 SSL_CERT_FILE={ca} S3SCOPE_CONNECT_TO='{rule}' {bin} --no-sign-request",
+        home = home.display(),
+        ca = test_ca().cert_file.display(),
+        rule = front.connect_to(),
+        bin = env!("CARGO_BIN_EXE_s3scope"),
+    );
+    let tmux = Tmux::start(&command, 100, 30);
+    let wait = std::time::Duration::from_secs(10);
+    tmux.wait_for("nasa-lambda/", wait);
+    // The second row of the catalog: LAMBDA, in us-west-2 whatever AWS_REGION says.
+    tmux.keys(&["j", "Enter"]);
+    let screen = tmux.wait_for("▸ data/", wait);
+    assert!(screen.contains("anon us-west-2"), "{screen}");
+    // A bucket nothing knows, pasted whole into the prefilled jump line.
+    tmux.keys(&[":"]);
+    tmux.wait_for("s3://nasa-lambda/", wait);
+    tmux.paste("s3://demo-edge/files/readme.txt");
+    tmux.keys(&["Enter"]);
+    // The listing found the region; the preview is read there too.
+    let screen = tmux.wait_for("The demo-edge bucket holds keys", wait);
+    assert!(screen.contains("s3://demo-edge/files/readme.txt") && screen.contains("anon eu-west-1"), "{screen}");
+    assert!(!screen.contains("not found"), "{screen}");
+    assert_eq!(front.stats.extra_answers("nasa-lambda"), 0);
+    assert_eq!(front.stats.extra_answers(EDGE_BUCKET), 1, "one redirect for the listing, the preview and the rest");
+    tmux.keys(&["q"]);
+    assert!(tmux.wait_for("EXIT=", wait).contains("EXIT=0"));
 }

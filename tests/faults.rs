@@ -66,7 +66,8 @@ fn a_listing_that_keeps_failing_ends_in_one_line() {
     let output = run_at(&faulty(&plan), &["ls", PREFIX]);
     assert_one_line_error(&output, 1, "listing s3://nasa-heasarc/");
     assert!(stderr(&output).contains("throttled by the server (SlowDown)"), "{}", stderr(&output));
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    // Three attempts with backoff take about a second; 30 s leaves room for a loaded machine.
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
 }
 
 #[test]
@@ -143,7 +144,8 @@ fn a_stalled_server_times_out_within_the_configured_bound() {
         let output = run_at(&endpoint, args);
         let took = started.elapsed();
         assert_one_line_error(&output, 1, "timed out");
-        assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(5), "{args:?} took {took:?}");
+        // The bound is 2 s; well above it is still an end, on a busy machine too.
+        assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(15), "{args:?} took {took:?}");
     }
 }
 
@@ -166,7 +168,7 @@ fn a_server_sending_a_byte_a_second_fails_within_the_bound() {
         assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
         let err = stderr(&output);
         assert!(err.starts_with("s3scope: ") && !err.contains("panicked"), "{err}");
-        assert!(took < Duration::from_secs(20), "{args:?} took {took:?}");
+        assert!(took < Duration::from_secs(45), "{args:?} took {took:?}");
     }
 }
 
@@ -243,7 +245,7 @@ fn a_closed_port_and_a_silent_server_fail_every_command_within_the_bound() {
             assert_eq!(output.status.code(), Some(1), "{endpoint} {args:?}: {}", stderr(&output));
             let err = stderr(&output);
             assert!(err.starts_with("s3scope: ") && !err.contains("panicked"), "{err}");
-            assert!(took < Duration::from_secs(5), "{endpoint} {args:?} took {took:?}");
+            assert!(took < Duration::from_secs(15), "{endpoint} {args:?} took {took:?} (bound: 2 s)");
         }
     }
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing was written");
@@ -258,5 +260,7 @@ fn a_body_that_trickles_after_its_headers_is_given_up_within_the_bound() {
     let output = run_at(&faulty(&plan), &["--timeout", "2", "header", key]);
     let took = started.elapsed();
     assert_one_line_error(&output, 1, "timed out reading from");
-    assert!(took < Duration::from_secs(6), "took {took:?}");
+    // The bound: 2 s plus a second per 64 KiB asked for (a few seconds here).
+    // Without it the read would take as many seconds as the body has bytes.
+    assert!(took < Duration::from_secs(30), "took {took:?}");
 }

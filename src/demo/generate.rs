@@ -485,6 +485,8 @@ fn irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     w.put(WISE, "wise/neowiser/catalogs/p1bs_psd/neowiser_sample.csv", csv.as_bytes(), mtime)?;
     let json = "{\"catalog\": \"neowiser_p1bs_psd\", \"partitioning\": \"healpix_k5\", \"years\": [2014, 2024]}\n";
     w.put(WISE, "wise/neowiser/catalogs/p1bs_psd/README.json", json.as_bytes(), mtime)?;
+    let coadd = small_image(rng, "WISE", "unWISE 0837p000", 16);
+    w.put(WISE, "unwise/demo/unwise-0837p000-w1-img-m.fits", &coadd, mtime)?;
 
     const EUCLID: &str = "nasa-irsa-euclid-q1";
     w.bucket(EUCLID, true)?;
@@ -503,6 +505,29 @@ fn irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         &small_image(rng, "EUCLID", "EDF-N", 32),
         mtime,
     )?;
+    other_irsa(w, rng)
+}
+
+/// The other IRSA buckets of the catalog, a few objects each (their real
+/// layouts are not verified here: keys under `demo/` say so).
+fn other_irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
+    let mtime = epoch_secs(2025, 6, 1, 0, 0, 0);
+    const SPHEREX: &str = "nasa-irsa-spherex";
+    w.bucket(SPHEREX, true)?;
+    w.put(SPHEREX, "qr2/level2/demo/spherex_l2b_demo_image.fits", &small_image(rng, "SPHEREX", "NEP", 16), mtime)?;
+    const SIMULATIONS: &str = "nasa-irsa-simulations";
+    w.bucket(SIMULATIONS, true)?;
+    let roman = small_image(rng, "ROMAN", "OpenUniverse", 16);
+    w.put(SIMULATIONS, "openuniverse2024/roman/full/demo/roman_simple_model_F184_demo.fits", &roman, mtime)?;
+    let truth = fake_parquet(rng, 1024);
+    w.put(SIMULATIONS, "openuniverse2024/roman/full/demo/truth_galaxies_demo.parquet", &truth, mtime)?;
+    const SPITZER: &str = "nasa-irsa-spitzer";
+    w.bucket(SPITZER, true)?;
+    w.put(SPITZER, "demo/spitzer_irac_ch1_mosaic_demo.fits", &small_image(rng, "SPITZER", "M81", 16), mtime)?;
+    const ZTF: &str = "ipac-irsa-ztf";
+    w.bucket(ZTF, true)?;
+    let science = small_image(rng, "P48", "ZTF field 600", 16);
+    w.put(ZTF, "ztf/products/sci/demo/ztf_20240101123456_000600_zg_c01_o_q1_sciimg.fits", &science, mtime)?;
     Ok(())
 }
 

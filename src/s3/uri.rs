@@ -29,6 +29,30 @@ impl S3Uri {
         Ok(Self::new(bucket, key))
     }
 
+    /// The s3 URI behind an https URL: an AWS one, virtual-hosted or
+    /// path-style (`https://b.s3.us-west-2.amazonaws.com/a%20b.fits`), or a
+    /// key under an archive's web tree, given as (base URL, bucket) pairs.
+    pub fn from_https(url: &str, mirrors: &[(&str, &str)]) -> Option<Self> {
+        let url = url.trim();
+        let url = url.split(['?', '#']).next().unwrap_or(url);
+        let decode = |path: &str| percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
+        if let Some((base, bucket)) = mirrors.iter().find(|(base, _)| url.starts_with(base)) {
+            return Some(Self::new(*bucket, decode(&url[base.len()..])));
+        }
+        let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = crate::s3::region::split_s3_host(host)?;
+        let (bucket, key) = match host.bucket {
+            Some(bucket) => (bucket, path.to_string()),
+            None => {
+                let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
+                (bucket.to_string(), key.to_string())
+            }
+        };
+        validate_bucket_name(&bucket).ok()?;
+        Some(Self::new(bucket, decode(&key)))
+    }
+
     /// True when the key names a "directory": empty or ending with `/`.
     pub fn is_prefix(&self) -> bool {
         self.key.is_empty() || self.key.ends_with('/')
@@ -87,6 +111,24 @@ mod tests {
         for bad in ["nasa-heasarc/x", "https://x/y", "s3://", "s3:///key", "s3://bad bucket/k", "s3://b\u{1b}/k"] {
             let err = S3Uri::parse(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn https_urls_of_s3_and_of_archive_trees_become_s3_uris() {
+        let mirrors = [("https://heasarc.gsfc.nasa.gov/FTP/", "nasa-heasarc")];
+        let cases = [
+            ("https://nasa-lambda.s3.us-west-2.amazonaws.com/data/a%20b%2Bc.fits", ("nasa-lambda", "data/a b+c.fits")),
+            ("https://stpubdata.s3.amazonaws.com/hst/public/icde/", ("stpubdata", "hst/public/icde/")),
+            ("https://s3.us-east-1.amazonaws.com/my.bucket/k.fits?versionId=1", ("my.bucket", "k.fits")),
+            ("https://heasarc.gsfc.nasa.gov/FTP/chandra/data/x.fits.gz", ("nasa-heasarc", "chandra/data/x.fits.gz")),
+            ("https://nasa-heasarc.s3.amazonaws.com", ("nasa-heasarc", "")),
+        ];
+        for (url, (bucket, key)) in cases {
+            assert_eq!(S3Uri::from_https(url, &mirrors), Some(S3Uri::new(bucket, key)), "{url}");
+        }
+        for bad in ["https://example.org/x", "https://s3.amazonaws.com/", "ftp://b.s3.amazonaws.com/k", "s3://b/k"] {
+            assert_eq!(S3Uri::from_https(bad, &mirrors), None, "{bad}");
         }
     }
 

@@ -194,6 +194,8 @@ pub enum Action {
     },
     /// Something went wrong off screen (saving the queue, say).
     Problem(String),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
     /// S3 named the region a bucket lives in; its requests go there from now on.
     RegionFound {
         bucket: String,
@@ -302,6 +304,16 @@ pub struct State {
     jump: Option<PendingJump>,
     lookups: HashSet<RequestId>,
     next_request: RequestId,
+}
+
+/// The jump line after a keystroke: a location typed or pasted after the
+/// prefilled one (`s3://a/b/s3://c/d`) replaces it.
+fn newest_location(text: String) -> String {
+    let starts = ["s3://", "S3://", "https://", "http://"];
+    match starts.iter().filter_map(|s| text.rfind(s)).max() {
+        Some(at) if at > 0 => text[at..].to_string(),
+        _ => text,
+    }
 }
 
 /// Splits a key into the relative names of the nodes on its path:
@@ -663,6 +675,42 @@ impl State {
         })]
     }
 
+    /// Where a typed or pasted location points: an `s3://` URI, an S3 https
+    /// URL or an archive's web URL, or `bucket/key` alone.
+    fn location(&self, text: &str) -> Result<S3Uri, String> {
+        let text = text.trim();
+        if text.starts_with("http://") || text.starts_with("https://") {
+            let mirrors: Vec<(&str, &str)> = (self.settings.catalog.entries.iter())
+                .filter(|e| !e.mirror.is_empty())
+                .map(|e| (e.mirror.as_str(), e.name.as_str()))
+                .collect();
+            return S3Uri::from_https(text, &mirrors).ok_or_else(|| format!("not an S3 or archive URL: {text}"));
+        }
+        let target =
+            if text.starts_with("s3://") || text.starts_with("S3://") { text.into() } else { format!("s3://{text}") };
+        S3Uri::parse(&target).map_err(|e| e.to_string())
+    }
+
+    /// A paste: into the line being typed, or, when none is, a location to jump to.
+    fn paste(&mut self, text: &str) -> Vec<Effect> {
+        // One line; control characters never reach the state.
+        let line: String = text.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+        match self.mode {
+            Mode::Jump(_) | Mode::Filter(_) | Mode::Search(_) => {
+                line.chars().flat_map(|c| update(self, Action::Input(c))).collect()
+            }
+            Mode::Normal => match self.location(&line) {
+                Ok(uri) if !line.trim().is_empty() => self.jump_to(uri),
+                _ => {
+                    let shown: String = line.chars().take(60).collect();
+                    self.set_error(format!("not a location to jump to: {shown}"));
+                    Vec::new()
+                }
+            },
+            _ => Vec::new(),
+        }
+    }
+
     /// Opens the path of `uri` from the root, loading each ancestor as needed.
     pub fn jump_to(&mut self, uri: S3Uri) -> Vec<Effect> {
         let bucket = self.tree.add_bucket(&uri.bucket, None);
@@ -675,10 +723,13 @@ impl State {
         loop {
             let Some(jump) = self.jump.clone() else { return effects };
             let Some(name) = jump.rest.first() else {
-                // Arrived: select it, and open it if it is a prefix.
+                // Arrived: select it, and open it if it is a prefix; an old error is moot.
                 self.jump = None;
                 self.refresh_rows();
                 self.select_node(jump.at);
+                if self.status.is_error {
+                    self.set_status(format!("at {}", jump.uri));
+                }
                 if self.tree.node(jump.at).is_container() && !self.tree.node(jump.at).expanded {
                     effects.extend(self.expand(jump.at));
                     self.refresh_rows();
@@ -882,6 +933,9 @@ impl State {
 
 /// Applies one action; returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Action::Paste(text) = action {
+        return state.paste(&text);
+    }
     let mut effects = match state.mode.clone() {
         Mode::ConfirmDownload(pending) => match action {
             Action::Submit => {
@@ -957,7 +1011,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         },
         Mode::Jump(text) => match action {
             Action::Input(c) => {
-                state.mode = Mode::Jump(format!("{text}{c}"));
+                state.mode = Mode::Jump(newest_location(format!("{text}{c}")));
                 Vec::new()
             }
             Action::Backspace => {
@@ -972,11 +1026,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             Action::Submit => {
                 state.mode = Mode::Normal;
-                let target = if text.starts_with("s3://") { text.clone() } else { format!("s3://{text}") };
-                match S3Uri::parse(target.trim()) {
+                match state.location(&text) {
                     Ok(uri) => state.jump_to(uri),
                     Err(e) => {
-                        state.set_error(e.to_string());
+                        state.set_error(e);
                         Vec::new()
                     }
                 }
@@ -1113,6 +1166,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Refresh if state.focus == Pane::Queue => return queue_effects(state.queue.retry()),
         Action::Problem(text) => state.set_error(text),
+        Action::Paste(text) => return state.paste(&text),
         Action::RegionFound { bucket, region } => {
             state.regions.insert(bucket, region);
         }

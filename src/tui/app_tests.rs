@@ -140,6 +140,45 @@ fn jump_to_a_missing_key_says_so() {
 }
 
 #[test]
+fn a_location_typed_or_pasted_over_the_prefill_replaces_it_and_clears_the_old_error() {
+    let mut h = Harness::new();
+    let effects = h.state.jump_to(crate::s3::S3Uri::parse("s3://nasa-heasarc/chandra/nothing-here").unwrap());
+    h.pending.extend(effects);
+    h.settle();
+    assert!(h.state.status.is_error);
+    // `:` prefills the line with the selected row; a typed URI takes its place.
+    h.keys(&[Action::StartJump]);
+    assert!(matches!(&h.state.mode, Mode::Jump(text) if text.starts_with("s3://nasa-heasarc/")));
+    h.type_text("s3://stpubdata/tess/ffi/zz-tess-s0042-cube.fits");
+    assert_eq!(h.state.mode, Mode::Jump("s3://stpubdata/tess/ffi/zz-tess-s0042-cube.fits".into()));
+    h.keys(&[Action::Submit]);
+    h.settle();
+    assert_eq!(h.selected_uri(), "s3://stpubdata/tess/ffi/zz-tess-s0042-cube.fits");
+    assert!(!h.state.status.is_error, "a successful jump clears the error: {:?}", h.state.status);
+    // A bracketed paste of an https URL into the prefilled line, then Enter.
+    h.keys(&[Action::StartJump]);
+    h.act(Action::Paste("https://nasa-heasarc.s3.amazonaws.com/swift/data/obs/2005_01/x.evt.gz\n".into()));
+    h.keys(&[Action::Submit]);
+    h.settle();
+    assert_eq!(h.selected_uri(), "s3://nasa-heasarc/swift/data/obs/2005_01/x.evt.gz");
+    // Pasted in the tree, an archive's own URL jumps at once.
+    h.act(Action::Paste("https://heasarc.gsfc.nasa.gov/FTP/chandra/data/byobsid/3/3003/00README".into()));
+    h.settle();
+    assert_eq!(h.selected_uri(), "s3://nasa-heasarc/chandra/data/byobsid/3/3003/00README");
+    h.act(Action::Paste("not a place\x1b[2J".into()));
+    assert!(h.state.status.is_error && !h.state.status.text.contains('\x1b'), "{:?}", h.state.status);
+}
+
+#[test]
+fn a_found_region_reaches_the_route_the_title_and_the_copied_urls() {
+    let mut h = Harness::new();
+    assert_eq!(h.state.route("someone-elses").region, "us-east-1");
+    assert_eq!(h.state.route("nasa-lambda").region, "us-west-2", "the catalog's region");
+    h.act(Action::RegionFound { bucket: "someone-elses".into(), region: "eu-west-1".into() });
+    assert_eq!(h.state.route("someone-elses").region, "eu-west-1");
+}
+
+#[test]
 fn filter_narrows_the_current_prefix_and_n_steps_through_matches() {
     let mut h = Harness::new();
     h.keys(&[Action::Open, Action::Down]);

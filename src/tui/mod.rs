@@ -142,6 +142,8 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     if options.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     }
+    // A pasted URI arrives whole, not as keys.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let size = terminal.size().unwrap_or_default();
     let mut state = initial_state(settings, &options.buckets, size.width, size.height);
     state.keys = options.keys.clone();
@@ -157,6 +159,7 @@ pub async fn run(options: TuiOptions) -> Result<(), AppError> {
     effects.extend(restore_queue(&mut state, &options));
     let result = event_loop(&mut terminal, &mut state, &mut runner, receiver, effects).await;
     runner.shutdown();
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     if options.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
@@ -211,6 +214,7 @@ async fn event_loop(
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => state.keys.action_for(key, &state.mode),
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
+                Some(Ok(Event::Paste(text))) => Some(Action::Paste(text)),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(AppError::runtime("reading the terminal", e.to_string())),
                 None => return Ok(()),

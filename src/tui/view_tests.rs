@@ -50,6 +50,19 @@ fn wide_screen_shows_tree_and_preview_side_by_side() {
 }
 
 #[test]
+fn the_title_shows_the_region_of_the_bucket_under_the_cursor() {
+    let buckets = ["nasa-heasarc", "nasa-lambda", "someone-elses"].map(|b| (b.to_string(), None)).to_vec();
+    let mut h = Harness::with_buckets(160, 48, buckets);
+    assert!(screen(&h)[0].ends_with("anon us-east-1 "), "{}", screen(&h)[0]);
+    h.keys(&[Action::Down]);
+    assert!(screen(&h)[0].contains("s3://nasa-lambda/") && screen(&h)[0].ends_with("anon us-west-2 "));
+    h.keys(&[Action::Down]);
+    assert!(screen(&h)[0].ends_with("signed us-east-1 "), "{}", screen(&h)[0]);
+    h.act(Action::RegionFound { bucket: "someone-elses".into(), region: "ap-southeast-2".into() });
+    assert!(screen(&h)[0].ends_with("signed ap-southeast-2 "), "{}", screen(&h)[0]);
+}
+
+#[test]
 fn narrow_screen_shows_one_pane_and_tab_switches() {
     let mut h = Harness::with_size(80, 24);
     h.keys(&[Action::Open, Action::Down, Action::Down]);

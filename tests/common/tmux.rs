@@ -62,6 +62,12 @@ impl Tmux {
         assert!(self.run(&["send-keys", "-t", "main", "-l", text]).status.success());
     }
 
+    /// Pastes text as a terminal does for a program that asked for bracketed paste.
+    pub fn paste(&self, text: &str) {
+        assert!(self.run(&["set-buffer", "--", text]).status.success());
+        assert!(self.run(&["paste-buffer", "-p", "-d", "-t", "main"]).status.success());
+    }
+
     /// The screen as text; with `escapes`, including the SGR sequences.
     pub fn screen_with(&self, escapes: bool) -> String {
         let mut args = vec!["capture-pane", "-p", "-t", "main"];
