@@ -195,6 +195,16 @@ fn a_connect_proxy_from_https_proxy_carries_every_request_and_no_proxy_bypasses_
         assert_ok(&run_with(&front, &env, &["ls", "s3://nasa-lambda/"]));
     }
     assert_eq!(proxy.targets().len(), before, "NO_PROXY hosts bypass the proxy");
+
+    // A server on loopback (the demo) is reached directly whatever the proxies say.
+    let trap_url = format!("http://{trap}");
+    let mut command = s3scope();
+    for variable in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"] {
+        command.env(variable, &trap_url);
+    }
+    let output = command.args(["--endpoint-url", &fixture().endpoint, "--no-sign-request", "ls", "s3://nasa-heasarc/"]);
+    assert_ok(&output.output().unwrap());
+    assert_eq!(trapped.load(std::sync::atomic::Ordering::SeqCst), 0, "the demo went through a proxy");
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! once to the bucket's own region when it answers that the bucket lives
 //! elsewhere, and remembering that region for the rest of the run.
 //!
-//! Until a bucket's first answer has settled where it lives, its requests
-//! wait for that one (single flight): 32 listings or 4 download parts that
-//! start at once cost one wrong-region answer, not 32.
+//! Until a bucket's first request has settled where it lives, its other
+//! requests wait for that one (single flight): 32 listings or 4 download
+//! parts that start at once cost one wrong-region answer, not 32. Only a
+//! cancelled first request leaves the question open for the next.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -254,9 +255,9 @@ impl BucketClient {
             Err(error) => error,
         };
         let Some(region_hint) = region_hint_of(&error, &route.region) else {
-            if answered(&error) {
-                ticket.settle();
-            }
+            // Answered from here, or not at all (a dead network fails the
+            // others as fast on their own): either way nobody waits longer.
+            ticket.settle();
             return Err(classify(&error, &route));
         };
         let found = match region_hint {
@@ -320,7 +321,7 @@ fn raw_response<E>(error: &SdkError<E, HttpResponse>) -> Option<&HttpResponse> {
     }
 }
 
-/// True when the server answered (so the region it was asked in is the bucket's).
+/// True when the server answered (not a network failure).
 fn answered<E>(error: &SdkError<E, HttpResponse>) -> bool {
     raw_response(error).is_some()
 }
@@ -350,7 +351,7 @@ struct RegionBook {
 #[derive(Default)]
 struct BucketRegion {
     found: Mutex<Option<String>>,
-    /// An answer has come from where the requests are sent: no more waiting.
+    /// The first request has ended: no more waiting.
     settled: AtomicBool,
     gate: Arc<tokio::sync::Mutex<()>>,
 }
@@ -383,8 +384,8 @@ impl RegionBook {
     }
 }
 
-/// A request's place at a bucket's gate. Dropped unsettled (a timeout, a
-/// cancelled task), the next waiting request goes first instead.
+/// A request's place at a bucket's gate. Dropped unsettled (a cancelled
+/// task), the next waiting request goes first instead.
 struct Ticket {
     entry: Arc<BucketRegion>,
     gate: Option<tokio::sync::OwnedMutexGuard<()>>,
