@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Output;
 
-use common::aws::{AwsFront, ConnectProxy, WrongRegion, home_of, test_ca, trap};
+use common::aws::{AwsFront, BARE_400_KEY, ConnectProxy, WrongRegion, home_of, test_ca, trap};
 use common::tmux::Tmux;
 use common::*;
 use s3scope::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, PRIVATE_FRAMES_KEY};
@@ -225,14 +225,59 @@ fn tls_is_verified_against_the_system_roots_or_aws_ca_bundle() {
 }
 
 #[test]
-fn a_custom_endpoint_needs_no_region_and_the_catalog_says_where_archives_live() {
-    // With --endpoint-url no region is guessed: the loopback server needs none.
-    let output = run(&["--region", "eu-central-1", "ls", "s3://nasa-lambda/data/"]);
-    assert_ok(&output);
-    // `ls` of the catalog says where each archive lives.
+fn ls_of_the_catalog_says_where_each_archive_lives() {
     let catalog = json_lines(&stdout(&run(&["ls", "--json"])));
-    let lambda = catalog.iter().find(|l| l["name"] == "nasa-lambda").unwrap();
-    assert_eq!(lambda["region"], "us-west-2");
+    for (bucket, region) in
+        [("nasa-lambda", "us-west-2"), ("nasa-heasarc", "us-east-1"), ("nasa-irsa-spitzer", "us-west-2")]
+    {
+        let line = catalog.iter().find(|l| l["name"] == bucket).unwrap();
+        assert_eq!(line["region"], region, "{bucket}");
+    }
+}
+
+#[test]
+fn a_bare_400_to_a_head_from_the_buckets_own_region_is_not_taken_for_a_redirect() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("s3://{EDGE_BUCKET}/{BARE_400_KEY}");
+    let args = ["--no-sign-request", "--region", "eu-west-1", "get", "-o", dir.path().to_str().unwrap(), &uri];
+    let output = run_with(&front, &[], &args);
+    assert_one_line_error(&output, 1, &format!("downloading {uri}: HTTP 400"));
+    assert!(!stderr(&output).contains("region"), "{}", stderr(&output));
+    assert_eq!(front.stats.extra_answers(EDGE_BUCKET), 1, "one HeadBucket asked, and named the region asked");
+}
+
+#[test]
+fn bad_network_settings_are_one_line_errors() {
+    let front = AwsFront::start(WrongRegion::Redirect);
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n").unwrap();
+    let output = run_with(&front, &[("AWS_CA_BUNDLE", garbage.to_str().unwrap())], &["ls", "s3://nasa-heasarc/"]);
+    assert_one_line_error(&output, 2, "cannot be a root");
+    let output = run_with(&front, &[("HTTPS_PROXY", "ftp://proxy.example.org")], &["ls", "s3://nasa-heasarc/"]);
+    assert_one_line_error(&output, 2, "HTTPS_PROXY 'ftp://proxy.example.org'");
+    let output = run_with(&front, &[("S3SCOPE_CONNECT_TO", "nonsense")], &["ls", "s3://nasa-heasarc/"]);
+    assert_one_line_error(&output, 2, "bad --connect-to 'nonsense'");
+}
+
+#[test]
+fn connect_to_moves_a_server_named_by_its_address() {
+    // 127.0.0.2 listens to nothing: only the rule makes the listing work.
+    let port = fixture().addr.port();
+    let rule = format!("127.0.0.2:9:127.0.0.1:{port}");
+    let args = [
+        "--endpoint-url",
+        "http://127.0.0.2:9",
+        "--no-sign-request",
+        "--connect-to",
+        &rule,
+        "ls",
+        "s3://nasa-heasarc/",
+    ];
+    let output = s3scope().args(args).output().unwrap();
+    assert_ok(&output);
+    assert!(stdout(&output).contains("PRE chandra/"));
 }
 
 #[test]

@@ -36,8 +36,8 @@ pub struct Cli {
 /// Flags accepted before or after the subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Any S3-compatible server (implies path-style addressing)
-    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    /// Any S3-compatible server (implies path-style addressing) [env: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL]
+    #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Send anonymous requests; never look for credentials
     #[arg(long, global = true)]
@@ -141,7 +141,12 @@ impl GlobalArgs {
     }
 
     pub fn connect_options(&self) -> Result<ConnectOptions, AppError> {
-        let endpoint_url = self.endpoint_url.clone().filter(|u| !u.trim().is_empty());
+        // As the SDKs read them: the flag, then the S3 endpoint, then every service's.
+        let from_env = |name: &str| std::env::var(name).ok();
+        let endpoint_url = (self.endpoint_url.clone())
+            .or_else(|| from_env("AWS_ENDPOINT_URL_S3"))
+            .or_else(|| from_env("AWS_ENDPOINT_URL"))
+            .filter(|u| !u.trim().is_empty());
         if let Some(url) = &endpoint_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {

@@ -22,7 +22,7 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use super::client::{ConnectOptions, Timeouts};
 use super::error::{S3Error, S3ErrorKind};
 use super::net::Network;
-use super::region::{ErrorAnswer, RegionHint, hint, valid_region};
+use super::region::{ErrorAnswer, RegionHint, hint, same_partition, valid_region};
 use super::route::{RegionSource, Route, Signing};
 use crate::catalog::Catalog;
 use crate::error::AppError;
@@ -76,7 +76,7 @@ impl Clients {
     /// signed by the default chain and by every profile named, unless
     /// `--no-sign-request`. With it, the credential chain is never consulted.
     pub async fn new(connect: &ConnectOptions, catalog: Catalog) -> Result<Self, AppError> {
-        let network = Network::new(&connect.network).map_err(|why| AppError::input("setting up TLS", why))?;
+        let network = Network::new(&connect.network).map_err(|why| AppError::input("setting up the network", why))?;
         let aws_http = network.http_client(None);
         let mut identities = vec![Identity::Anonymous];
         if !connect.no_sign_request {
@@ -254,7 +254,7 @@ impl BucketClient {
             }
             Err(error) => error,
         };
-        let Some(region_hint) = region_hint_of(&error, &route.region) else {
+        let Some(region_hint) = region_hint_of(&error, &route) else {
             // Answered from here, or not at all (a dead network fails the
             // others as fast on their own): either way nobody waits longer.
             ticket.settle();
@@ -264,14 +264,12 @@ impl BucketClient {
             RegionHint::In(region) => Some(region),
             RegionHint::Elsewhere => self.ask_region(&route).await,
         };
-        let Some(found) = found.filter(|region| *region != route.region) else {
+        let found = found.filter(|region| *region != route.region && same_partition(region, &route.region));
+        let Some(found) = found else {
+            // HeadBucket names the region asked, or nothing: the answer was
+            // about something else (a bare 400 to a HEAD, say).
             ticket.settle();
-            let why = format!(
-                "the bucket is not in {} and {} did not say where (try --region)",
-                route.region,
-                route.server()
-            );
-            return Err(S3Error::new(S3ErrorKind::WrongRegion, why));
+            return Err(classify(&error, &route));
         };
         crate::log_info!("s3://{}/ lives in {found}, not {}: asking there", self.bucket, route.region);
         self.shared.regions.record(&self.bucket, &found);
@@ -281,13 +279,19 @@ impl BucketClient {
         let route = self.route();
         let result = op(&self.shared.client(&route)).await;
         ticket.settle();
-        result.map_err(|error| match region_hint_of(&error, &route.region) {
+        result.map_err(|error| match region_hint_of(&error, &route) {
             Some(_) => S3Error::new(
                 S3ErrorKind::WrongRegion,
                 format!("S3 named {found} as the bucket's region, then sent the request on from there"),
             ),
             None => classify(&error, &route),
         })
+    }
+
+    /// Waits while the bucket's first request settles where it lives, so a
+    /// caller that times its requests starts the clock when it may send.
+    pub async fn wait_for_region(&self) {
+        drop(self.shared.regions.enter(&self.bucket).await);
     }
 
     /// The region a HeadBucket answer names (`x-amz-bucket-region`, also on errors).
@@ -326,7 +330,7 @@ fn answered<E>(error: &SdkError<E, HttpResponse>) -> bool {
     raw_response(error).is_some()
 }
 
-fn region_hint_of<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>, asked: &str) -> Option<RegionHint> {
+fn region_hint_of<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>, route: &Route) -> Option<RegionHint> {
     let raw = raw_response(error)?;
     let code = match error {
         SdkError::ServiceError(service) => service.err().code(),
@@ -338,7 +342,7 @@ fn region_hint_of<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>, as
         code,
         body: raw.body().bytes().unwrap_or_default(),
     };
-    hint(&answer, asked)
+    hint(&answer, &route.region, route.endpoint.is_none())
 }
 
 /// The regions S3 named in this run, and the gate through which a bucket's

@@ -143,7 +143,7 @@ pub fn classify_service_error(status: u16, code: Option<&str>, message: Option<&
             (Changed, "the object changed while it was being read".to_string())
         }
         (Some("PermanentRedirect" | "AuthorizationHeaderMalformed" | "IllegalLocationConstraintException"), _)
-        | (_, 301) => (WrongRegion, "the bucket is in another region (use --region)".to_string()),
+        | (_, 301) => (WrongRegion, "the bucket is in another region, and the answer did not say which".to_string()),
         (Some("InvalidRange"), _) | (_, 416) => (InvalidRange, "the requested range is outside the object".to_string()),
         (None, 404) => (NoSuchKey, "not found".to_string()),
         (_, 503) => (Throttled, "service unavailable (HTTP 503); try again shortly".to_string()),

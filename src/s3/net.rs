@@ -2,14 +2,20 @@
 //!
 //! - Proxies come from the environment as the aws CLI reads them
 //!   (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, upper or lower
-//!   case); the SDK's default client ignores them. A server on loopback (the
-//!   demo) is always reached directly.
+//!   case); the SDK's default client ignores them. A client carries the
+//!   traffic of one scheme through its proxy: S3 on AWS is https, so the
+//!   credential chain's plain-http calls (the EC2 and ECS metadata
+//!   services) stay direct. A server on loopback (the demo) is always
+//!   reached directly.
 //! - TLS trusts the system's roots (`SSL_CERT_FILE` and `SSL_CERT_DIR` are
 //!   honoured), or only the PEM bundle of `AWS_CA_BUNDLE`, like the aws CLI.
 //! - `--connect-to HOST:PORT:ADDR:PORT2` sends direct connections for a
 //!   host to another address, as curl's option does, keeping the host name
 //!   for TLS and the `Host` header: an SSH tunnel to S3, or a test server
-//!   answering for AWS's real host names.
+//!   answering for AWS's real host names. The first rule whose HOST matches
+//!   decides: its ADDR serves the host on any port (name resolution knows no
+//!   port), its PORT2 replaces PORT only. (An HTTP/2 server would see the
+//!   new port in `:authority`; S3 speaks HTTP/1.1.)
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -118,27 +124,82 @@ fn split_rule(text: &str) -> Option<Vec<String>> {
     (depth == 0).then_some(parts)
 }
 
-/// The first rule for a host and port.
-fn rule_for<'r>(rules: &'r [ConnectTo], host: &str, port: u16) -> Option<&'r ConnectTo> {
-    rules.iter().find(|r| r.host.matches(host) && r.port.is_none_or(|p| p == port))
+/// The rule for a host: the first whose HOST matches.
+fn rule_for<'r>(rules: &'r [ConnectTo], host: &str) -> Option<&'r ConnectTo> {
+    rules.iter().find(|r| r.host.matches(host))
 }
 
-/// The network of a session: its TLS trust and rules, checked once.
+/// The proxies of the environment, read once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Proxies {
+    http: Option<String>,
+    https: Option<String>,
+    no_proxy: String,
+}
+
+impl Proxies {
+    /// `ALL_PROXY` serves the scheme without its own; empty values are unset;
+    /// a proxy without a scheme is `http://` (as curl reads it). Inside a CGI
+    /// request (`REQUEST_METHOD` set) no proxy is taken from the environment.
+    fn from_env() -> Result<Self, String> {
+        if std::env::var_os("REQUEST_METHOD").is_some() {
+            return Ok(Self::default());
+        }
+        let read = |names: [&str; 2]| names.iter().find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()));
+        let all = read(["ALL_PROXY", "all_proxy"]);
+        let checked = |value: Option<String>, name: &str| -> Result<Option<String>, String> {
+            let Some(value) = value.or_else(|| all.clone()) else { return Ok(None) };
+            let url = if value.contains("://") { value.trim().to_string() } else { format!("http://{}", value.trim()) };
+            ProxyConfig::https(url.as_str()).map_err(|e| format!("{name} '{value}': {e}"))?;
+            Ok(Some(url))
+        };
+        Ok(Self {
+            http: checked(read(["HTTP_PROXY", "http_proxy"]), "HTTP_PROXY")?,
+            https: checked(read(["HTTPS_PROXY", "https_proxy"]), "HTTPS_PROXY")?,
+            no_proxy: read(["NO_PROXY", "no_proxy"]).unwrap_or_default(),
+        })
+    }
+
+    /// What carries the traffic of one scheme (`https`, else plain http).
+    fn config(&self, https: bool) -> ProxyConfig {
+        let proxy = if https { &self.https } else { &self.http };
+        let config = match proxy {
+            Some(url) if https => ProxyConfig::https(url.as_str()),
+            Some(url) => ProxyConfig::http(url.as_str()),
+            None => return ProxyConfig::disabled(),
+        };
+        // Checked in `from_env`.
+        config.map_or_else(|_| ProxyConfig::disabled(), |c| c.no_proxy(&self.no_proxy))
+    }
+
+    /// The same decision, for requests s3scope must know about (the port rewrite).
+    fn matcher(&self, https: bool) -> Matcher {
+        let builder = Matcher::builder().no(self.no_proxy.clone());
+        match (https, &self.https, &self.http) {
+            (true, Some(url), _) => builder.https(url.clone()),
+            (false, _, Some(url)) => builder.http(url.clone()),
+            _ => builder,
+        }
+        .build()
+    }
+}
+
+/// The network of a session: its proxies, TLS trust and rules, checked once.
 #[derive(Debug, Clone)]
 pub struct Network {
     tls: TlsContext,
     rules: Arc<Vec<ConnectTo>>,
+    proxies: Proxies,
 }
 
 impl Network {
-    /// Reads the CA bundle, if one is given; its faults are reported here.
+    /// Reads the proxies of the environment and the CA bundle, if one is
+    /// given; their faults are reported here, not at the first request.
     pub fn new(options: &NetworkOptions) -> Result<Self, String> {
         let tls = match &options.ca_bundle {
             Some(path) => {
                 let pem = std::fs::read(path).map_err(|e| format!("reading the CA bundle {}: {e}", path.display()))?;
-                if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
-                    return Err(format!("the CA bundle {} holds no PEM certificate", path.display()));
-                }
+                check_bundle(&pem).map_err(|why| format!("the CA bundle {}: {why}", path.display()))?;
                 TlsContext::builder()
                     .with_trust_store(TrustStore::empty().with_pem_certificate(pem))
                     .build()
@@ -146,18 +207,37 @@ impl Network {
             }
             None => TlsContext::default(),
         };
-        Ok(Self { tls, rules: Arc::new(options.connect_to.clone()) })
+        Ok(Self { tls, rules: Arc::new(options.connect_to.clone()), proxies: Proxies::from_env()? })
     }
 
-    /// The HTTP client for requests to `endpoint` (`None`: AWS).
+    /// The HTTP client for requests to `endpoint` (`None`: AWS, over https).
     pub fn http_client(&self, endpoint: Option<&str>) -> SharedHttpClient {
+        let https = endpoint.is_none_or(|e| e.starts_with("https://"));
+        let direct = endpoint.is_some_and(is_loopback_url);
         SharedHttpClient::new(SessionHttpClient {
             tls: self.tls.clone(),
-            direct: endpoint.is_some_and(is_loopback_url),
+            proxy: if direct { ProxyConfig::disabled() } else { self.proxies.config(https) },
+            proxied: (!direct).then(|| (self.proxies.clone(), https)),
             rules: self.rules.clone(),
             connectors: Mutex::default(),
         })
     }
+}
+
+/// Checks that every certificate of a PEM bundle can serve as a root (the
+/// SDK would panic on one that cannot, at the first request).
+fn check_bundle(pem: &[u8]) -> Result<(), String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        let cert = cert.map_err(|e| format!("unreadable PEM: {e:?}"))?;
+        roots.add(cert).map_err(|e| format!("a certificate that cannot be a root: {e}"))?;
+    }
+    if roots.is_empty() {
+        return Err("no certificate in it".into());
+    }
+    Ok(())
 }
 
 /// True for `http(s)://127.x.y.z`, `[::1]` and `localhost` URLs.
@@ -175,8 +255,9 @@ type ConnectorKey = (Option<Duration>, Option<Duration>);
 #[derive(Debug)]
 struct SessionHttpClient {
     tls: TlsContext,
-    /// Never through a proxy (a loopback server).
-    direct: bool,
+    proxy: ProxyConfig,
+    /// The proxies and the scheme whose traffic they carry (`None`: none).
+    proxied: Option<(Proxies, bool)>,
     rules: Arc<Vec<ConnectTo>>,
     connectors: Mutex<HashMap<ConnectorKey, SharedHttpConnector>>,
 }
@@ -185,17 +266,16 @@ impl SessionHttpClient {
     fn build(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
         let mut builder: ConnectorBuilder = Connector::builder().connector_settings(settings.clone());
         builder.set_sleep_impl(components.sleep_impl());
-        let proxy = if self.direct { ProxyConfig::disabled() } else { ProxyConfig::from_env() };
         let builder = builder
-            .proxy_config(proxy)
+            .proxy_config(self.proxy.clone())
             .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
             .tls_context(self.tls.clone());
         if self.rules.is_empty() {
             return SharedHttpConnector::new(builder.build());
         }
         let connector = builder.build_with_resolver(RuleResolver { rules: self.rules.clone() });
-        let proxies = (!self.direct).then(Matcher::from_env);
-        SharedHttpConnector::new(PortRewrite { inner: connector, rules: self.rules.clone(), proxies })
+        let proxied = self.proxied.as_ref().map(|(proxies, https)| proxies.matcher(*https));
+        SharedHttpConnector::new(PortRewrite { inner: connector, rules: self.rules.clone(), proxied })
     }
 }
 
@@ -216,7 +296,7 @@ struct RuleResolver {
 
 impl ResolveDns for RuleResolver {
     fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
-        let target = self.rules.iter().find(|r| r.host.matches(name)).and_then(|r| r.to_host.clone());
+        let target = rule_for(&self.rules, name).and_then(|r| r.to_host.clone());
         let name = target.unwrap_or_else(|| name.to_string());
         DnsFuture::new(async move {
             if let Ok(ip) = name.parse::<IpAddr>() {
@@ -229,19 +309,19 @@ impl ResolveDns for RuleResolver {
 }
 
 /// Moves a direct request to a rule's port, keeping the original authority
-/// in the `Host` header (which the signature covers). Requests a proxy
-/// carries are left alone: the proxy connects, not s3scope.
+/// in the `Host` header (which the signature covers). A host written as an
+/// IP address is never resolved, so its address is replaced here too.
+/// Requests a proxy carries are left alone: the proxy connects, not s3scope.
 #[derive(Debug)]
 struct PortRewrite {
     inner: Connector,
     rules: Arc<Vec<ConnectTo>>,
-    proxies: Option<Matcher>,
+    proxied: Option<Matcher>,
 }
 
 impl HttpConnector for PortRewrite {
     fn call(&self, mut request: HttpRequest) -> HttpConnectorFuture {
-        if let Some(moved) = self.moved_uri(request.uri()) {
-            let (authority, uri) = moved;
+        if let Some((authority, uri)) = self.moved_uri(request.uri()) {
             if !request.headers().contains_key("host") {
                 request.headers_mut().insert("host", authority);
             }
@@ -255,19 +335,28 @@ impl HttpConnector for PortRewrite {
 }
 
 impl PortRewrite {
-    /// The original authority and the URI with the rule's port, if a rule moves this request.
+    /// The original authority and the moved URI, if a rule moves this request.
     fn moved_uri(&self, text: &str) -> Option<(String, String)> {
         let uri = text.parse::<http::Uri>().ok()?;
-        if self.proxies.as_ref().is_some_and(|m| m.intercept(&uri).is_some()) {
+        if self.proxied.as_ref().is_some_and(|m| m.intercept(&uri).is_some()) {
             return None;
         }
-        let host = uri.host()?;
+        let host = uri.host()?.trim_matches(['[', ']']);
         let https = uri.scheme_str() == Some("https");
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let to_port = rule_for(&self.rules, host.trim_matches(['[', ']']), port)?.to_port.filter(|p| *p != port)?;
+        let rule = rule_for(&self.rules, host)?;
+        let to_port = rule.to_port.filter(|_| rule.port.is_none_or(|p| p == port)).unwrap_or(port);
+        let to_host = match (&rule.to_host, host.parse::<IpAddr>()) {
+            (Some(address), Ok(_)) => address.as_str(),
+            _ => host,
+        };
+        if (to_host, to_port) == (host, port) {
+            return None;
+        }
+        let to_host = if to_host.contains(':') { format!("[{to_host}]") } else { to_host.to_string() };
         let authority = uri.authority()?.as_str().to_string();
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
-        Some((authority, format!("{}://{host}:{to_port}{path}", uri.scheme_str().unwrap_or("https"))))
+        Some((authority, format!("{}://{to_host}:{to_port}{path}", uri.scheme_str().unwrap_or("https"))))
     }
 }
 
@@ -304,14 +393,26 @@ mod tests {
             inner: Connector::builder()
                 .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
                 .build(),
-            rules: Arc::new(vec![rule("*.amazonaws.com:443:127.0.0.1:8443")]),
-            proxies: None,
+            rules: Arc::new(vec![rule("*.amazonaws.com:443:127.0.0.1:8443"), rule("127.0.0.2::127.0.0.1:9000")]),
+            proxied: None,
         };
         let (authority, uri) = rewrite.moved_uri("https://b.s3.us-west-2.amazonaws.com/k%20x?list-type=2").unwrap();
         assert_eq!(authority, "b.s3.us-west-2.amazonaws.com");
         assert_eq!(uri, "https://b.s3.us-west-2.amazonaws.com:8443/k%20x?list-type=2");
         assert_eq!(rewrite.moved_uri("https://example.org/x"), None);
         assert_eq!(rewrite.moved_uri("http://b.s3.amazonaws.com:8080/x"), None, "the rule is for port 443");
+        // An address is never resolved: the rule's address replaces it.
+        let (authority, uri) = rewrite.moved_uri("http://127.0.0.2:9/b/k").unwrap();
+        assert_eq!((authority.as_str(), uri.as_str()), ("127.0.0.2:9", "http://127.0.0.1:9000/b/k"));
+    }
+
+    #[test]
+    fn a_ca_bundle_must_hold_certificates_that_can_be_roots() {
+        assert!(check_bundle(b"").unwrap_err().contains("no certificate"));
+        let garbage = b"-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n";
+        assert!(check_bundle(garbage).is_err());
+        let junk_der = b"-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
+        assert!(check_bundle(junk_der).unwrap_err().contains("cannot be a root"));
     }
 
     #[test]

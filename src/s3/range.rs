@@ -139,6 +139,8 @@ async fn fetch_within(
     len: u64,
 ) -> Result<Answer, S3Error> {
     let limit = limit + Duration::from_secs(len / (64 << 10));
+    // Not while the bucket's first request is still finding its region.
+    object.bucket.wait_for_region().await;
     match tokio::time::timeout(limit, fetch(object, etag, start, len)).await {
         Ok(answer) => answer,
         Err(_) => Err(S3Error::new(

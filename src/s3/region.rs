@@ -29,8 +29,10 @@ pub struct ErrorAnswer<'a> {
 }
 
 /// Reads `answer`, an error to a request sent to region `asked`. `None`:
-/// the answer is about something else (a real access denied, say).
-pub fn hint(answer: &ErrorAnswer<'_>, asked: &str) -> Option<RegionHint> {
+/// the answer is about something else (a real access denied, say). Off AWS
+/// (`on_aws` false) a 403 naming a region is taken as it stands: other
+/// servers send the header with their own meanings.
+pub fn hint(answer: &ErrorAnswer<'_>, asked: &str, on_aws: bool) -> Option<RegionHint> {
     let body = std::str::from_utf8(answer.body).unwrap_or("");
     let named = answer
         .bucket_region
@@ -50,8 +52,10 @@ pub fn hint(answer: &ErrorAnswer<'_>, asked: &str) -> Option<RegionHint> {
         )
         // A HEAD answered 400 without a body: possibly signed for the wrong region.
         || (answer.status == 400 && answer.code.is_none() && answer.body.is_empty());
+    let header_alone = on_aws && answer.bucket_region.is_some();
     match named {
-        Some(region) if says_elsewhere || answer.bucket_region.is_some() => Some(RegionHint::In(region)),
+        Some(region) if !same_partition(&region, asked) => None,
+        Some(region) if says_elsewhere || header_alone => Some(RegionHint::In(region)),
         _ if says_elsewhere && !named_same_region(answer, body, asked) => Some(RegionHint::Elsewhere),
         _ => None,
     }
@@ -62,6 +66,20 @@ fn named_same_region(answer: &ErrorAnswer<'_>, body: &str, asked: &str) -> bool 
     let header = answer.bucket_region.and_then(valid_region);
     let xml = xml_value(body, "Region").and_then(valid_region);
     header.or(xml).is_some_and(|region| region == asked)
+}
+
+/// The AWS partition of a region: a region found by asking never takes the
+/// requests to another partition's hosts (`amazonaws.com.cn`, the ISO ones).
+fn partition(region: &str) -> &str {
+    ["cn-", "us-gov-", "us-isob-", "us-iso-", "eu-isoe-", "us-isof-"]
+        .into_iter()
+        .find(|prefix| region.starts_with(prefix))
+        .unwrap_or("aws")
+}
+
+/// True when both regions are in one partition.
+pub fn same_partition(a: &str, b: &str) -> bool {
+    partition(a) == partition(b)
 }
 
 /// A region name as S3 writes them (`us-west-2`, `eu-central-1`), checked
@@ -107,7 +125,12 @@ pub fn split_s3_host(host: &str) -> Option<S3Host> {
     let labels: Vec<&str> = stem.split('.').collect();
     let s3 = labels.iter().rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
     let after: Vec<&str> = labels[s3 + 1..].iter().copied().filter(|l| *l != "dualstack").collect();
-    let region = match (labels[s3].strip_prefix("s3-"), after.as_slice()) {
+    // Website endpoints: `s3-website-us-east-1`, `s3-website.eu-west-1`.
+    let label = match labels[s3] {
+        "s3-website" => "s3".to_string(),
+        label => label.replacen("s3-website-", "s3-", 1),
+    };
+    let region = match (label.strip_prefix("s3-"), after.as_slice()) {
         (Some("external-1"), _) => "us-east-1",
         (Some(region), []) => region,
         (None, []) => "us-east-1",
@@ -138,46 +161,51 @@ mod tests {
     #[test]
     fn a_permanent_redirect_names_the_region_by_header_or_by_endpoint() {
         let with_header = answer(301, Some("us-west-2"), Some("PermanentRedirect"), REDIRECT);
-        assert_eq!(hint(&with_header, "us-east-1"), Some(RegionHint::In("us-west-2".into())));
+        assert_eq!(hint(&with_header, "us-east-1", true), Some(RegionHint::In("us-west-2".into())));
         let body_only = answer(301, None, Some("PermanentRedirect"), REDIRECT);
-        assert_eq!(hint(&body_only, "us-east-1"), Some(RegionHint::In("us-west-2".into())));
+        assert_eq!(hint(&body_only, "us-east-1", true), Some(RegionHint::In("us-west-2".into())));
         let head = answer(301, Some("us-west-2"), None, "");
-        assert_eq!(hint(&head, "eu-central-1"), Some(RegionHint::In("us-west-2".into())));
+        assert_eq!(hint(&head, "eu-central-1", true), Some(RegionHint::In("us-west-2".into())));
         let bare = answer(301, None, None, "");
-        assert_eq!(hint(&bare, "us-east-1"), Some(RegionHint::Elsewhere));
+        assert_eq!(hint(&bare, "us-east-1", true), Some(RegionHint::Elsewhere));
     }
 
     #[test]
     fn a_request_signed_for_the_wrong_region_names_the_right_one() {
         let malformed = answer(400, None, Some("AuthorizationHeaderMalformed"), MALFORMED);
-        assert_eq!(hint(&malformed, "us-east-1"), Some(RegionHint::In("eu-west-1".into())));
+        assert_eq!(hint(&malformed, "us-east-1", true), Some(RegionHint::In("eu-west-1".into())));
         let head = answer(400, Some("eu-west-1"), None, "");
-        assert_eq!(hint(&head, "us-east-1"), Some(RegionHint::In("eu-west-1".into())));
+        assert_eq!(hint(&head, "us-east-1", true), Some(RegionHint::In("eu-west-1".into())));
         let silent_head = answer(400, None, None, "");
-        assert_eq!(hint(&silent_head, "us-east-1"), Some(RegionHint::Elsewhere));
+        assert_eq!(hint(&silent_head, "us-east-1", true), Some(RegionHint::Elsewhere));
     }
 
     #[test]
     fn a_denial_from_elsewhere_is_a_region_hint_and_from_here_is_not() {
         let elsewhere =
             answer(403, Some("us-west-2"), Some("AccessDenied"), "<Error><Code>AccessDenied</Code></Error>");
-        assert_eq!(hint(&elsewhere, "us-east-1"), Some(RegionHint::In("us-west-2".into())));
-        assert_eq!(hint(&elsewhere, "us-west-2"), None, "a real access denied");
+        assert_eq!(hint(&elsewhere, "us-east-1", true), Some(RegionHint::In("us-west-2".into())));
+        assert_eq!(hint(&elsewhere, "us-west-2", true), None, "a real access denied");
+        assert_eq!(hint(&elsewhere, "us-east-1", false), None, "off AWS a 403 is a 403");
         let plain = answer(403, None, Some("AccessDenied"), "<Error><Code>AccessDenied</Code></Error>");
-        assert_eq!(hint(&plain, "us-east-1"), None);
-        assert_eq!(hint(&answer(404, None, Some("NoSuchKey"), ""), "us-east-1"), None);
-        assert_eq!(hint(&answer(400, None, Some("InvalidArgument"), "<Error/>"), "us-east-1"), None);
+        assert_eq!(hint(&plain, "us-east-1", true), None);
+        assert_eq!(hint(&answer(404, None, Some("NoSuchKey"), ""), "us-east-1", true), None);
+        assert_eq!(hint(&answer(400, None, Some("InvalidArgument"), "<Error/>"), "us-east-1", true), None);
         let same = answer(301, Some("us-east-1"), Some("PermanentRedirect"), "");
-        assert_eq!(hint(&same, "us-east-1"), None, "naming the region asked says nothing new");
+        assert_eq!(hint(&same, "us-east-1", true), None, "naming the region asked says nothing new");
     }
 
     #[test]
     fn a_region_from_an_answer_must_look_like_one() {
         for bad in ["evil.example.org/x", "US-WEST-2", "", "-x", "a".repeat(40).as_str(), "us west"] {
             let hostile = answer(301, Some(bad), Some("PermanentRedirect"), "");
-            assert_eq!(hint(&hostile, "us-east-1"), Some(RegionHint::Elsewhere), "{bad:?}");
+            assert_eq!(hint(&hostile, "us-east-1", true), Some(RegionHint::Elsewhere), "{bad:?}");
         }
         assert_eq!(valid_region(" ap-southeast-2 "), Some("ap-southeast-2".into()));
+        // Never to another partition's hosts.
+        let china = answer(301, Some("cn-north-1"), Some("PermanentRedirect"), "");
+        assert_eq!(hint(&china, "us-east-1", true), None);
+        assert!(same_partition("us-west-2", "eu-central-1") && !same_partition("us-gov-west-1", "us-west-2"));
     }
 
     #[test]
@@ -195,6 +223,8 @@ mod tests {
             ("127.0.0.1", None),
             ("s3.example.org", None),
             ("b.s3.a.b.amazonaws.com", None),
+            ("b.s3-website-us-east-1.amazonaws.com", Some("us-east-1")),
+            ("b.s3-website.eu-west-1.amazonaws.com", Some("eu-west-1")),
         ];
         for (host, region) in cases {
             assert_eq!(region_of_host(host).as_deref(), region, "{host}");

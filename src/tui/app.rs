@@ -299,6 +299,8 @@ pub struct State {
     pub help_scroll: usize,
     /// Regions S3 named for buckets in this run (the clients follow them too).
     pub regions: HashMap<String, String>,
+    /// What `:` put on the jump line before anything was typed.
+    jump_prefill: String,
     /// The prefix count being waited for.
     counting: Option<(RequestId, String, String)>,
     jump: Option<PendingJump>,
@@ -307,12 +309,15 @@ pub struct State {
 }
 
 /// The jump line after a keystroke: a location typed or pasted after the
-/// prefilled one (`s3://a/b/s3://c/d`) replaces it.
-fn newest_location(text: String) -> String {
-    let starts = ["s3://", "S3://", "https://", "http://"];
-    match starts.iter().filter_map(|s| text.rfind(s)).max() {
-        Some(at) if at > 0 => text[at..].to_string(),
-        _ => text,
+/// `prefill` (`s3://a/b/` + `s3://c/d`) replaces it; a name typed after it
+/// extends it. Keys holding `s3://` stay whole.
+fn typed_over_prefill(text: String, prefill: &str) -> (String, bool) {
+    let typed = text.strip_prefix(prefill).filter(|_| !prefill.is_empty());
+    match typed {
+        Some(typed) if ["s3://", "S3://", "https://", "http://"].iter().any(|s| typed.starts_with(s)) => {
+            (typed.to_string(), true)
+        }
+        _ => (text, false),
     }
 }
 
@@ -693,8 +698,9 @@ impl State {
 
     /// A paste: into the line being typed, or, when none is, a location to jump to.
     fn paste(&mut self, text: &str) -> Vec<Effect> {
-        // One line; control characters never reach the state.
-        let line: String = text.lines().next().unwrap_or("").chars().filter(|c| !c.is_control()).collect();
+        // The first line (terminals send CR or LF); control characters never reach the state.
+        let first = text.trim_start_matches(['\r', '\n']).split(['\r', '\n']).next().unwrap_or("");
+        let line: String = first.chars().filter(|c| !c.is_control()).collect();
         match self.mode {
             Mode::Jump(_) | Mode::Filter(_) | Mode::Search(_) => {
                 line.chars().flat_map(|c| update(self, Action::Input(c))).collect()
@@ -933,10 +939,17 @@ impl State {
 
 /// Applies one action; returns the effects to run.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    if let Action::Paste(text) = action {
-        return state.paste(&text);
-    }
-    let mut effects = match state.mode.clone() {
+    let mut effects = match action {
+        Action::Paste(text) => state.paste(&text),
+        action => update_in_mode(state, action),
+    };
+    effects.extend(state.update_preview());
+    effects
+}
+
+/// Applies an action as the current mode reads it.
+fn update_in_mode(state: &mut State, action: Action) -> Vec<Effect> {
+    match state.mode.clone() {
         Mode::ConfirmDownload(pending) => match action {
             Action::Submit => {
                 state.mode = Mode::Normal;
@@ -1011,7 +1024,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         },
         Mode::Jump(text) => match action {
             Action::Input(c) => {
-                state.mode = Mode::Jump(newest_location(format!("{text}{c}")));
+                let (text, replaced) = typed_over_prefill(format!("{text}{c}"), &state.jump_prefill);
+                if replaced {
+                    state.jump_prefill.clear();
+                }
+                state.mode = Mode::Jump(text);
                 Vec::new()
             }
             Action::Backspace => {
@@ -1063,9 +1080,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             other => apply(state, other),
         },
         Mode::Normal => apply(state, action),
-    };
-    effects.extend(state.update_preview());
-    effects
+    }
 }
 
 /// Applies a line-editing action to input text.
@@ -1199,6 +1214,7 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         Action::StartJump => {
             let start =
                 state.selected_node().map(|n| state.tree.uri_of(n).to_string()).unwrap_or_else(|| "s3://".into());
+            state.jump_prefill = start.clone();
             state.mode = Mode::Jump(start);
         }
         Action::Escape => {

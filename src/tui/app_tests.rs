@@ -170,7 +170,30 @@ fn a_location_typed_or_pasted_over_the_prefill_replaces_it_and_clears_the_old_er
 }
 
 #[test]
-fn a_found_region_reaches_the_route_the_title_and_the_copied_urls() {
+fn a_pasted_location_is_previewed_and_only_its_first_line_counts() {
+    let mut h = Harness::new();
+    h.keys(&[Action::Open]);
+    h.act(Action::Paste("s3://nasa-heasarc/readme.txt\rs3://stpubdata/tess/\r".into()));
+    h.settle();
+    assert_eq!(h.selected_uri(), "s3://nasa-heasarc/readme.txt");
+    assert!(matches!(h.state.preview.content, PreviewContent::Loading), "the pasted object is being previewed");
+}
+
+#[test]
+fn only_a_location_typed_after_the_prefill_replaces_it() {
+    let mut h = Harness::new();
+    // An empty line takes a key holding a scheme whole.
+    h.state.mode = Mode::Jump(String::new());
+    h.type_text("s3://b/backup/s3://old/x");
+    assert_eq!(h.state.mode, Mode::Jump("s3://b/backup/s3://old/x".into()));
+    h.keys(&[Action::Escape, Action::StartJump]);
+    // A name typed after the prefill extends it.
+    h.type_text("chandra/");
+    assert_eq!(h.state.mode, Mode::Jump("s3://nasa-heasarc/chandra/".into()));
+}
+
+#[test]
+fn a_found_region_reaches_the_route() {
     let mut h = Harness::new();
     assert_eq!(h.state.route("someone-elses").region, "us-east-1");
     assert_eq!(h.state.route("nasa-lambda").region, "us-west-2", "the catalog's region");

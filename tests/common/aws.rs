@@ -32,20 +32,26 @@ use super::{fixture, s3scope};
 /// Regions of the test's "AWS": the catalog's, plus buckets it does not know.
 pub const REGIONS: [&str; 5] = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
 
-/// Home regions of the demo archive's buckets: the catalog's for the
-/// archives; the edge bucket (public, not in the catalog) lives in eu-west-1
-/// and the private one in us-west-2.
+/// Home regions of the demo archive's buckets: the archives' as the AWS Open
+/// Data Registry's dataset files give them (written here, not read from the
+/// catalog, so that a wrong catalog region costs redirects a test sees); the
+/// edge bucket (public, not in the catalog) lives in eu-west-1 and the
+/// private one in us-west-2.
 pub fn home_of(bucket: &str) -> Option<String> {
-    let catalog = s3scope::catalog::Catalog::builtin();
-    if let Some(entry) = catalog.find(bucket) {
-        return Some(entry.region.clone());
-    }
-    match bucket {
-        "demo-edge" => Some("eu-west-1".into()),
-        "demo-private" => Some("us-west-2".into()),
-        _ => None,
-    }
+    let home = match bucket {
+        "nasa-heasarc" | "stpubdata" | "nasa-irsa-euclid-q1" | "nasa-irsa-spherex" => "us-east-1",
+        "nasa-irsa-simulations" | "ipac-irsa-ztf" => "us-east-1",
+        "nasa-lambda" | "nasa-irsa-wise" | "nasa-irsa-spitzer" => "us-west-2",
+        "demo-edge" => "eu-west-1",
+        "demo-private" => "us-west-2",
+        _ => return None,
+    };
+    Some(home.to_string())
 }
+
+/// A key whose HEAD the front answers with a bare 400 from the bucket's own
+/// region, as S3 answers a HEAD of an SSE-C object sent without its key.
+pub const BARE_400_KEY: &str = "files/sse-c-encrypted.bin";
 
 /// The test CA (its certificate in a PEM file) and the server's TLS set-up.
 pub struct TestCa {
@@ -245,6 +251,12 @@ async fn answer(
         stats.count_extra(&asked.bucket);
     }
     let signed_elsewhere = asked.signed_for.as_ref().is_some_and(|r| *r != home);
+    if asked.host_region == home
+        && !signed_elsewhere
+        && let Some(response) = special(&request)
+    {
+        return Ok(response);
+    }
     if asked.host_region != home {
         if !asked.head_bucket {
             stats.count_extra(&asked.bucket);
@@ -282,6 +294,12 @@ async fn answer(
         response.headers_mut().insert("x-amz-bucket-region", home.parse().unwrap());
     }
     Ok(response)
+}
+
+/// The answers that have nothing to do with regions, before the S3 server's.
+fn special(request: &Request<Incoming>) -> Option<Response<s3s::Body>> {
+    let head = request.method() == hyper::Method::HEAD;
+    (head && request.uri().path().ends_with(BARE_400_KEY)).then(|| error(400, "", "", None, true))
 }
 
 /// The region is named in the XML body only: a HEAD's answer says nothing.
