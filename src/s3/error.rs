@@ -61,7 +61,7 @@ impl S3Error {
     {
         let error = Self::classify_sdk(err, endpoint);
         crate::log_warn!("{endpoint}: {:?}: {}", error.kind, error.message);
-        crate::log_debug!("{endpoint}: {}", aws_smithy_types::error::display::DisplayErrorContext(err));
+        crate::log_debug!("{endpoint}: {}", aws_sdk_s3::error::DisplayErrorContext(err));
         error
     }
 
