@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::s3::uri::validate_bucket_name;
+use crate::bucket::validate_bucket_name;
 
 const BUILTIN: &str = include_str!("../assets/catalog.toml");
 

@@ -1,5 +1,6 @@
 //! s3scope: a terminal explorer for S3 buckets, made for the NASA archives.
 
+pub mod bucket;
 pub mod catalog;
 pub mod checksum;
 pub mod cli;

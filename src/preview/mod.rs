@@ -9,16 +9,7 @@ use std::io::Read;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
 use crate::s3::range::S3RangeSource;
-
-/// Metadata of one object, from the first GET (or HEAD).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ObjectDetails {
-    pub size: u64,
-    pub last_modified: Option<i64>,
-    pub content_type: Option<String>,
-    pub etag: Option<String>,
-    pub storage_class: Option<String>,
-}
+pub use crate::s3::object::ObjectDetails;
 
 /// The readable part of an object.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@ pub mod clients;
 pub mod error;
 pub mod list;
 pub mod net;
+pub mod object;
 pub mod range;
 pub mod region;
 pub mod route;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::clients::BucketClient;
 use super::error::{S3Error, S3ErrorKind};
 use crate::fits::reader::{RangeSource, SourceError};
-use crate::preview::ObjectDetails;
+use super::object::ObjectDetails;
 
 /// Bytes at the start of the object kept for a text preview.
 const HEAD_KEPT: usize = 8192;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+pub use crate::bucket::validate_bucket_name;
 use crate::error::AppError;
 
 /// A bucket and a key (or key prefix) inside it. The key may be empty (the
@@ -63,22 +64,6 @@ impl fmt::Display for S3Uri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "s3://{}/{}", self.bucket, self.key)
     }
-}
-
-/// Checks a bucket name loosely: S3's own rules are stricter, but S3-compatible
-/// servers accept more (upper case, underscores), so only reject what can never
-/// be a bucket.
-pub fn validate_bucket_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("the bucket name is empty".into());
-    }
-    if name.len() > 255 {
-        return Err("the bucket name is longer than 255 characters".into());
-    }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))) {
-        return Err(format!("the bucket name holds '{}'", c.escape_default()));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
