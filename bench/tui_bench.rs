@@ -1,7 +1,7 @@
 //! Benchmark of the explorer's model and rendering: memory per object row and
 //! the cost of a frame with 1,000 / 10,000 / 100,000 rows in one open prefix.
 //!
-//! Run: `cargo run --release --example tui-bench`
+//! Run: `cargo bench --bench tui`
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +10,11 @@ use std::time::Instant;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use s3scope::s3::{Entry, ObjectInfo, Page};
-use s3scope::tui::app::{Action, Effect, ListJob, Settings, initial_state, update};
+use s3scope::tui::ExplorerConfig;
+use s3scope::tui::action::{Intent, Report};
+use s3scope::tui::effect::{Effect, ListJob};
+use s3scope::tui::state::State;
+use s3scope::tui::update::update;
 use s3scope::tui::view::render;
 
 /// Counts the bytes currently allocated.
@@ -54,27 +58,28 @@ fn main() {
     for rows in [1_000usize, 10_000, 100_000] {
         // Everything the state allocates counts, the tree's first chunk included.
         let before = ALLOCATED.load(Ordering::Relaxed);
-        let settings = Settings { row_bound: rows, ..Settings::default() };
         let buckets = vec![("stpubdata".to_string(), Some("MAST".to_string()))];
-        let mut state = initial_state(settings, &buckets, 160, 48);
+        let config = ExplorerConfig { row_bound: rows, buckets, ..ExplorerConfig::default() };
+        let mut state = State::new(config, 160, 48);
         // Open the bucket; answer with the rows under a prefix-less listing.
-        let effects = update(&mut state, Action::Open);
+        let effects = update(&mut state, Intent::Open.into());
         let Some(Effect::List(ListJob { request, node, purpose, .. })) = effects.into_iter().next() else {
             panic!("a listing")
         };
         let first = update(
             &mut state,
-            Action::Listed {
+            Report::Listed {
                 request,
                 node,
                 purpose,
                 page: Page { entries: vec![Entry::Prefix("tess/".into())], next_token: None },
                 more: false,
-            },
+            }
+            .into(),
         );
         assert!(first.is_empty());
-        update(&mut state, Action::Down);
-        let effects = update(&mut state, Action::Open);
+        update(&mut state, Intent::Down.into());
+        let effects = update(&mut state, Intent::Open.into());
         let Some(Effect::List(ListJob { request, node, purpose, .. })) =
             effects.into_iter().find(|e| matches!(e, Effect::List(_)))
         else {
@@ -86,12 +91,12 @@ fn main() {
             let last = p + 1 == pages;
             update(
                 &mut state,
-                Action::Listed { request, node, purpose, page: page(p * 1000, 1000, last), more: !last },
+                Report::Listed { request, node, purpose, page: page(p * 1000, 1000, last), more: !last }.into(),
             );
         }
         let per_page = started.elapsed() / pages as u32;
         let bytes = ALLOCATED.load(Ordering::Relaxed).saturating_sub(before);
-        update(&mut state, Action::Last);
+        update(&mut state, Intent::Last.into());
         let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
         let frames = 50;
         let started = Instant::now();

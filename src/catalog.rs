@@ -92,6 +92,11 @@ impl Catalog {
         Ok(())
     }
 
+    /// The rows at the root of the explorer: each bucket with its archive's label.
+    pub fn root_rows(&self) -> Vec<(String, Option<String>)> {
+        self.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect()
+    }
+
     pub fn find(&self, bucket: &str) -> Option<&CatalogEntry> {
         self.entries.iter().find(|e| e.name == bucket)
     }

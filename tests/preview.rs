@@ -9,7 +9,8 @@ use common::*;
 use s3scope::catalog::Catalog;
 use s3scope::preview::PreviewBody;
 use s3scope::s3::{Clients, ConnectOptions};
-use s3scope::tui::app::{Action, Effect};
+use s3scope::tui::action::{Action, Report};
+use s3scope::tui::effect::Effect;
 use s3scope::tui::runner::Runner;
 use tokio::sync::mpsc;
 
@@ -54,7 +55,7 @@ fn fits_and_text_previews() {
         actions
             .iter()
             .find_map(|a| match a {
-                Action::Previewed { request: r, result, .. } if *r == request => {
+                Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => {
                     Some(result.clone().expect("a preview"))
                 }
                 _ => None,
@@ -93,7 +94,7 @@ fn cancelled_previews_never_reach_the_server() {
     let answered: Vec<u64> = actions
         .iter()
         .filter_map(|a| match a {
-            Action::Previewed { request, .. } => Some(*request),
+            Action::Report(Report::Previewed { request, .. }) => Some(*request),
             _ => None,
         })
         .collect();

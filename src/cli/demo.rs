@@ -11,7 +11,7 @@ use crate::demo::store::Store;
 use crate::demo::{self, archive};
 use crate::error::AppError;
 use crate::s3::ConnectOptions;
-use crate::tui::{self, TuiOptions};
+use crate::tui::{self, ExplorerConfig};
 
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
@@ -89,9 +89,8 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &S
     };
     // The demo server's port changes from run to run: its queue is not kept.
     // The user's own buckets live elsewhere: the demo shows the archives only.
-    let options = global.tui_options(session, connect, buckets, catalog);
-    let options = TuiOptions { list_own_buckets: false, queue_path: None, ..options };
-    tui::run(options).await
+    let config = global.explorer_config(session, connect, catalog);
+    tui::run(ExplorerConfig { buckets, list_own_buckets: false, queue_path: None, ..config }).await
 }
 
 /// Waits for Ctrl-C or SIGTERM.

@@ -20,7 +20,7 @@ use crate::s3::net::{ConnectTo, NetworkOptions};
 use crate::s3::{ConnectOptions, S3Uri};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::{self, Theme};
-use crate::tui::{self, TuiOptions};
+use crate::tui::{self, ExplorerConfig};
 
 #[derive(Debug, Parser)]
 #[command(name = "s3scope", version, about = "A terminal explorer for S3 buckets, made for the NASA archives")]
@@ -102,42 +102,25 @@ impl Session {
 
     /// Part size and parts in flight of each download, from the config.
     pub fn download_options(&self) -> DownloadOptions {
-        let downloads = &self.config.config.downloads;
-        DownloadOptions {
-            part_size: downloads.part_size.0,
-            parts_in_flight: downloads.parts_in_flight as usize,
-            ..DownloadOptions::default()
-        }
+        DownloadOptions::from(&self.config.config.downloads)
     }
 }
 
 impl GlobalArgs {
-    /// The explorer's options: flags first, then the config file, then defaults.
-    pub fn tui_options(
-        &self,
-        session: &Session,
-        connect: ConnectOptions,
-        buckets: Vec<(String, Option<String>)>,
-        catalog: Catalog,
-    ) -> TuiOptions {
-        let c = &session.config.config;
+    /// The explorer's configuration: flags first, then the config file, then
+    /// its defaults; `connect` reaches S3, `catalog` is at the root.
+    pub fn explorer_config(&self, session: &Session, connect: ConnectOptions, catalog: Catalog) -> ExplorerConfig {
+        let file = &session.config.config;
         let env = |name: &str| std::env::var(name).ok();
-        let glyphs = if self.ascii { GlyphSetting::Ascii } else { c.glyphs };
-        let theme = Theme::new(&c.colors, theme::depth(c.colors.depth, env), theme::ascii(glyphs, env));
-        TuiOptions {
-            buckets,
-            mouse: self.mouse || c.mouse,
-            row_bound: self.rows_per_prefix.unwrap_or(c.explorer.rows_per_prefix) as usize,
-            preview_budget: self.preview_budget.unwrap_or(c.preview.gzip_budget.0).max(1),
-            download_dir: self.download_dir.clone().unwrap_or_else(|| c.downloads.dir_path()),
-            keys: session.keys.clone(),
-            theme,
-            clipboard: self.clipboard.unwrap_or(c.clipboard),
-            jobs: c.downloads.jobs as usize,
-            download_options: session.download_options(),
-            on_start: c.downloads.on_start,
-            ..TuiOptions::for_catalog(connect, &catalog)
-        }
+        let glyphs = if self.ascii { GlyphSetting::Ascii } else { file.glyphs };
+        let theme = Theme::new(&file.colors, theme::depth(file.colors.depth, env), theme::ascii(glyphs, env));
+        let mut config = ExplorerConfig::new(file, connect, catalog);
+        config.mouse |= self.mouse;
+        config.row_bound = self.rows_per_prefix.map_or(config.row_bound, |rows| rows as usize);
+        config.preview_budget = self.preview_budget.unwrap_or(config.preview_budget).max(1);
+        config.download_dir = self.download_dir.clone().unwrap_or(config.download_dir);
+        config.clipboard = self.clipboard.unwrap_or(config.clipboard);
+        ExplorerConfig { keys: session.keys.clone(), theme, ..config }
     }
 
     pub fn connect_options(&self) -> Result<ConnectOptions, AppError> {
@@ -245,9 +228,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Some(Command::Config(_) | Command::Completions(_) | Command::Man) => Ok(()),
         None => {
             let start = cli.uri.as_deref().map(S3Uri::parse).transpose()?;
-            let buckets = session.catalog().entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
-            let options = cli.global.tui_options(&session, session.connect.clone(), buckets, session.catalog().clone());
-            tui::run(TuiOptions { start, ..options }).await
+            let config = cli.global.explorer_config(&session, session.connect.clone(), session.catalog().clone());
+            tui::run(ExplorerConfig { start, ..config }).await
         }
     }
 }

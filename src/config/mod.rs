@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use self::values::{ByteSize, ColorSpec, DepthSetting, GlyphSetting, KeyList, OnStart};
+pub use self::values::{ByteSize, ColorSpec, DepthSetting, GlyphSetting, KeyEntry, KeyList, OnStart};
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::clipboard::ClipboardMode;
 use crate::error::AppError;
@@ -29,8 +29,9 @@ pub struct Config {
     pub preview: PreviewSettings,
     pub downloads: Downloads,
     pub colors: Colors,
-    /// Action name → keys, checked against the keymap by the explorer.
-    pub keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
+    /// Action name → keys (the normal layer), or layer name → its table;
+    /// checked against the keymap by the explorer.
+    pub keys: BTreeMap<Spanned<String>, Spanned<KeyEntry>>,
     #[serde(rename = "bucket")]
     pub buckets: Vec<Spanned<UserBucket>>,
 }

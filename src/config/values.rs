@@ -116,6 +116,46 @@ impl<'de> Deserialize<'de> for ColorSpec {
     }
 }
 
+/// An entry of `[keys]`: an action of the normal layer and its keys, or a
+/// layer's own table (`[keys.queue]`) of actions and keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyEntry {
+    Keys(KeyList),
+    Layer(std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<KeyList>>),
+}
+
+impl<'de> Deserialize<'de> for KeyEntry {
+    // By hand, not `untagged`: buffered values would lose the spans that
+    // errors use to name a line.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+        impl<'de> de::Visitor<'de> for EntryVisitor {
+            type Value = KeyEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key, a list of keys, or a table of a layer's actions")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyEntry, E> {
+                Ok(KeyEntry::Keys(KeyList::One(v.to_string())))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<KeyEntry, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<String>()? {
+                    keys.push(key);
+                }
+                Ok(KeyEntry::Keys(KeyList::Many(keys)))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<KeyEntry, A::Error> {
+                let mut table = std::collections::BTreeMap::new();
+                while let Some((name, keys)) = map.next_entry()? {
+                    table.insert(name, keys);
+                }
+                Ok(KeyEntry::Layer(table))
+            }
+        }
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
 /// One key or several: `"d"` or `["d", "ctrl-d"]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]

@@ -8,8 +8,8 @@ use std::io::Read;
 
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
-use crate::s3::range::S3RangeSource;
 pub use crate::s3::object::ObjectDetails;
+use crate::s3::range::S3RangeSource;
 
 /// The readable part of an object.
 #[derive(Debug, Clone, PartialEq)]

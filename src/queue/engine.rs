@@ -31,9 +31,24 @@ pub struct DownloadOptions {
     pub force: bool,
 }
 
+/// Attempts per part for transient failures, the first included.
+const PART_ATTEMPTS: u32 = 5;
+
+impl From<&crate::config::Downloads> for DownloadOptions {
+    /// The part size and parts in flight of the config's `[downloads]`.
+    fn from(downloads: &crate::config::Downloads) -> Self {
+        Self {
+            part_size: downloads.part_size.0,
+            parts_in_flight: (downloads.parts_in_flight as usize).max(1),
+            attempts: PART_ATTEMPTS,
+            force: false,
+        }
+    }
+}
+
 impl Default for DownloadOptions {
     fn default() -> Self {
-        Self { part_size: 8 << 20, parts_in_flight: 4, attempts: 5, force: false }
+        Self::from(&crate::config::Downloads::default())
     }
 }
 

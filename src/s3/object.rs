@@ -9,4 +9,3 @@ pub struct ObjectDetails {
     pub etag: Option<String>,
     pub storage_class: Option<String>,
 }
-

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::clients::BucketClient;
 use super::error::{S3Error, S3ErrorKind};
-use crate::fits::reader::{RangeSource, SourceError};
 use super::object::ObjectDetails;
+use crate::fits::reader::{RangeSource, SourceError};
 
 /// Bytes at the start of the object kept for a text preview.
 const HEAD_KEPT: usize = 8192;

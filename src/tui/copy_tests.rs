@@ -4,7 +4,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
-use super::app::*;
+use super::action::{Intent, Report};
+use super::effect::Effect;
+use super::mode::Mode;
 use super::test_support::Harness;
 use super::theme::{Depth, Theme};
 use super::view::render;
@@ -15,7 +17,7 @@ fn select(h: &mut Harness, name: &str) {
         if h.selected_uri().ends_with(name) {
             return;
         }
-        h.keys(&[Action::Down]);
+        h.keys(&[Intent::Down]);
     }
     panic!("no row {name}");
 }
@@ -49,46 +51,46 @@ fn screen_text(h: &Harness) -> String {
 #[test]
 fn y_copies_the_selected_objects_uri_and_the_status_says_how() {
     let mut h = Harness::new();
-    h.keys(&[Action::Open]);
+    h.keys(&[Intent::Open]);
     select(&mut h, "readme.txt");
-    h.keys(&[Action::Copy]);
+    h.keys(&[Intent::Copy]);
     let uri = "s3://nasa-heasarc/readme.txt".to_string();
     assert_eq!(copies(&h), [(uri.clone(), uri.clone())]);
-    h.keys(&[Action::Copied { what: uri.clone(), result: Ok("OSC 52".into()) }]);
+    h.act(Report::Copied { what: uri.clone(), result: Ok("OSC 52".into()) });
     assert_eq!(h.state.status.text, "copied s3://nasa-heasarc/readme.txt (OSC 52)");
     assert!(!h.state.status.is_error);
-    h.keys(&[Action::Copied { what: uri, result: Err("no answer from the display server in 2 s".into()) }]);
+    h.act(Report::Copied { what: uri, result: Err("no answer from the display server in 2 s".into()) });
     assert!(h.state.status.is_error && h.state.status.text.contains("no answer"), "{:?}", h.state.status);
 }
 
 #[test]
 fn y_on_a_prefix_copies_the_prefix_uri() {
     let mut h = Harness::new();
-    h.keys(&[Action::Open]);
+    h.keys(&[Intent::Open]);
     select(&mut h, "chandra/");
-    h.keys(&[Action::Copy]);
+    h.keys(&[Intent::Copy]);
     assert_eq!(copies(&h)[0].0, "s3://nasa-heasarc/chandra/");
 }
 
 #[test]
 fn marked_rows_are_copied_one_line_each_until_esc_clears_them() {
     let mut h = Harness::new();
-    h.keys(&[Action::Open]);
+    h.keys(&[Intent::Open]);
     select(&mut h, "chandra/");
-    h.keys(&[Action::Mark]);
+    h.keys(&[Intent::Mark]);
     assert!(h.selected_uri().ends_with("readme.txt"), "mark moves down");
-    h.keys(&[Action::Mark]);
+    h.keys(&[Intent::Mark]);
     assert_eq!(h.state.status.text, "2 rows marked (y copies them, Esc clears)");
     let marked_rows = screen_text(&h).lines().filter(|l| l.contains("*chandra/") || l.contains("*readme.txt")).count();
     assert_eq!(marked_rows, 2, "{}", screen_text(&h));
-    h.keys(&[Action::Copy]);
+    h.keys(&[Intent::Copy]);
     assert_eq!(
         copies(&h),
         [("s3://nasa-heasarc/chandra/\ns3://nasa-heasarc/readme.txt".to_string(), "2 s3 URIs".to_string())]
     );
-    h.keys(&[Action::Up, Action::Mark]);
+    h.keys(&[Intent::Up, Intent::Mark]);
     assert_eq!(h.state.marks.len(), 1, "space again unmarks");
-    h.keys(&[Action::Escape]);
+    h.keys(&[Intent::Escape]);
     assert!(h.state.marks.is_empty());
     assert_eq!(h.state.status.text, "marks cleared");
 }
@@ -97,11 +99,11 @@ fn marked_rows_are_copied_one_line_each_until_esc_clears_them() {
 fn the_copy_menu_offers_every_format_of_a_heasarc_object() {
     let mut h = Harness::with_size(80, 24);
     let key = "chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz";
-    h.keys(&[Action::StartJump, Action::ClearInput]);
+    h.keys(&[Intent::StartJump, Intent::ClearInput]);
     h.type_text(&format!("s3://nasa-heasarc/{key}"));
-    h.keys(&[Action::Submit]);
+    h.keys(&[Intent::Submit]);
     assert_eq!(h.selected_uri(), format!("s3://nasa-heasarc/{key}"));
-    h.keys(&[Action::CopyMenu]);
+    h.keys(&[Intent::CopyMenu]);
     let Mode::CopyMenu(menu) = &h.state.mode else { panic!("menu open: {:?}", h.state.mode) };
     let labels: Vec<&str> = menu.formats.iter().map(|f| f.label.as_str()).collect();
     assert_eq!(labels, ["s3 URI", "https URL", "HEASARC URL", "key", "Python (astropy)", "aws s3 cp command"]);
@@ -109,27 +111,27 @@ fn the_copy_menu_offers_every_format_of_a_heasarc_object() {
     for needle in ["Copy as", "3 HEASARC URL", "https://heasarc.gsfc.nasa.gov/FTP/chandra/", "6 aws s3 cp command"] {
         assert!(screen.contains(needle), "{needle} missing:\n{screen}");
     }
-    h.keys(&[Action::Input('3')]);
+    h.keys(&[Intent::Input('3')]);
     let url = format!("https://heasarc.gsfc.nasa.gov/FTP/{key}");
     assert_eq!(copies(&h), [(url.clone(), format!("HEASARC URL {url}"))]);
     assert_eq!(h.state.mode, Mode::Normal);
 
     h.pending.clear();
-    h.keys(&[Action::CopyMenu, Action::Down, Action::Down, Action::Down, Action::Down, Action::Submit]);
+    h.keys(&[Intent::CopyMenu, Intent::Down, Intent::Down, Intent::Down, Intent::Down, Intent::Submit]);
     let (text, what) = &copies(&h)[0];
     assert!(text.starts_with("from astropy.io import fits"), "{text}");
     assert_eq!(what, "Python (astropy) (4 lines)");
     h.pending.clear();
-    h.keys(&[Action::CopyMenu, Action::Escape]);
+    h.keys(&[Intent::CopyMenu, Intent::Escape]);
     assert!(copies(&h).is_empty() && h.state.mode == Mode::Normal, "Esc copies nothing");
 }
 
 #[test]
 fn ascii_theme_draws_nothing_but_ascii() {
     let mut h = Harness::with_size(80, 24);
-    h.state.theme = Theme { ascii: true, ..Theme::default() };
-    h.keys(&[Action::Open]);
-    for state in [None, Some(Action::Help), Some(Action::Escape), Some(Action::CopyMenu)] {
+    h.state.config.theme = Theme { ascii: true, ..Theme::default() };
+    h.keys(&[Intent::Open]);
+    for state in [None, Some(Intent::Help), Some(Intent::Escape), Some(Intent::CopyMenu)] {
         if let Some(action) = state {
             h.keys(&[action]);
         }
@@ -143,8 +145,8 @@ fn ascii_theme_draws_nothing_but_ascii() {
 #[test]
 fn no_color_draws_no_colour_but_keeps_the_cursor_visible() {
     let mut h = Harness::with_size(80, 24);
-    h.state.theme = Theme { depth: Depth::None, ..Theme::default() };
-    h.keys(&[Action::Open]);
+    h.state.config.theme = Theme { depth: Depth::None, ..Theme::default() };
+    h.keys(&[Intent::Open]);
     let buffer = draw(&h);
     assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
     let reversed = buffer.content.iter().filter(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)).count();
@@ -154,9 +156,9 @@ fn no_color_draws_no_colour_but_keeps_the_cursor_visible() {
 #[test]
 fn copying_a_key_with_control_characters_warns() {
     let mut h = Harness::with_buckets(120, 40, vec![("demo-edge".to_string(), None)]);
-    h.keys(&[Action::StartJump, Action::ClearInput]);
+    h.keys(&[Intent::StartJump, Intent::ClearInput]);
     h.type_text("s3://demo-edge/escape/\x1b[31mred\x1b[0m.txt");
-    h.keys(&[Action::Submit, Action::Copy]);
+    h.keys(&[Intent::Submit, Intent::Copy]);
     let (text, what) = copies(&h).pop().unwrap();
     assert_eq!(text, "s3://demo-edge/escape/\x1b[31mred\x1b[0m.txt", "the text itself is exact");
     assert!(what.ends_with("[holds control characters: paste with care]"), "{what}");

@@ -5,7 +5,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::app::Pane;
+use super::mode::Pane;
 
 /// Narrower terminals show one pane at a time.
 pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 100;

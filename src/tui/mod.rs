@@ -1,27 +1,30 @@
 //! The interactive explorer: terminal set-up, the event loop, and the parts
-//! it joins (pure model and update, effect runner, views).
+//! it joins (pure state and update, effect runner, views).
 
-pub mod app;
-#[cfg(test)]
-mod app_tests;
-mod copy;
+pub mod action;
+pub mod config;
 #[cfg(test)]
 mod copy_tests;
+pub mod effect;
 pub mod keymap;
 pub mod layout;
+pub mod mode;
 pub mod preview_state;
 pub mod queue_state;
 pub mod runner;
+pub mod state;
 #[cfg(test)]
 mod test_support;
 pub mod theme;
 pub mod tree;
+pub mod update;
+#[cfg(test)]
+mod update_tests;
 pub mod view;
 #[cfg(test)]
 mod view_tests;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -29,143 +32,83 @@ use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc;
 
-use self::app::{Action, Effect, Settings, State, initial_state, update};
-use self::keymap::Keymap;
+use self::action::{Action, Report};
+pub use self::config::ExplorerConfig;
+use self::effect::Effect;
 use self::runner::Runner;
-use self::theme::Theme;
-use crate::catalog::Catalog;
-use crate::clipboard::{Clipboard, ClipboardEnv, ClipboardMode};
+use self::state::State;
+use self::update::update;
+use crate::clipboard::{Clipboard, ClipboardEnv};
 use crate::config::OnStart;
 use crate::error::AppError;
-use crate::queue::engine::DownloadOptions;
-use crate::s3::{Clients, ConnectOptions, S3Uri};
-
-/// How the explorer starts.
-#[derive(Debug, Clone)]
-pub struct TuiOptions {
-    pub connect: ConnectOptions,
-    /// Buckets at the root: name and archive label.
-    pub buckets: Vec<(String, Option<String>)>,
-    /// Opened and selected at start.
-    pub start: Option<S3Uri>,
-    /// Ask for the user's own buckets (when requests can be signed).
-    pub list_own_buckets: bool,
-    pub mouse: bool,
-    pub row_bound: usize,
-    pub preview_budget: u64,
-    /// Where downloads land.
-    pub download_dir: PathBuf,
-    /// Where the queue is kept between runs (`None`: in memory only).
-    pub queue_path: Option<PathBuf>,
-    /// The archive catalog and the user's buckets.
-    pub catalog: Catalog,
-    pub keys: Keymap,
-    pub theme: Theme,
-    pub clipboard: ClipboardMode,
-    /// Downloads running at once.
-    pub jobs: usize,
-    pub download_options: DownloadOptions,
-    /// What to do with unfinished downloads of an earlier run.
-    pub on_start: OnStart,
-}
-
-impl TuiOptions {
-    /// The catalog at the root, for real S3.
-    pub fn for_catalog(connect: ConnectOptions, catalog: &Catalog) -> Self {
-        let buckets = catalog.entries.iter().map(|e| (e.name.clone(), Some(e.archive.clone()))).collect();
-        Self {
-            connect,
-            buckets,
-            start: None,
-            list_own_buckets: true,
-            mouse: false,
-            row_bound: 5000,
-            preview_budget: crate::preview::DEFAULT_GZIP_BUDGET,
-            download_dir: PathBuf::from("."),
-            queue_path: Some(crate::queue::store::default_queue_path()),
-            catalog: catalog.clone(),
-            keys: Keymap::default(),
-            theme: Theme::default(),
-            clipboard: ClipboardMode::Auto,
-            jobs: 4,
-            download_options: DownloadOptions::default(),
-            on_start: OnStart::Resume,
-        }
-    }
-}
+use crate::s3::Clients;
 
 /// Takes over the downloads an earlier run left unfinished.
-fn restore_queue(state: &mut State, options: &TuiOptions) -> Vec<Effect> {
-    state.queue.download_dir = options.download_dir.clone();
-    let Some(path) = &options.queue_path else { return Vec::new() };
-    let loaded = crate::queue::store::load(path);
-    let paused = options.on_start == OnStart::Pause;
+fn restore_queue(state: &mut State) -> Vec<Effect> {
+    let Some(path) = state.config.queue_path.clone() else { return Vec::new() };
+    let loaded = crate::queue::store::load(&path);
+    let paused = state.config.on_start == OnStart::Pause;
     let unfinished = state.queue.restore(loaded.jobs, paused);
     if let Some((aside, why)) = loaded.moved_aside {
         state.set_error(format!("the queue file was unreadable ({why}); moved it to {}", aside.display()));
     } else if unfinished > 0 && paused {
-        state.set_status(format!("{unfinished} unfinished downloads are paused (p resumes)"));
+        let resume = state.config.keys.hint(keymap::Layer::Queue, &action::Intent::TogglePause);
+        state.set_status(format!("{unfinished} unfinished downloads are paused ({resume} resumes)"));
     } else if unfinished > 0 {
         state.set_status(format!("resuming {unfinished} unfinished downloads"));
     }
-    state.queue.start().into_iter().map(Effect::Queue).collect()
+    state.start_queue()
 }
 
 /// Redraw cadence while something animates.
 const TICK: Duration = Duration::from_millis(120);
 
-pub async fn run(options: TuiOptions) -> Result<(), AppError> {
+pub async fn run(config: ExplorerConfig) -> Result<(), AppError> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(AppError::input("starting the explorer", "it needs a terminal (use `s3scope ls` in scripts)"));
     }
-    let clients = Clients::new(&options.connect, options.catalog.clone()).await?;
-    let settings = Settings {
-        row_bound: options.row_bound,
-        preview_budget: options.preview_budget,
-        catalog: options.catalog.clone(),
-        connect: options.connect.clone(),
-    };
-    let list_own = options.list_own_buckets && clients.can_sign();
+    let clients = Clients::new(&config.connect, config.catalog.clone()).await?;
+    let list_own = config.list_own_buckets && clients.can_sign();
     let (sender, receiver) = mpsc::unbounded_channel();
     let found = sender.clone();
     clients.set_region_observer(Box::new(move |bucket, region| {
-        let _ = found.send(Action::RegionFound { bucket: bucket.to_string(), region: region.to_string() });
+        let report = Report::RegionFound { bucket: bucket.to_string(), region: region.to_string() };
+        let _ = found.send(report.into());
     }));
-    let clipboard = Clipboard::new(options.clipboard, &ClipboardEnv::from_process(), Box::new(std::io::stdout()));
+    let clipboard = Clipboard::new(config.clipboard, &ClipboardEnv::from_process(), Box::new(std::io::stdout()));
     let mut runner =
-        Runner::new(clients, sender).with_clipboard(clipboard).with_download_options(options.download_options);
-    if let Some(path) = options.queue_path.clone() {
+        Runner::new(clients, sender).with_clipboard(clipboard).with_download_options(config.download_options);
+    if let Some(path) = config.queue_path.clone() {
         runner = runner.with_queue_path(path);
     }
 
     let mut terminal = ratatui::try_init().map_err(|e| AppError::runtime("setting up the terminal", e.to_string()))?;
-    if options.mouse {
+    let mouse = config.mouse;
+    if mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     }
     // A pasted URI arrives whole, not as keys.
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let size = terminal.size().unwrap_or_default();
-    let mut state = initial_state(settings, &options.buckets, size.width, size.height);
-    state.keys = options.keys.clone();
-    state.theme = options.theme.clone();
-    state.queue.max_running = options.jobs.max(1);
+    let start = config.start.clone();
+    let mut state = State::new(config, size.width, size.height);
     let mut effects = Vec::new();
     if list_own {
         effects.push(Effect::ListBuckets { request: 0 });
     }
-    if let Some(uri) = options.start.clone() {
+    if let Some(uri) = start {
         effects.extend(state.jump_to(uri));
     }
-    effects.extend(restore_queue(&mut state, &options));
+    effects.extend(restore_queue(&mut state));
     let result = event_loop(&mut terminal, &mut state, &mut runner, receiver, effects).await;
     runner.shutdown();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
-    if options.mouse {
+    if mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     }
     ratatui::restore();
     // The last word on the queue, whatever the saver task had time for.
-    if let Some(path) = &options.queue_path
+    if let Some(path) = &state.config.queue_path
         && let Err(e) = crate::queue::store::save(path, &state.queue.jobs)
     {
         eprintln!("s3scope: saving the queue to {}: {e}", path.display());
@@ -212,9 +155,11 @@ async fn event_loop(
         }
         let action = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => state.keys.action_for(key, &state.mode),
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                    state.config.keys.intent_for(key, &state.mode, state.focus).map(Action::from)
+                }
                 Some(Ok(Event::Resize(width, height))) => Some(Action::Resize { width, height }),
-                Some(Ok(Event::Paste(text))) => Some(Action::Paste(text)),
+                Some(Ok(Event::Paste(text))) => Some(Action::from(action::Intent::Paste(text))),
                 Some(Ok(_)) => None,
                 Some(Err(e)) => return Err(AppError::runtime("reading the terminal", e.to_string())),
                 None => return Ok(()),

@@ -32,16 +32,17 @@ pub struct QueueState {
     next_id: u64,
 }
 
+impl QueueState {
+    /// An empty queue running `max_running` downloads at once into `download_dir`.
+    pub fn new(max_running: usize, download_dir: PathBuf) -> Self {
+        Self { jobs: Vec::new(), selected: 0, max_running, download_dir, rates: HashMap::new(), next_id: 1 }
+    }
+}
+
 impl Default for QueueState {
     fn default() -> Self {
-        Self {
-            jobs: Vec::new(),
-            selected: 0,
-            max_running: 4,
-            download_dir: PathBuf::from("."),
-            rates: HashMap::new(),
-            next_id: 1,
-        }
+        let downloads = crate::config::Downloads::default();
+        Self::new(downloads.jobs as usize, downloads.dir_path())
     }
 }
 

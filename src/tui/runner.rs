@@ -12,7 +12,8 @@ use tokio::sync::watch;
 use tokio::task::{AbortHandle, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
-use super::app::{Action, Effect, ListJob, QueueEffect};
+use super::action::{Action, Report};
+use super::effect::{Effect, ListJob, QueueEffect};
 use super::tree::{NodeId, RequestId};
 use crate::clipboard::Clipboard;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
@@ -84,7 +85,8 @@ impl Runner {
                 let target = path.clone();
                 let saved = tokio::task::spawn_blocking(move || crate::queue::store::save(&target, &jobs)).await;
                 if let Ok(Err(e)) = saved {
-                    let _ = sender.send(Action::Problem(format!("saving the queue to {}: {e}", path.display())));
+                    let _ = sender
+                        .send(Action::from(Report::Problem(format!("saving the queue to {}: {e}", path.display()))));
                 }
             }
         });
@@ -164,7 +166,10 @@ impl Runner {
             }
             Effect::Copy { text, what } => {
                 let Some(clipboard) = &mut self.clipboard else {
-                    let _ = sender.send(Action::Copied { what, result: Err("no clipboard in this session".into()) });
+                    let _ = sender.send(Action::from(Report::Copied {
+                        what,
+                        result: Err("no clipboard in this session".into()),
+                    }));
                     return;
                 };
                 // OSC 52 is written here, on the event loop's thread; only the
@@ -173,17 +178,12 @@ impl Runner {
                 tokio::spawn(async move {
                     let result = copied.await;
                     crate::log_info!("copy of {what}: {result:?}");
-                    let _ = sender.send(Action::Copied { what, result });
+                    let _ = sender.send(Action::from(Report::Copied { what, result }));
                 });
                 return;
             }
         };
         self.tasks.insert(request, handle);
-    }
-
-    /// Requests still running.
-    pub fn running(&self) -> usize {
-        self.tasks.values().filter(|h| !h.is_finished()).count()
     }
 }
 
@@ -201,14 +201,14 @@ async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJ
                 sent += page.entries.len();
                 let next = page.next_token.clone();
                 let more = next.is_some() && sent < budget;
-                if sender.send(Action::Listed { request, node, purpose, page, more }).is_err() || !more {
+                if sender.send(Action::from(Report::Listed { request, node, purpose, page, more })).is_err() || !more {
                     return;
                 }
                 list_request.continuation = next;
             }
             Err(S3Error { message, .. }) => {
                 crate::log_info!("listing s3://{bucket}/{}: {message}", list_request.prefix);
-                let _ = sender.send(Action::ListFailed { request, node, purpose, error: message });
+                let _ = sender.send(Action::from(Report::ListFailed { request, node, purpose, error: message }));
                 return;
             }
         }
@@ -230,7 +230,7 @@ async fn preview(
     if let Err(why) = &result {
         crate::log_info!("preview of s3://{bucket}/{key}: {why}");
     }
-    let _ = sender.send(Action::Previewed { request, node, result });
+    let _ = sender.send(Action::from(Report::Previewed { request, node, result }));
 }
 
 /// Every object below a prefix, for the download question.
@@ -248,7 +248,7 @@ async fn count_prefix(
         .try_collect::<Vec<_>>()
         .await
         .map_err(|e| e.message);
-    let _ = sender.send(Action::PrefixCounted { request, result });
+    let _ = sender.send(Action::from(Report::PrefixCounted { request, result }));
 }
 
 /// Runs one download, reporting progress at most four times a second.
@@ -273,7 +273,7 @@ async fn download(
         }
         *last = Some(Instant::now());
         let rate = done.saturating_sub(baseline) as f64 / started.elapsed().as_secs_f64().max(0.001);
-        let _ = progress_sender.send(Action::DownloadProgress { job: id, done, size, rate });
+        let _ = progress_sender.send(Action::from(Report::DownloadProgress { job: id, done, size, rate }));
     };
     let download = Download { bucket: &bucket, key: &job.key, destination: &job.destination };
     let result = match download.run(options, &cancel, &progress).await {
@@ -282,7 +282,7 @@ async fn download(
         Err(DownloadError::Failed(why)) => Err(why),
     };
     crate::log_info!("download of s3://{}/{} to {}: {result:?}", job.bucket, job.key, job.destination.display());
-    let _ = sender.send(Action::DownloadFinished { job: id, result });
+    let _ = sender.send(Action::from(Report::DownloadFinished { job: id, result }));
 }
 
 async fn list_buckets(clients: Arc<Clients>, sender: UnboundedSender<Action>, request: RequestId) {
@@ -290,5 +290,5 @@ async fn list_buckets(clients: Arc<Clients>, sender: UnboundedSender<Action>, re
         return;
     }
     let result = clients.list_buckets().await.map_err(|e| e.message);
-    let _ = sender.send(Action::BucketsListed { request, result });
+    let _ = sender.send(Action::from(Report::BucketsListed { request, result }));
 }

@@ -2,8 +2,12 @@
 //! its listing effects from an in-memory [`Store`] with the server's paging
 //! rules, so update and rendering are tested without a terminal or a network.
 
-use super::app::*;
+use super::action::{Action, Intent, Report};
+use super::config::ExplorerConfig;
+use super::effect::{Effect, ListJob};
+use super::state::State;
 use super::tree::RowKind;
+use super::update::update;
 use crate::demo::store::{ListQuery, Store, StoredObject};
 use crate::s3::{Entry, ObjectInfo, Page};
 
@@ -46,12 +50,12 @@ impl FakeServer {
             return Vec::new();
         };
         if !self.store.buckets.contains_key(bucket) {
-            return vec![Action::ListFailed {
+            return vec![Action::from(Report::ListFailed {
                 request: *request,
                 node: *node,
                 purpose: *purpose,
                 error: "no such bucket".into(),
-            }];
+            })];
         }
         let mut actions = Vec::new();
         let mut after = token.clone();
@@ -73,13 +77,13 @@ impl FakeServer {
             sent += entries.len();
             let next_token = listing.last.clone().filter(|_| listing.truncated);
             let more = next_token.is_some() && sent < *budget;
-            actions.push(Action::Listed {
+            actions.push(Action::from(Report::Listed {
                 request: *request,
                 node: *node,
                 purpose: *purpose,
                 page: Page { entries, next_token: next_token.clone() },
                 more,
-            });
+            }));
             if !more {
                 return actions;
             }
@@ -107,8 +111,12 @@ impl Harness {
     }
 
     pub fn with_buckets(width: u16, height: u16, buckets: Vec<(String, Option<String>)>) -> Self {
-        let settings = Settings { row_bound: 1000, ..Settings::default() };
-        let state = initial_state(settings, &buckets, width, height);
+        Self::with_config(width, height, ExplorerConfig { row_bound: 1000, buckets, ..ExplorerConfig::default() })
+    }
+
+    /// The explorer started with `config`.
+    pub fn with_config(width: u16, height: u16, config: ExplorerConfig) -> Self {
+        let state = State::new(config, width, height);
         Self {
             state,
             server: FakeServer { store: store(), page_size: 100 },
@@ -118,8 +126,8 @@ impl Harness {
     }
 
     /// Applies an action and keeps its effects pending.
-    pub fn act(&mut self, action: Action) -> &mut Self {
-        let effects = update(&mut self.state, action);
+    pub fn act(&mut self, action: impl Into<Action>) -> &mut Self {
+        let effects = update(&mut self.state, action.into());
         for effect in effects {
             match effect {
                 Effect::Cancel(request) => {
@@ -135,7 +143,7 @@ impl Harness {
     /// Types text in the current input mode.
     pub fn type_text(&mut self, text: &str) -> &mut Self {
         for c in text.chars() {
-            self.act(Action::Input(c));
+            self.act(Intent::Input(c));
         }
         self
     }
@@ -152,9 +160,10 @@ impl Harness {
         self
     }
 
-    pub fn keys(&mut self, actions: &[Action]) -> &mut Self {
-        for action in actions {
-            self.act(action.clone());
+    /// Presses keys, each answered (its listings settled) before the next.
+    pub fn keys(&mut self, intents: &[Intent]) -> &mut Self {
+        for intent in intents {
+            self.act(intent.clone());
             self.settle();
         }
         self
@@ -170,7 +179,7 @@ impl Harness {
             panic!("a preview request")
         };
         let etag = self.state.tree.node(node).object().and_then(|m| m.etag.to_header()).unwrap_or_default();
-        self.act(Action::Previewed { request, node, result: Ok(fits_preview(&etag)) })
+        self.act(Report::Previewed { request, node, result: Ok(fits_preview(&etag)) })
     }
 
     pub fn selected_uri(&self) -> String {

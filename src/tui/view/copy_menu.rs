@@ -7,10 +7,13 @@ use ratatui::text::{Line, Span};
 
 use super::{dim, draw_popup, fit, popup};
 use crate::escape::escape_for_terminal;
-use crate::tui::app::{CopyMenu, State};
+use crate::tui::action::Intent;
+use crate::tui::keymap::Layer;
+use crate::tui::mode::CopyMenu;
+use crate::tui::state::State;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, menu: &CopyMenu) {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let popup = popup(area, 100, menu.formats.len() as u16 + 4);
     let inner_width = popup.width.saturating_sub(2) as usize;
     let label_width = menu.formats.iter().map(|f| f.label.len()).max().unwrap_or(10).min(20);
@@ -37,7 +40,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, menu: &CopyMenu)
         })
         .collect();
     lines.push(Line::raw(""));
-    lines.push(Line::styled(" Enter or 1-9 copies · j k move · Esc closes", dim(t)));
+    let keys = &state.config.keys;
+    let copy = keys.hint(Layer::CopyMenu, &Intent::Submit);
+    let moves = format!("{} {}", keys.hint(Layer::CopyMenu, &Intent::Down), keys.hint(Layer::CopyMenu, &Intent::Up));
+    let close = keys.hint(Layer::CopyMenu, &Intent::Escape);
+    lines.push(Line::styled(format!(" {copy} or 1-9 copies · {moves} move · {close} closes"), dim(t)));
     let title = if menu.targets == 1 { " Copy as ".to_string() } else { format!(" Copy {} rows as ", menu.targets) };
     draw_popup(frame, popup, title, lines, t);
 }

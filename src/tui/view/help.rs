@@ -7,11 +7,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::{dim, draw_popup, fit, popup};
-use crate::tui::app::State;
+use crate::tui::action::Intent;
+use crate::tui::keymap::Layer;
+use crate::tui::state::State;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
-    let t = &state.theme;
-    let help = state.keys.help();
+    let t = &state.config.theme;
+    let help = state.config.keys.help();
     let popup = popup(area, 76, help.len() as u16 + 4);
     let key_width = help.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(8).clamp(8, 24);
     let rows = popup.height.saturating_sub(4) as usize;
@@ -29,7 +31,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
         })
         .collect();
     lines.push(Line::raw(""));
-    let more = if help.len() > rows { " · j k scroll" } else { "" };
+    let keys = &state.config.keys;
+    let scroll = format!("{} {}", keys.hint(Layer::Help, &Intent::Down), keys.hint(Layer::Help, &Intent::Up));
+    let more = if help.len() > rows { format!(" · {scroll} scroll") } else { String::new() };
     lines.push(Line::styled(format!(" any key closes this help{more}"), dim(t)));
     draw_popup(frame, popup, " Keys ".into(), lines, t);
 }

@@ -14,8 +14,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::app::{Mode, State};
 use super::layout::areas;
+use super::mode::Mode;
+use super::state::State;
 use super::theme::Theme;
 
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -42,7 +43,7 @@ pub fn render(frame: &mut Frame<'_>, state: &State) {
         Mode::CopyMenu(menu) => copy_menu::render(frame, frame.area(), state, menu),
         _ => {}
     }
-    state.theme.adapt(frame.buffer_mut());
+    state.config.theme.adapt(frame.buffer_mut());
 }
 
 /// Cuts `text` to `width` display columns, ending in `…` when cut.

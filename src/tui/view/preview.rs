@@ -14,7 +14,11 @@ use crate::fits::reader::FitsHeaders;
 use crate::fits::summary;
 use crate::format::{date_time, human_size, rfc3339};
 use crate::preview::{ObjectDetails, PreviewBody, PreviewData};
-use crate::tui::app::{Pane, PreviewContent, State};
+use crate::tui::action::Intent;
+use crate::tui::keymap::Layer;
+use crate::tui::mode::Pane;
+use crate::tui::preview_state::PreviewContent;
+use crate::tui::state::State;
 use crate::tui::theme::Theme;
 use crate::tui::tree::{LoadState, NodeKind};
 
@@ -23,7 +27,7 @@ fn field<'a>(t: &Theme, label: &str, value: String) -> Line<'a> {
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let focused = state.focus == Pane::Preview;
     let block = Block::new().borders(Borders::ALL).border_style(border_style(t, focused)).title(" Preview ");
     let inner = block.inner(area);
@@ -85,7 +89,7 @@ fn metadata_lines<'a>(t: &Theme, details: &ObjectDetails, width: usize) -> Vec<L
 }
 
 fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_>>, data: &PreviewData) {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let width = area.width as usize;
     top.extend(metadata_lines(t, &data.details, width));
     let (title, body_style) = match &data.body {
@@ -133,9 +137,11 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
     let mut footer =
         format!("{} requests, {} read · line {shown}/{}", data.requests, human_size(data.bytes_read), lines.len());
     if let PreviewBody::Fits(headers) = &data.body {
-        footer.push_str(" · [ ] HDU · / search");
+        let keys = &state.config.keys;
+        let hdu = keys.hint_pair(&Intent::PreviousHdu, &Intent::NextHdu);
+        footer.push_str(&format!(" · {hdu} HDU · {} search", keys.hint(Layer::Normal, &Intent::StartFilter)));
         if headers.stopped.is_some() {
-            footer.push_str(" · m read on");
+            footer.push_str(&format!(" · {} read on", keys.hint(Layer::Normal, &Intent::ReadOn)));
         }
     }
     frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim(t))), footer_area);
@@ -149,7 +155,7 @@ enum BodyStyle {
 
 /// The HDU list, the key cards and WCS of the shown HDU, and what went wrong.
 fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<Line<'a>> {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let mut lines = Vec::new();
     let shown = state.preview.hdu;
     // A window of at most 8 HDUs around the shown one.
@@ -251,14 +257,21 @@ fn value_style(t: &Theme, value: &str) -> Style {
 }
 
 fn prefix_lines<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let node = state.tree.node(id);
     let summary = state.tree.summary(id);
     let mut lines = vec![Line::raw("")];
+    let keys = &state.config.keys;
+    let toggle = keys.hint(Layer::Normal, &Intent::Toggle);
     let load = match &node.load {
-        LoadState::NotLoaded => "not listed yet (Enter or l to open)".to_string(),
+        LoadState::NotLoaded => {
+            format!(
+                "not listed yet ({} to open)",
+                keys.hint_either(Layer::Normal, &Intent::Toggle, Layer::Normal, &Intent::Open)
+            )
+        }
         LoadState::Loading { pages, .. } => format!("{} listing… page {}", spinner(state.tick), pages + 1),
-        LoadState::Partial { at_bound: true, .. } => "more on the server (Enter on the … row to load)".into(),
+        LoadState::Partial { at_bound: true, .. } => format!("more on the server ({toggle} on the … row to load)"),
         LoadState::Partial { .. } => "listing paused (open to resume)".into(),
         LoadState::Loaded => "complete".into(),
         LoadState::Failed(e) => format!("failed: {}", escape_for_terminal(e)),

@@ -10,7 +10,8 @@ use super::{border_style, dim, fit};
 use crate::escape::escape_for_terminal;
 use crate::format::human_size;
 use crate::queue::job::{Job, JobState};
-use crate::tui::app::{Pane, State};
+use crate::tui::mode::Pane;
+use crate::tui::state::State;
 
 /// `1:02:03` or `4:05`.
 pub fn duration(seconds: f64) -> String {
@@ -28,7 +29,7 @@ fn bar(fraction: f64, width: usize) -> String {
 }
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let queue = &state.queue;
     let (rate, eta) = queue.totals();
     let done = queue.jobs.iter().filter(|j| j.state == JobState::Done).count();
@@ -62,7 +63,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 }
 
 fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<'a> {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let fraction = job.progress().unwrap_or(0.0);
     let name = escape_for_terminal(job.key.rsplit('/').next().unwrap_or(&job.key)).into_owned();
     let (status, style) = match &job.state {

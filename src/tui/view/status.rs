@@ -10,11 +10,14 @@ use unicode_width::UnicodeWidthStr;
 use super::{dim, error_style, fit};
 use crate::escape::escape_for_terminal;
 use crate::s3::Signing;
-use crate::tui::app::{Action, Mode, Pane, State};
+use crate::tui::action::Intent;
+use crate::tui::keymap::Layer;
 use crate::tui::layout::SIDE_BY_SIDE_MIN_WIDTH;
+use crate::tui::mode::{LineKind, Mode, Pane};
+use crate::tui::state::State;
 
 pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let uri = state.selected_node().map(|n| state.tree.uri_of(n));
     let location = uri.as_ref().map(ToString::to_string).unwrap_or_default();
     let narrow = area.width < SIDE_BY_SIDE_MIN_WIDTH;
@@ -55,71 +58,76 @@ pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
 
 /// The main keys of the focused pane, as the keymap binds them.
 fn pane_hints(state: &State) -> String {
-    let actions: &[(Action, &str)] = match state.focus {
+    let hints: &[(Layer, Intent, &str)] = match state.focus {
         Pane::Tree => &[
-            (Action::Help, "help"),
-            (Action::StartFilter, "filter"),
-            (Action::StartJump, "jump"),
-            (Action::Copy, "copy"),
-            (Action::Download, "get"),
-            (Action::Quit, "quit"),
+            (Layer::Normal, Intent::Help, "help"),
+            (Layer::Normal, Intent::StartFilter, "filter"),
+            (Layer::Normal, Intent::StartJump, "jump"),
+            (Layer::Normal, Intent::Copy, "copy"),
+            (Layer::Normal, Intent::Download, "get"),
+            (Layer::Normal, Intent::Quit, "quit"),
         ],
         Pane::Preview => &[
-            (Action::NextPane, "next pane"),
-            (Action::NextHdu, "next HDU"),
-            (Action::Copy, "copy"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
+            (Layer::Normal, Intent::NextPane, "next pane"),
+            (Layer::Normal, Intent::NextHdu, "next HDU"),
+            (Layer::Normal, Intent::Copy, "copy"),
+            (Layer::Normal, Intent::Help, "help"),
+            (Layer::Normal, Intent::Quit, "quit"),
         ],
         Pane::Queue => &[
-            (Action::TogglePause, "pause"),
-            (Action::CancelJob, "cancel"),
-            (Action::Refresh, "retry"),
-            (Action::ClearFinished, "clear done"),
-            (Action::NextPane, "next"),
+            (Layer::Queue, Intent::TogglePause, "pause"),
+            (Layer::Queue, Intent::CancelJob, "cancel"),
+            (Layer::Queue, Intent::RetryJob, "retry"),
+            (Layer::Queue, Intent::ClearFinished, "clear done"),
+            (Layer::Normal, Intent::NextPane, "next"),
         ],
     };
-    let hints: Vec<String> = actions
+    keys_line(state, hints)
+}
+
+/// `key what · key what`, from the keys as bound (unbound ones left out).
+fn keys_line(state: &State, hints: &[(Layer, Intent, &str)]) -> String {
+    let keys: Vec<String> = hints
         .iter()
-        .map(|(action, what)| (state.keys.hint(action), what))
+        .map(|(layer, intent, what)| (state.config.keys.hint(*layer, intent), what))
         .filter(|(key, _)| !key.is_empty())
         .map(|(key, what)| format!("{key} {what}"))
         .collect();
-    hints.join(" · ")
+    keys.join(" · ")
 }
 
 pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
-    let t = &state.theme;
+    let t = &state.config.theme;
+    let input = |submit: &'static str, cancel: &'static str| {
+        keys_line(state, &[(Layer::Input, Intent::Submit, submit), (Layer::Input, Intent::Escape, cancel)])
+    };
+    let question = |yes: &'static str, no: &'static str| {
+        keys_line(state, &[(Layer::Confirm, Intent::Submit, yes), (Layer::Confirm, Intent::Escape, no)])
+    };
     let (left, left_style, keys) = match &state.mode {
-        Mode::Filter(text) => (
-            format!("/{}▏", escape_for_terminal(text)),
-            Style::new().fg(t.busy),
-            "Enter search server · Esc clear".to_string(),
-        ),
-        Mode::Jump(text) => {
-            (format!(":{}▏", escape_for_terminal(text)), Style::new().fg(t.busy), "Enter go · Esc cancel".to_string())
+        Mode::Line(line) => {
+            let text = escape_for_terminal(&line.text);
+            let (left, keys) = match line.kind {
+                LineKind::Filter => (format!("/{text}▏"), input("search server", "clear")),
+                LineKind::Jump => (format!(":{text}▏"), input("go", "cancel")),
+                LineKind::Search => (format!("find /{text}▏"), input("keep", "clear")),
+            };
+            (left, Style::new().fg(t.busy), keys)
         }
         Mode::ConfirmDownload(pending) => {
             let bytes: u64 = pending.objects.iter().map(|(_, size)| size).sum();
-            let question = format!(
+            let question_text = format!(
                 "download {} objects, {}, from s3://{}/{}?",
                 pending.objects.len(),
                 crate::format::human_size(bytes),
                 escape_for_terminal(&pending.bucket),
                 escape_for_terminal(&pending.prefix)
             );
-            (question, Style::new().fg(t.busy), "y yes · n no".to_string())
+            (question_text, Style::new().fg(t.busy), question("yes", "no"))
         }
-        Mode::ConfirmQuit => (
-            escape_for_terminal(&state.status.text).into_owned(),
-            Style::new().fg(t.busy),
-            "y quit · Esc stay".to_string(),
-        ),
-        Mode::Search(text) => (
-            format!("find /{}▏", escape_for_terminal(text)),
-            Style::new().fg(t.busy),
-            "Enter keep · Esc clear".to_string(),
-        ),
+        Mode::ConfirmQuit => {
+            (escape_for_terminal(&state.status.text).into_owned(), Style::new().fg(t.busy), question("quit", "stay"))
+        }
         _ => {
             let style = if state.status.is_error { error_style(t) } else { Style::new() };
             (escape_for_terminal(&state.status.text).into_owned(), style, pane_hints(state))

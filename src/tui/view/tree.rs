@@ -14,11 +14,14 @@ use unicode_width::UnicodeWidthStr;
 use super::{border_style, dim, error_style, fit, spinner};
 use crate::escape::escape_for_terminal;
 use crate::format::{date_time, human_size};
-use crate::tui::app::{Pane, State};
+use crate::tui::action::Intent;
+use crate::tui::keymap::Layer;
+use crate::tui::mode::Pane;
+use crate::tui::state::State;
 use crate::tui::tree::{LoadState, NodeKind, Row, RowKind};
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let focused = state.focus == Pane::Tree;
     let title = match &state.filter {
         Some(filter) => format!(" Tree · filter '{}' ", escape_for_terminal(&filter.text)),
@@ -43,7 +46,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 
 /// One row: indentation, marker, name, and right-aligned details.
 fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
-    let t = &state.theme;
+    let t = &state.config.theme;
     let indent = "  ".repeat(row.depth as usize);
     let node = state.tree.node(row.node);
     match row.kind {
@@ -65,11 +68,13 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
                 LoadState::Failed(e) => escape_for_terminal(e).into_owned(),
                 _ => String::new(),
             };
-            let text = fit(&format!("✗ {reason} (r to retry)"), width.saturating_sub(indent.len()));
+            let retry = state.config.keys.hint(Layer::Normal, &Intent::Refresh);
+            let text = fit(&format!("✗ {reason} ({retry} to retry)"), width.saturating_sub(indent.len()));
             return Line::from(vec![Span::raw(indent), Span::styled(text, error_style(t))]);
         }
         RowKind::More => {
-            let text = format!("… {} loaded, more on the server (Enter to load)", node.children.len());
+            let load = state.config.keys.hint(Layer::Normal, &Intent::Toggle);
+            let text = format!("… {} loaded, more on the server ({load} to load)", node.children.len());
             return Line::from(vec![Span::raw(indent), Span::styled(text, Style::new().fg(t.more))]);
         }
         RowKind::Empty => return Line::from(vec![Span::raw(indent), Span::styled("(empty)", dim(t))]),

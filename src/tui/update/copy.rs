@@ -2,10 +2,14 @@
 //! marked rows. Builds the texts and the `Copy` effect; the runner talks to
 //! the clipboard.
 
-use super::app::{Action, CopyMenu, Effect, Mode, Pane, State};
-use super::tree::RowKind;
 use crate::copy_format::{self, Access};
 use crate::s3::S3Uri;
+use crate::tui::action::Intent;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::Layer;
+use crate::tui::mode::{CopyMenu, Mode, Pane};
+use crate::tui::state::State;
+use crate::tui::tree::RowKind;
 
 impl State {
     /// What a copy covers: the marked rows, else the selected one.
@@ -22,10 +26,10 @@ impl State {
 
     /// How `bucket` is reached, for URLs and snippets.
     fn access(&self, bucket: &str) -> Access {
-        Access::new(bucket, &self.route(bucket), &self.settings.catalog)
+        Access::new(bucket, &self.route(bucket), &self.config.catalog)
     }
 
-    pub(crate) fn copy_uris(&mut self) -> Vec<Effect> {
+    pub(super) fn copy_uris(&mut self) -> Vec<Effect> {
         let targets = self.copy_targets();
         let Some(first) = targets.first() else {
             self.set_error("nothing to copy");
@@ -36,7 +40,7 @@ impl State {
         vec![copy_effect(text, what)]
     }
 
-    pub(crate) fn open_copy_menu(&mut self) {
+    pub(super) fn open_copy_menu(&mut self) {
         let targets = self.copy_targets();
         if targets.is_empty() {
             self.set_error("nothing to copy");
@@ -47,7 +51,7 @@ impl State {
     }
 
     /// Marks or unmarks the selected row and moves down.
-    pub(crate) fn toggle_mark(&mut self) {
+    pub(super) fn toggle_mark(&mut self) {
         let Some(row) = self.selected_row().filter(|r| r.kind == RowKind::Node) else { return };
         let uri = self.tree.uri_of(row.node);
         match self.marks.iter().position(|m| *m == uri) {
@@ -56,11 +60,12 @@ impl State {
             }
             None => self.marks.push(uri),
         }
-        let count = self.marks.len();
-        self.set_status(match count {
+        let keys = &self.config.keys;
+        let (copy, clear) = (keys.hint(Layer::Normal, &Intent::Copy), keys.hint(Layer::Normal, &Intent::Escape));
+        self.set_status(match self.marks.len() {
             0 => "no rows marked".to_string(),
-            1 => "1 row marked (y copies it, Esc clears)".to_string(),
-            n => format!("{n} rows marked (y copies them, Esc clears)"),
+            1 => format!("1 row marked ({copy} copies it, {clear} clears)"),
+            n => format!("{n} rows marked ({copy} copies them, {clear} clears)"),
         });
         self.move_by(1);
     }
@@ -69,7 +74,7 @@ impl State {
         self.marks.contains(uri)
     }
 
-    pub(crate) fn on_copied(&mut self, what: &str, result: Result<String, String>) {
+    pub(super) fn on_copied(&mut self, what: &str, result: Result<String, String>) {
         match result {
             Ok(how) => self.set_status(format!("copied {what} ({how})")),
             Err(why) => self.set_error(format!("could not copy {what}: {why}")),
@@ -77,31 +82,32 @@ impl State {
     }
 
     /// Keys while the copy menu is open.
-    pub(crate) fn on_copy_menu(&mut self, mut menu: CopyMenu, action: Action) -> Vec<Effect> {
+    pub(super) fn on_copy_menu(&mut self, mut menu: CopyMenu, intent: Intent) -> Vec<Effect> {
         let count = menu.formats.len();
-        let chosen = match action {
-            Action::Down => {
+        let chosen = match intent {
+            Intent::Down => {
                 menu.selected = (menu.selected + 1) % count;
                 None
             }
-            Action::Up => {
+            Intent::Up => {
                 menu.selected = (menu.selected + count - 1) % count;
                 None
             }
-            Action::Input(c) => match c.to_digit(10).map(|d| d as usize) {
+            Intent::Input(c) => match c.to_digit(10).map(|d| d as usize) {
                 Some(n) if (1..=count).contains(&n) => Some(n - 1),
                 _ => None,
             },
-            Action::Submit => Some(menu.selected),
-            Action::Escape => {
+            Intent::Submit => Some(menu.selected),
+            Intent::Escape => {
                 self.mode = Mode::Normal;
                 return Vec::new();
             }
-            Action::Quit => {
+            Intent::Quit => {
                 self.mode = Mode::Normal;
-                return super::app::update(self, Action::Quit);
+                self.quit();
+                return Vec::new();
             }
-            other => return super::app::apply_result(self, other),
+            _ => None,
         };
         let Some(index) = chosen else {
             self.mode = Mode::CopyMenu(menu);

@@ -1,0 +1,79 @@
+//! The work `update` hands to the runner, as data.
+
+use super::tree::{NodeId, RequestId};
+use crate::s3::S3Uri;
+pub use crate::tui::queue_state::QueueEffect;
+
+/// Why a listing runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListPurpose {
+    /// Load a prefix's children page by page (its load state follows).
+    Load,
+    /// Fetch the entries starting with a name (jump, server-side filter):
+    /// merged into the children, the load state untouched.
+    Lookup,
+}
+
+/// List `prefix` one level deep from `token`, sending each page back, until
+/// the end or until `budget` entries were sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListJob {
+    pub request: RequestId,
+    pub node: NodeId,
+    pub purpose: ListPurpose,
+    pub bucket: String,
+    pub prefix: String,
+    pub token: Option<String>,
+    pub budget: usize,
+}
+
+impl ListJob {
+    /// The entries of the prefix `at` whose names start with `name`.
+    pub fn lookup(request: RequestId, node: NodeId, at: &S3Uri, name: &str, budget: usize) -> Self {
+        Self {
+            request,
+            node,
+            purpose: ListPurpose::Lookup,
+            bucket: at.bucket.clone(),
+            prefix: format!("{}{name}", at.key),
+            token: None,
+            budget,
+        }
+    }
+}
+
+/// Work for the effect runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    List(ListJob),
+    /// Read an object's preview: FITS headers, or its first bytes (after a short debounce).
+    Preview {
+        request: RequestId,
+        node: NodeId,
+        bucket: String,
+        key: String,
+        gzip_budget: u64,
+    },
+    /// Ask for the user's own buckets.
+    ListBuckets {
+        request: RequestId,
+    },
+    /// Count every object below a prefix (before asking to download it).
+    CountPrefix {
+        request: RequestId,
+        bucket: String,
+        prefix: String,
+    },
+    Queue(QueueEffect),
+    Cancel(RequestId),
+    /// Put `text` on the clipboard; `what` names it in the status bar.
+    Copy {
+        text: String,
+        what: String,
+    },
+}
+
+/// Queue effects as runner effects.
+pub fn queue_effects(effects: Vec<QueueEffect>) -> Vec<Effect> {
+    effects.into_iter().map(Effect::Queue).collect()
+}
