@@ -21,11 +21,11 @@ use std::time::Duration;
 
 use std::io::{Seek, SeekFrom, Write};
 
-use s3scope::checksum::md5_of_file;
-use s3scope::demo::archive::load_store;
-use s3scope::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
-use s3scope::demo::store::{Content, Store, StoredObject};
-use s3scope::demo::{default_archive_dir, ensure_archive, start};
+use s3scope::testing::checksum::md5_of_file;
+use s3scope::testing::demo::archive::load_store;
+use s3scope::testing::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
+use s3scope::testing::demo::store::{Content, Store, StoredObject};
+use s3scope::testing::demo::{default_archive_dir, ensure_archive, start};
 
 /// The bucket of the FITS header benchmarks.
 const FITS_BUCKET: &str = "bench-fits";

@@ -9,19 +9,21 @@ use std::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use s3scope::s3::{Entry, ObjectInfo, Page};
-use s3scope::tui::ExplorerConfig;
-use s3scope::tui::action::{Intent, Report};
-use s3scope::tui::effect::{Effect, ListJob};
-use s3scope::tui::state::State;
-use s3scope::tui::update::update;
-use s3scope::tui::view::render;
+use s3scope::testing::s3::{Entry, ObjectInfo, Page};
+use s3scope::testing::tui::ExplorerConfig;
+use s3scope::testing::tui::action::{Intent, Report};
+use s3scope::testing::tui::effect::{Effect, ListJob};
+use s3scope::testing::tui::state::State;
+use s3scope::testing::tui::update::update;
+use s3scope::testing::tui::view::render;
 
-/// Counts the bytes currently allocated.
+/// Counts the bytes currently allocated. (The one `unsafe` of the project:
+/// a global allocator that forwards to the system's.)
 struct Counting;
 
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 
+#[allow(unsafe_code)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);

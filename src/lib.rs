@@ -1,21 +1,24 @@
 //! s3scope: a terminal explorer for S3 buckets, made for the NASA archives.
+//! The program is `cli`; tests, fuzz targets and benchmarks come in through `testing`.
 
-pub mod bucket;
-pub mod catalog;
-pub mod checksum;
+pub(crate) mod bucket;
+pub(crate) mod catalog;
+pub(crate) mod checksum;
 pub mod cli;
-pub mod clipboard;
-pub mod config;
-pub mod copy_format;
-pub mod demo;
-pub mod error;
-pub mod escape;
-pub mod fits;
-pub mod format;
-pub mod log;
-pub mod preview;
-pub mod queue;
-pub mod s3;
+pub(crate) mod clipboard;
+pub(crate) mod config;
+pub(crate) mod copy_format;
+pub(crate) mod demo;
+pub(crate) mod error;
+pub(crate) mod escape;
+pub(crate) mod fits;
+pub(crate) mod format;
+pub(crate) mod log;
+pub(crate) mod preview;
+pub(crate) mod queue;
+pub(crate) mod s3;
 #[cfg(test)]
 pub(crate) mod test_rng;
-pub mod tui;
+#[doc(hidden)]
+pub mod testing;
+pub(crate) mod tui;

@@ -9,8 +9,8 @@ use std::process::Output;
 use common::aws::{AwsFront, BARE_400_KEY, ConnectProxy, WrongRegion, home_of, test_ca, trap};
 use common::tmux::Tmux;
 use common::*;
-use s3scope::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, PRIVATE_FRAMES_KEY};
-use s3scope::demo::server::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
+use s3scope::testing::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, PRIVATE_FRAMES_KEY};
+use s3scope::testing::demo::server::{DEMO_ACCESS_KEY, DEMO_SECRET_KEY};
 
 const LAMBDA_MAP: &str = "data/planck/maps/LFI_SkyMap_030_16_R3.00_full.fits";
 
@@ -78,7 +78,7 @@ fn us_west_2_catalog_buckets_list_preview_and_download_whatever_the_configured_r
 #[test]
 fn every_catalog_bucket_lists_previews_and_downloads_in_its_own_region() {
     let front = AwsFront::start(WrongRegion::Redirect);
-    let catalog = s3scope::catalog::Catalog::builtin();
+    let catalog = s3scope::testing::catalog::Catalog::builtin();
     for entry in &catalog.entries {
         let bucket = entry.name.as_str();
         let fits = keys_below(bucket, "").into_iter().find(|k| k.ends_with(".fits")).expect("a FITS file in each");

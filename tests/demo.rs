@@ -7,8 +7,8 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use s3scope::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, TESS_CUBE_KEY, TESS_FFI_COUNT, TESS_FFI_PREFIX};
-use s3scope::demo::store::{Content, StoredObject};
+use s3scope::testing::demo::generate::{EDGE_BUCKET, PRIVATE_BUCKET, TESS_CUBE_KEY, TESS_FFI_COUNT, TESS_FFI_PREFIX};
+use s3scope::testing::demo::store::{Content, StoredObject};
 
 fn content(object: &StoredObject) -> Vec<u8> {
     match &object.content {
@@ -132,8 +132,8 @@ fn edge_bucket_holds_the_keys_that_break_tools() {
 fn generation_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let again = dir.path().join("again");
-    s3scope::demo::ensure_archive(&again).unwrap();
-    let regenerated = s3scope::demo::archive::load_store(&again).unwrap();
+    s3scope::testing::demo::ensure_archive(&again).unwrap();
+    let regenerated = s3scope::testing::demo::archive::load_store(&again).unwrap();
     let original = &fixture().store;
     for (name, bucket) in &original.buckets {
         let other = &regenerated.buckets[name];
@@ -142,7 +142,7 @@ fn generation_is_deterministic() {
             assert_eq!(object.etag, other.objects[key].etag, "{name}/{key}");
         }
     }
-    assert!(!s3scope::demo::ensure_archive(&again).unwrap(), "an existing archive is reused");
+    assert!(!s3scope::testing::demo::ensure_archive(&again).unwrap(), "an existing archive is reused");
 }
 
 struct Serving {

@@ -91,7 +91,7 @@ fn a_header_read_retries_a_500_and_a_cut_body() {
 #[test]
 fn a_download_under_repeated_drops_completes_with_the_right_sha256() {
     let dir = tempfile::tempdir().unwrap();
-    let key = s3scope::demo::generate::TESS_CUBE_KEY;
+    let key = s3scope::testing::demo::generate::TESS_CUBE_KEY;
     // Every part request but the last few dies 300 kB in, or meets a 503.
     let plan = FaultPlan::new(&[
         ("tess-s0014-2-3-cube", Fault::Cut(300_000), 6),

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use s3scope::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
-use s3scope::demo::store::{Store, StoredObject, md5_hex};
-use s3scope::queue::parts::ResumeRecord;
+use s3scope::testing::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
+use s3scope::testing::demo::store::{Store, StoredObject, md5_hex};
+use s3scope::testing::queue::parts::ResumeRecord;
 
 fn content(bucket: &str, key: &str) -> Vec<u8> {
     object_bytes(bucket, key)
@@ -146,7 +146,7 @@ fn a_killed_download_resumes_where_it_stopped() {
 
 /// Serves `store` from the fixture's runtime; returns its endpoint address.
 fn serve(store: Store) -> std::net::SocketAddr {
-    let handle = fixture().runtime.block_on(s3scope::demo::start(Arc::new(store), 0)).unwrap();
+    let handle = fixture().runtime.block_on(s3scope::testing::demo::start(Arc::new(store), 0)).unwrap();
     handle.addr
 }
 
@@ -290,8 +290,8 @@ fn hostile_keys_land_under_their_exact_names_and_print_escaped() {
     // Nothing lost: each key is a file of the same bytes, named with the
     // key's control characters written as visible escapes.
     for key in keys_below("demo-edge", "escape/") {
-        let name = s3scope::escape::escape_for_terminal(&key["escape/".len()..]).into_owned();
-        assert!(!name.chars().any(s3scope::escape::is_unsafe_char));
+        let name = s3scope::testing::escape::escape_for_terminal(&key["escape/".len()..]).into_owned();
+        assert!(!name.chars().any(s3scope::testing::escape::is_unsafe_char));
         let path = dir.path().join(&name);
         let object = fixture().store.get("demo-edge", &key).unwrap();
         assert_eq!(md5_file(&path), object.etag, "{key:?}");

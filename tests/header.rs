@@ -5,9 +5,9 @@ mod common;
 use std::io::Read;
 
 use common::*;
-use s3scope::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
-use s3scope::demo::store::Content;
-use s3scope::fits::scanner::Scanner;
+use s3scope::testing::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
+use s3scope::testing::demo::store::Content;
+use s3scope::testing::fits::scanner::Scanner;
 use serde_json::Value;
 
 fn header_json(uri: &str, extra: &[&str]) -> Value {
@@ -20,7 +20,7 @@ fn header_json(uri: &str, extra: &[&str]) -> Value {
 }
 
 /// The HDUs found by scanning the whole stored object (inflated if gzip).
-fn reference_hdus(bucket: &str, key: &str) -> Vec<s3scope::fits::hdu::Hdu> {
+fn reference_hdus(bucket: &str, key: &str) -> Vec<s3scope::testing::fits::hdu::Hdu> {
     let object = fixture().store.get(bucket, key).unwrap();
     let Content::File(path) = &object.content else { panic!("on disk") };
     let mut data = std::fs::read(path).unwrap();

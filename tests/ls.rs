@@ -7,9 +7,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
-use s3scope::demo::generate::{EDGE_BUCKET, TESS_FFI_COUNT, TESS_FFI_PREFIX};
-use s3scope::demo::store::ListQuery;
-use s3scope::escape::escape_for_terminal;
+use s3scope::testing::demo::generate::{EDGE_BUCKET, TESS_FFI_COUNT, TESS_FFI_PREFIX};
+use s3scope::testing::demo::store::ListQuery;
+use s3scope::testing::escape::escape_for_terminal;
 
 /// What one delimiter level holds according to the server's own index.
 fn level(bucket: &str, prefix: &str) -> (Vec<String>, Vec<String>) {
@@ -29,7 +29,7 @@ fn one_level_lists_prefixes_and_objects_like_aws_s3_ls() {
     let mut expected: Vec<String> = prefixes.iter().map(|p| format!("{:>30} {}", "PRE", &p[prefix.len()..])).collect();
     for key in &objects {
         let object = fixture().store.get("nasa-heasarc", key).unwrap();
-        let date = s3scope::format::date_time(object.last_modified);
+        let date = s3scope::testing::format::date_time(object.last_modified);
         expected.push(format!("{date} {:>10} {}", object.size, &key[prefix.len()..]));
     }
     expected.sort_by(|a, b| a[31..].cmp(&b[31..]));
@@ -158,7 +158,7 @@ fn no_uri_lists_the_catalog_without_network() {
     let output = s3scope().args(["ls", "--json"]).output().unwrap();
     assert!(output.status.success());
     let lines = json_lines(&stdout(&output));
-    let catalog = s3scope::catalog::Catalog::builtin();
+    let catalog = s3scope::testing::catalog::Catalog::builtin();
     assert_eq!(lines.len(), catalog.entries.len());
     assert_eq!(lines[0]["kind"], "bucket");
     assert_eq!(lines[0]["name"], "nasa-heasarc");
@@ -184,8 +184,8 @@ fn private_bucket_is_access_denied_for_anonymous_requests() {
 fn signed_requests_with_the_demo_key_may_read_the_private_bucket() {
     let fixture = fixture();
     let output = s3scope()
-        .env("AWS_ACCESS_KEY_ID", s3scope::demo::server::DEMO_ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", s3scope::demo::server::DEMO_SECRET_KEY)
+        .env("AWS_ACCESS_KEY_ID", s3scope::testing::demo::server::DEMO_ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", s3scope::testing::demo::server::DEMO_SECRET_KEY)
         .args(["--endpoint-url", &fixture.endpoint, "ls", "-r", "s3://demo-private/"])
         .output()
         .unwrap();

@@ -6,12 +6,12 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use s3scope::catalog::Catalog;
-use s3scope::preview::PreviewBody;
-use s3scope::s3::{Clients, ConnectOptions};
-use s3scope::tui::action::{Action, Report};
-use s3scope::tui::effect::Effect;
-use s3scope::tui::runner::Runner;
+use s3scope::testing::catalog::Catalog;
+use s3scope::testing::preview::PreviewBody;
+use s3scope::testing::s3::{Clients, ConnectOptions};
+use s3scope::testing::tui::action::{Action, Report};
+use s3scope::testing::tui::effect::Effect;
+use s3scope::testing::tui::runner::Runner;
 use tokio::sync::mpsc;
 
 fn connect(endpoint: &str) -> ConnectOptions {
@@ -36,7 +36,7 @@ fn run_effects(endpoint: &str, effects: Vec<Effect>, wait: Duration) -> Vec<Acti
 }
 
 fn preview(request: u64, bucket: &str, key: &str) -> Effect {
-    let gzip_budget = s3scope::preview::DEFAULT_GZIP_BUDGET;
+    let gzip_budget = s3scope::testing::preview::DEFAULT_GZIP_BUDGET;
     Effect::Preview { request, node: request as usize, bucket: bucket.into(), key: key.into(), gzip_budget }
 }
 

@@ -159,8 +159,8 @@ fn signed_sessions_add_the_users_own_buckets() {
     let home = tempfile::tempdir().unwrap();
     let credentials = format!(
         "AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={}",
-        s3scope::demo::server::DEMO_ACCESS_KEY,
-        s3scope::demo::server::DEMO_SECRET_KEY
+        s3scope::testing::demo::server::DEMO_ACCESS_KEY,
+        s3scope::testing::demo::server::DEMO_SECRET_KEY
     );
     let args = command_line_with(home.path(), &credentials, &format!("--endpoint-url {}", fixture().endpoint));
     let tmux = Tmux::start(&args, 120, 40);
@@ -188,7 +188,7 @@ fn no_escape_sequence_from_a_key_reaches_the_terminal() {
 
 #[test]
 fn the_row_bound_is_configurable() {
-    let prefix = s3scope::demo::generate::TESS_FFI_PREFIX;
+    let prefix = s3scope::testing::demo::generate::TESS_FFI_PREFIX;
     let tmux = explorer(&format!("--rows-per-prefix 100 s3://stpubdata/{prefix}"), 120, 40);
     tmux.wait_for("tess2019199", WAIT);
     tmux.keys(&["PageDown", "PageDown", "PageDown"]);
@@ -237,7 +237,7 @@ fn an_unfinished_download_resumes_when_the_explorer_starts_again() {
     let downloads = home.path().join("dl");
     let (slow, _) =
         fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(4 << 20))).unwrap();
-    let uri = format!("s3://stpubdata/{}", s3scope::demo::generate::TESS_CUBE_KEY);
+    let uri = format!("s3://stpubdata/{}", s3scope::testing::demo::generate::TESS_CUBE_KEY);
     let args = |endpoint: &str| {
         format!("--endpoint-url {endpoint} --no-sign-request --download-dir {} {uri}", downloads.display())
     };
@@ -259,8 +259,8 @@ fn an_unfinished_download_resumes_when_the_explorer_starts_again() {
     let tmux = Tmux::start(&command_line_in(home.path(), &args(&fixture.endpoint)), 120, 40);
     tmux.wait_for("resuming 1 unfinished downloads", WAIT);
     tmux.wait_for("Queue 1/1", Duration::from_secs(30));
-    let object = fixture.store.get("stpubdata", s3scope::demo::generate::TESS_CUBE_KEY).unwrap();
-    assert_eq!(s3scope::demo::store::md5_hex(&std::fs::read(&final_file).unwrap()), object.etag);
+    let object = fixture.store.get("stpubdata", s3scope::testing::demo::generate::TESS_CUBE_KEY).unwrap();
+    assert_eq!(s3scope::testing::demo::store::md5_hex(&std::fs::read(&final_file).unwrap()), object.etag);
     quit_and_check(&tmux);
 }
 

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use common::*;
 use futures::{StreamExt, TryStreamExt};
-use s3scope::catalog::Catalog;
-use s3scope::demo::generate::EDGE_BUCKET;
-use s3scope::s3::list::{ListRequest, pages};
-use s3scope::s3::walk::{WalkLimits, walk};
-use s3scope::s3::{BucketClient, Clients, ConnectOptions, S3ErrorKind};
+use s3scope::testing::catalog::Catalog;
+use s3scope::testing::demo::generate::EDGE_BUCKET;
+use s3scope::testing::s3::list::{ListRequest, pages};
+use s3scope::testing::s3::walk::{WalkLimits, walk};
+use s3scope::testing::s3::{BucketClient, Clients, ConnectOptions, S3ErrorKind};
 
 fn options(endpoint: &str) -> ConnectOptions {
     ConnectOptions { endpoint_url: Some(endpoint.to_string()), no_sign_request: true, ..ConnectOptions::default() }
@@ -57,7 +57,7 @@ fn pages_stop_when_the_stream_is_dropped() {
     let (proxy, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::ZERO)).unwrap();
     let endpoint = format!("http://{proxy}");
     let bucket = bucket_on(&endpoint, "stpubdata");
-    let request = ListRequest::level(s3scope::demo::generate::TESS_FFI_PREFIX);
+    let request = ListRequest::level(s3scope::testing::demo::generate::TESS_FFI_PREFIX);
     let first_two = fixture.runtime.block_on(async { pages(bucket, request).take(2).try_collect::<Vec<_>>().await });
     let first_two = first_two.unwrap();
     assert_eq!(first_two[0].entries.len(), 1000);

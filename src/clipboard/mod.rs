@@ -259,10 +259,7 @@ mod tests {
         assert_eq!(combine(Route::Osc52, ok.clone(), None), Ok("OSC 52".into()));
         assert_eq!(combine(Route::System, None, failed()), Err("no display".into()));
         assert_eq!(combine(Route::SystemElseOsc52, ok.clone(), ok.clone()), Ok("system clipboard".into()));
-        assert_eq!(
-            combine(Route::SystemElseOsc52, ok.clone(), failed()),
-            Ok("OSC 52; no system clipboard: no display".into())
-        );
+        assert_eq!(combine(Route::SystemElseOsc52, ok, failed()), Ok("OSC 52; no system clipboard: no display".into()));
         assert!(combine(Route::Both, failed(), failed()).unwrap_err().contains("OSC 52: no display"));
     }
 

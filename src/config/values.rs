@@ -127,11 +127,11 @@ pub enum KeyEntry {
 impl<'de> Deserialize<'de> for KeyEntry {
     // By hand, not `untagged`: buffered values would lose the spans that
     // errors use to name a line.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct EntryVisitor;
-        impl<'de> de::Visitor<'de> for EntryVisitor {
+        impl<'de> Visitor<'de> for EntryVisitor {
             type Value = KeyEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a key, a list of keys, or a table of a layer's actions")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyEntry, E> {

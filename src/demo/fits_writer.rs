@@ -92,10 +92,6 @@ impl Header {
         self.push_card(card)
     }
 
-    pub fn comment(&mut self, text: &str) -> &mut Self {
-        self.push_card(format!("COMMENT {text}"))
-    }
-
     pub fn history(&mut self, text: &str) -> &mut Self {
         self.push_card(format!("HISTORY {text}"))
     }

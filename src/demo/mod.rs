@@ -10,7 +10,7 @@ pub mod store;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use server::{ServerHandle, start};
+pub use server::start;
 
 /// Where the demo archive of this version lives: `<cache>/s3scope/demo-v<N>`.
 pub fn default_archive_dir() -> PathBuf {

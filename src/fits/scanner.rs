@@ -81,10 +81,6 @@ impl Scanner {
         }
     }
 
-    pub fn position(&self) -> u64 {
-        self.pos
-    }
-
     /// Bytes of the header being read that are already in.
     pub fn buffered_header(&self) -> u64 {
         match &self.state {

@@ -136,7 +136,7 @@ fn range_reads_skip_the_data_and_cost_about_one_request_per_hdu() {
 #[test]
 fn small_data_between_headers_is_read_through_in_one_request() {
     let file = hst_like(8);
-    let mut source = Memory::new(file.clone());
+    let mut source = Memory::new(file);
     let headers = block_on(read_headers(&mut source, false, ReadOptions::default())).unwrap();
     assert_eq!(headers.hdus.len(), 5);
     assert!(source.reads.len() <= 2, "{:?}", source.reads);

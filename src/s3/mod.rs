@@ -12,9 +12,9 @@ pub mod route;
 pub mod uri;
 pub mod walk;
 
-pub use client::{ConnectOptions, Timeouts};
+pub use client::ConnectOptions;
 pub use clients::{BucketClient, Clients};
 pub use error::{S3Error, S3ErrorKind};
-pub use list::{Entry, ListRequest, ObjectInfo, Page};
+pub use list::{Entry, ObjectInfo, Page};
 pub use route::{Route, Signing};
 pub use uri::S3Uri;

@@ -68,10 +68,6 @@ impl QueueState {
         self.jobs.iter().filter(|j| j.state == JobState::Running).count()
     }
 
-    pub fn active(&self) -> usize {
-        self.jobs.iter().filter(|j| !j.state.is_final()).count()
-    }
-
     fn save(&self) -> QueueEffect {
         QueueEffect::Save(self.jobs.clone())
     }
@@ -81,7 +77,9 @@ impl QueueState {
         let mut effects = Vec::new();
         while self.running() < self.max_running {
             let Some(job) = self.jobs.iter_mut().find(|j| j.state == JobState::Queued) else { break };
-            job.state = JobState::Running;
+            if job.handle(JobEvent::Start).is_err() {
+                break; // cannot be: the job was queued
+            }
             effects.push(QueueEffect::Start(job.clone()));
         }
         effects

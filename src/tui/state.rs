@@ -131,7 +131,8 @@ impl State {
         id
     }
 
-    /// Listings of prefixes in progress (for tests and the status bar).
+    /// Listings of prefixes in progress.
+    #[cfg(test)]
     pub fn pending_list_count(&self) -> usize {
         self.rows.iter().filter(|r| r.kind == RowKind::Loading).count()
     }

@@ -248,17 +248,15 @@ impl TreeModel {
         &mut self.nodes[id]
     }
 
+    #[cfg(test)]
     pub fn roots(&self) -> &[NodeId] {
         &self.roots
     }
 
-    /// Nodes in use (for memory accounting and tests).
+    /// Nodes in use.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.nodes.len() - self.free.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn alloc(&mut self, node: Node) -> NodeId {
@@ -612,7 +610,7 @@ mod tests {
         let multipart = "\"7b5fbc177371f4c14107a882843b7014-3\"";
         assert_eq!(Etag::parse(Some(multipart)).to_header().as_deref(), Some(multipart));
         assert_eq!(Etag::parse(None).to_header(), None);
-        assert!(std::mem::size_of::<Etag>() <= 24);
+        assert!(size_of::<Etag>() <= 24);
     }
 
     #[test]

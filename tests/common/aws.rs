@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
-use s3scope::demo::server::service;
-use s3scope::s3::region::split_s3_host;
+use s3scope::testing::demo::server::service;
+use s3scope::testing::s3::region::split_s3_host;
 use tokio::net::TcpListener;
 
 use super::{fixture, s3scope};

@@ -13,8 +13,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use s3scope::demo::store::Store;
-use s3scope::demo::{archive, ensure_archive, start};
+use s3scope::testing::demo::store::Store;
+use s3scope::testing::demo::{archive, ensure_archive, start};
 
 /// The running test server and the data it serves.
 pub struct Fixture {
@@ -101,8 +101,8 @@ pub fn assert_one_line_error(output: &Output, code: i32, needle: &str) {
 /// The bytes of an object of the demo archive.
 pub fn object_bytes(bucket: &str, key: &str) -> Vec<u8> {
     match &fixture().store.get(bucket, key).expect("an object of the archive").content {
-        s3scope::demo::store::Content::File(path) => std::fs::read(path).unwrap(),
-        s3scope::demo::store::Content::Memory(bytes) => bytes.to_vec(),
+        s3scope::testing::demo::store::Content::File(path) => std::fs::read(path).unwrap(),
+        s3scope::testing::demo::store::Content::Memory(bytes) => bytes.to_vec(),
     }
 }
 
@@ -149,5 +149,5 @@ pub const WELL_ABOVE_THE_BOUND: Duration = Duration::from_secs(30);
 
 /// The characters of `text` that must never reach a terminal raw (line breaks aside).
 pub fn unsafe_chars(text: &str) -> Vec<char> {
-    text.chars().filter(|&c| c != '\n' && s3scope::escape::is_unsafe_char(c)).collect()
+    text.chars().filter(|&c| c != '\n' && s3scope::testing::escape::is_unsafe_char(c)).collect()
 }

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use s3scope::config;
-use s3scope::tui::keymap::Keymap;
+use s3scope::testing::config;
+use s3scope::testing::tui::keymap::Keymap;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

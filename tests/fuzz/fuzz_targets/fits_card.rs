@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use s3scope::fits::card::{card_text, parse_card};
-use s3scope::fits::header::{find_end, parse_header};
+use s3scope::testing::fits::card::{card_text, parse_card};
+use s3scope::testing::fits::header::{find_end, parse_header};
 
 fuzz_target!(|data: &[u8]| {
     let card = parse_card(data);

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use s3scope::fits::reader::{RangeSource, ReadOptions, SourceError, read_headers};
-use s3scope::fits::scanner::Scanner;
+use s3scope::testing::fits::reader::{RangeSource, ReadOptions, SourceError, read_headers};
+use s3scope::testing::fits::scanner::Scanner;
 
 struct Memory(Vec<u8>);
 
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
     let mut source = Memory(data.to_vec());
     if let Ok(headers) = futures::executor::block_on(read_headers(&mut source, gzip_hint, options)) {
         for hdu in &headers.hdus {
-            let _ = s3scope::fits::summary::describe(hdu);
+            let _ = s3scope::testing::fits::summary::describe(hdu);
         }
     }
 });

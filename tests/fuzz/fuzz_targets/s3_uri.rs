@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use s3scope::s3::S3Uri;
+use s3scope::testing::s3::S3Uri;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         // What parsed prints back to an equal URI, and its URLs are ASCII.
         let again = S3Uri::parse(&uri.to_string()).expect("a printed URI parses");
         assert_eq!(again, uri);
-        assert!(s3scope::copy_format::https_url(&uri, "us-east-1").is_ascii());
-        let _ = s3scope::escape::escape_for_terminal(&uri.key);
+        assert!(s3scope::testing::copy_format::https_url(&uri, "us-east-1").is_ascii());
+        let _ = s3scope::testing::escape::escape_for_terminal(&uri.key);
     }
 });
