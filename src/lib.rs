@@ -9,6 +9,7 @@ pub(crate) mod clipboard;
 pub(crate) mod config;
 pub(crate) mod copy_format;
 pub(crate) mod demo;
+pub(crate) mod dirs;
 pub(crate) mod error;
 pub(crate) mod escape;
 pub(crate) mod fits;

@@ -1,18 +1,20 @@
 //! The log file: `$XDG_STATE_HOME/s3scope/s3scope.log` (or `--log-file`), at
 //! `--log-level`. Never the terminal: the explorer owns it.
 //!
+//! Every `tracing` event of the process goes there: s3scope's own and its
+//! libraries' (the SDK's retries, timeouts and credential chain at `debug`).
 //! Lines are redacted before they are written: credentials from the
 //! environment, `Authorization` and `x-amz-security-token` values, and
 //! presigned-URL signatures never reach the file, and control characters are
 //! escaped like everywhere else.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
+
+use tracing_subscriber::filter::LevelFilter;
 
 /// How much goes to the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -25,45 +27,36 @@ pub enum Level {
     Trace,
 }
 
+/// The log file grows to this size, then it is set aside as `.log.1` and a
+/// new one begins, while s3scope runs too.
+const ROTATE_AT: u64 = 8 << 20;
+
+/// `$XDG_STATE_HOME/s3scope/s3scope.log`.
+pub fn default_path() -> PathBuf {
+    crate::dirs::state_dir().join("s3scope.log")
+}
+
 impl Level {
-    fn label(self) -> &'static str {
+    fn filter(self) -> LevelFilter {
         match self {
-            Level::Off => "OFF",
-            Level::Error => "ERROR",
-            Level::Warn => "WARN",
-            Level::Info => "INFO",
-            Level::Debug => "DEBUG",
-            Level::Trace => "TRACE",
+            Level::Off => LevelFilter::OFF,
+            Level::Error => LevelFilter::ERROR,
+            Level::Warn => LevelFilter::WARN,
+            Level::Info => LevelFilter::INFO,
+            Level::Debug => LevelFilter::DEBUG,
+            Level::Trace => LevelFilter::TRACE,
         }
     }
 }
 
-/// A log file grows to this size; then the next run starts a new one (the old is kept as `.1`).
-const ROTATE_AT: u64 = 8 << 20;
-
-static LEVEL: AtomicU8 = AtomicU8::new(0);
-static SINK: OnceLock<Mutex<File>> = OnceLock::new();
-static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
-
-/// `$XDG_STATE_HOME/s3scope/s3scope.log`.
-pub fn default_path() -> PathBuf {
-    let base = dirs::state_dir().or_else(dirs::data_local_dir).unwrap_or_else(std::env::temp_dir);
-    base.join("s3scope").join("s3scope.log")
-}
-
-/// Opens the log at `path` for this process. Values of `secrets` (and of the
-/// credential variables of the environment) are never written.
+/// Sends every `tracing` event of the process (s3scope's, the SDK's,
+/// hyper's, s3s's) at `level` or above to the log at `path`. Values of
+/// `secrets` (and of the credential variables of the environment) are never
+/// written.
 pub fn init(path: &Path, level: Level, secrets: Vec<String>) -> std::io::Result<()> {
     if level == Level::Off {
         return Ok(());
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    if std::fs::metadata(path).is_ok_and(|m| m.len() > ROTATE_AT) {
-        let _ = std::fs::rename(path, path.with_extension("log.1"));
-    }
-    let file = OpenOptions::new().create(true).append(true).open(path)?;
     let mut all: Vec<String> = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())
@@ -71,31 +64,89 @@ pub fn init(path: &Path, level: Level, secrets: Vec<String>) -> std::io::Result<
         .filter(|s| s.len() >= 4)
         .collect();
     all.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let _ = SECRETS.set(all);
-    let _ = SINK.set(Mutex::new(file));
-    LEVEL.store(level as u8, Ordering::SeqCst);
+    let file = LogFile::open(path.to_path_buf(), ROTATE_AT)?;
+    let writer = LogWriter { file: Arc::new(Mutex::new(file)), secrets: Arc::new(all) };
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_max_level(level.filter())
+        .with_ansi(false)
+        .with_target(true)
+        .finish();
+    // A second call (tests) keeps the first subscriber.
+    let _ = tracing::subscriber::set_global_default(subscriber);
     Ok(())
 }
 
-pub fn enabled(level: Level) -> bool {
-    level != Level::Off && level as u8 <= LEVEL.load(Ordering::Relaxed)
+/// The log file, set aside as `.1` when it passes its bound.
+#[derive(Debug)]
+struct LogFile {
+    path: PathBuf,
+    file: File,
+    written: u64,
+    bound: u64,
 }
 
-/// Writes one line (use the `log_*!` macros).
-pub fn write(level: Level, target: &str, message: fmt::Arguments<'_>) {
-    let Some(sink) = SINK.get() else { return };
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let stamp =
-        format!("{}.{:03}Z", crate::format::rfc3339(now.as_secs() as i64).trim_end_matches('Z'), now.subsec_millis());
-    let text = message.to_string();
-    let secrets = SECRETS.get().map_or(&[][..], Vec::as_slice);
-    let line = format!(
-        "{stamp} {:<5} {target}: {}\n",
-        level.label(),
-        crate::escape::escape_for_terminal(&redact(&text, secrets))
-    );
-    if let Ok(mut file) = sink.lock() {
-        let _ = file.write_all(line.as_bytes());
+impl LogFile {
+    fn open(path: PathBuf, bound: u64) -> std::io::Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let written = file.metadata().map_or(0, |m| m.len());
+        let mut log = Self { path, file, written, bound };
+        log.rotate_if_full()?;
+        Ok(log)
+    }
+
+    fn rotate_if_full(&mut self) -> std::io::Result<()> {
+        if self.written < self.bound {
+            return Ok(());
+        }
+        let _ = std::fs::rename(&self.path, self.path.with_extension("log.1"));
+        self.file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+        self.written = 0;
+        Ok(())
+    }
+
+    fn append(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.rotate_if_full()?;
+        self.file.write_all(line)?;
+        self.written += line.len() as u64;
+        Ok(())
+    }
+}
+
+/// Writes formatted events redacted and escaped, a line at a time.
+#[derive(Debug, Clone)]
+struct LogWriter {
+    file: Arc<Mutex<LogFile>>,
+    secrets: Arc<Vec<String>>,
+}
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let (body, newline) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+            out.push_str(&crate::escape::escape_for_terminal(&redact(body, &self.secrets)));
+            out.push_str(newline);
+        }
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        file.append(out.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.lock().unwrap_or_else(|e| e.into_inner()).file.flush()
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogWriter {
+    type Writer = LogWriter;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
     }
 }
 
@@ -133,22 +184,6 @@ pub fn redact<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
-#[macro_export]
-macro_rules! log_at {
-    ($level:expr, $($arg:tt)*) => {
-        if $crate::log::enabled($level) {
-            $crate::log::write($level, module_path!(), format_args!($($arg)*));
-        }
-    };
-}
-
-#[macro_export]
-macro_rules! log_warn { ($($arg:tt)*) => { $crate::log_at!($crate::log::Level::Warn, $($arg)*) }; }
-#[macro_export]
-macro_rules! log_info { ($($arg:tt)*) => { $crate::log_at!($crate::log::Level::Info, $($arg)*) }; }
-#[macro_export]
-macro_rules! log_debug { ($($arg:tt)*) => { $crate::log_at!($crate::log::Level::Debug, $($arg)*) }; }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,8 +205,20 @@ mod tests {
     }
 
     #[test]
-    fn levels_order_from_off_to_trace() {
-        assert!(Level::Error < Level::Warn && Level::Warn < Level::Debug);
-        assert!(!enabled(Level::Off));
+    fn a_log_that_passes_its_bound_is_set_aside_while_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s3scope.log");
+        let mut writer = LogWriter {
+            file: Arc::new(Mutex::new(LogFile::open(path.clone(), 100).unwrap())),
+            secrets: Arc::new(vec!["hunter22".into()]),
+        };
+        for n in 0..12 {
+            writer.write_all(format!("line {n} with hunter22 and \x1b[31m\n").as_bytes()).unwrap();
+        }
+        let current = std::fs::read_to_string(&path).unwrap();
+        let older = std::fs::read_to_string(path.with_extension("log.1")).unwrap();
+        assert!(current.len() < 100 + 40, "the bound holds: {} bytes", current.len());
+        assert!(current.ends_with("line 11 with [redacted] and \\e[31m\n"), "{current:?}");
+        assert!(older.starts_with("line 6") && older.contains("line 8") && !older.contains("hunter22"), "{older:?}");
     }
 }

@@ -92,6 +92,28 @@ fn completions_for_each_shell_and_a_man_page() {
 }
 
 #[test]
+fn the_sdks_retries_reach_the_log_at_debug() {
+    use common::proxy::{self, Fault, FaultPlan};
+    let fixture = fixture();
+    let plan = FaultPlan::new(&[("list-type=2", Fault::Status(503), 1)]);
+    let shaping = proxy::Shaping { faults: Some(plan), ..proxy::Shaping::default() };
+    let (addr, _) = fixture.runtime.block_on(proxy::start_shaped_proxy(fixture.addr, shaping)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("s3scope.log");
+    let endpoint = format!("http://{addr}");
+    let output = s3scope()
+        .args(["--endpoint-url", &endpoint, "--no-sign-request", "--log-level", "debug", "--log-file"])
+        .arg(&log)
+        .args(["ls", "s3://nasa-heasarc/"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let retry = text.lines().find(|l| l.contains("retrying after")).unwrap_or_else(|| panic!("no retry in:\n{text}"));
+    assert!(retry.contains("DEBUG") && retry.contains("aws_smithy_runtime"), "{retry}");
+}
+
+#[test]
 fn the_log_goes_to_its_file_and_never_holds_credentials() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("s3scope.log");
@@ -113,6 +135,24 @@ fn the_log_goes_to_its_file_and_never_holds_credentials() {
     assert!(text.contains("WARN"), "the refusal is logged: {text}");
     for needle in [key_id, secret, "FwoGZXIvYXdzEDummySessionToken", "Signature=", "x-amz-security-token:"] {
         assert!(!text.contains(needle), "{needle} leaked into the log:\n{text}");
+    }
+    // The libraries' own events come too: at trace, the SDK's requests and
+    // hyper's connections, every secret still redacted.
+    let traced = dir.path().join("traced.log");
+    let output = s3scope()
+        .args(["--endpoint-url", &fixture().endpoint, "--log-level", "trace", "--log-file"])
+        .arg(&traced)
+        .args(["ls", "s3://demo-private/"])
+        .env("AWS_ACCESS_KEY_ID", key_id)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEDummySessionToken")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = std::fs::read_to_string(&traced).unwrap();
+    assert!(text.contains("aws_smithy_runtime") && text.contains("hyper"), "{}", &text[..text.len().min(2000)]);
+    for needle in [key_id, secret, "FwoGZXIvYXdzEDummySessionToken"] {
+        assert!(!text.contains(needle), "{needle} leaked into the trace log");
     }
     // Level off: no file at all.
     let quiet = dir.path().join("quiet.log");

@@ -159,7 +159,7 @@ impl GlobalArgs {
         if let Err(e) = crate::log::init(&path, level, secrets) {
             eprintln!("s3scope: opening the log {}: {e} (going on without it)", path.display());
         }
-        crate::log_info!("config {}", session.config.path.display());
+        tracing::info!("config {}", session.config.path.display());
     }
 
     /// Reads the config file and checks everything in it (keys included).
@@ -219,7 +219,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     }
     let session = cli.global.session()?;
     cli.global.start_log(&session);
-    crate::log_info!("s3scope {} started: {:?}", env!("CARGO_PKG_VERSION"), cli.command.as_ref().map(command_name));
+    tracing::info!("s3scope {} started: {:?}", env!("CARGO_PKG_VERSION"), cli.command.as_ref().map(command_name));
     match cli.command {
         Some(Command::Ls(args)) => ls::run(&args, &session).await,
         Some(Command::Header(args)) => header::run(&args, &session).await,

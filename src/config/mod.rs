@@ -104,7 +104,7 @@ impl Downloads {
     pub fn dir_path(&self) -> PathBuf {
         match self.dir.strip_prefix("~") {
             Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                dirs::home_dir().unwrap_or_default().join(rest.trim_start_matches('/'))
+                crate::dirs::home_dir().join(rest.trim_start_matches('/'))
             }
             _ => PathBuf::from(&self.dir),
         }
@@ -238,11 +238,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 
 /// `$XDG_CONFIG_HOME/s3scope/config.toml`, else `~/.config/s3scope/config.toml`.
 pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .unwrap_or_else(|| dirs::home_dir().unwrap_or_default().join(".config"));
-    base.join("s3scope").join("config.toml")
+    crate::dirs::config_dir().join("config.toml")
 }
 
 /// Parses the text of a config file.

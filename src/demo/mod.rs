@@ -14,8 +14,7 @@ pub use server::start;
 
 /// Where the demo archive of this version lives: `<cache>/s3scope/demo-v<N>`.
 pub fn default_archive_dir() -> PathBuf {
-    let cache = dirs::cache_dir().unwrap_or_else(std::env::temp_dir);
-    cache.join("s3scope").join(format!("demo-v{}", generate::ARCHIVE_VERSION))
+    crate::dirs::cache_dir().join(format!("demo-v{}", generate::ARCHIVE_VERSION))
 }
 
 /// Generates the archive into `dir` unless it is already there. Returns true

@@ -18,8 +18,7 @@ const VERSION: u32 = 1;
 
 /// `<state dir>/s3scope/queue.json` (`~/.local/state/s3scope/queue.json`).
 pub fn default_queue_path() -> PathBuf {
-    let base = dirs::state_dir().or_else(dirs::data_local_dir).unwrap_or_else(std::env::temp_dir);
-    base.join("s3scope").join("queue.json")
+    crate::dirs::state_dir().join("queue.json")
 }
 
 /// Replaces `path` with `bytes` so that a crash leaves the old file or the

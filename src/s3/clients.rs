@@ -271,7 +271,7 @@ impl BucketClient {
             ticket.settle();
             return Err(classify(&error, &route));
         };
-        crate::log_info!("s3://{}/ lives in {found}, not {}: asking there", self.bucket, route.region);
+        tracing::info!("s3://{}/ lives in {found}, not {}: asking there", self.bucket, route.region);
         self.shared.regions.record(&self.bucket, &found);
         if let Some(observer) = &*self.shared.observer.lock().unwrap_or_else(|e| e.into_inner()) {
             observer(&self.bucket, &found);

@@ -60,8 +60,8 @@ impl S3Error {
         R: HttpStatus + fmt::Debug + 'static,
     {
         let error = Self::classify_sdk(err, endpoint);
-        crate::log_warn!("{endpoint}: {:?}: {}", error.kind, error.message);
-        crate::log_debug!("{endpoint}: {}", aws_sdk_s3::error::DisplayErrorContext(err));
+        tracing::warn!("{endpoint}: {:?}: {}", error.kind, error.message);
+        tracing::debug!("{endpoint}: {}", aws_sdk_s3::error::DisplayErrorContext(err));
         error
     }
 

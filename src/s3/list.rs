@@ -79,7 +79,7 @@ impl ListRequest {
 /// Fetches one page. Keys are requested URL-encoded (`encoding-type=url`),
 /// so that keys holding characters XML cannot carry still list, and decoded here.
 pub async fn fetch_page(bucket: &BucketClient, request: &ListRequest) -> Result<Page, S3Error> {
-    crate::log_debug!("list s3://{}/{}", bucket.name(), request.prefix);
+    tracing::debug!("list s3://{}/{}", bucket.name(), request.prefix);
     let output = bucket
         .send(|client| {
             client

@@ -177,7 +177,7 @@ impl Runner {
                 let copied = clipboard.copy(&text);
                 tokio::spawn(async move {
                     let result = copied.await;
-                    crate::log_info!("copy of {what}: {result:?}");
+                    tracing::info!("copy of {what}: {result:?}");
                     let _ = sender.send(Action::from(Report::Copied { what, result }));
                 });
                 return;
@@ -207,7 +207,7 @@ async fn list(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ListJ
                 list_request.continuation = next;
             }
             Err(S3Error { message, .. }) => {
-                crate::log_info!("listing s3://{bucket}/{}: {message}", list_request.prefix);
+                tracing::info!("listing s3://{bucket}/{}: {message}", list_request.prefix);
                 let _ = sender.send(Action::from(Report::ListFailed { request, node, purpose, error: message }));
                 return;
             }
@@ -228,7 +228,7 @@ async fn preview(
     let source = S3RangeSource::new(clients.bucket(&bucket), &key, None, None);
     let result = crate::preview::fetch(source, &key, gzip_budget).await.map(Arc::new);
     if let Err(why) = &result {
-        crate::log_info!("preview of s3://{bucket}/{key}: {why}");
+        tracing::info!("preview of s3://{bucket}/{key}: {why}");
     }
     let _ = sender.send(Action::from(Report::Previewed { request, node, result }));
 }
@@ -281,7 +281,7 @@ async fn download(
         Err(DownloadError::Cancelled) => Err("stopped".to_string()),
         Err(DownloadError::Failed(why)) => Err(why),
     };
-    crate::log_info!("download of s3://{}/{} to {}: {result:?}", job.bucket, job.key, job.destination.display());
+    tracing::info!("download of s3://{}/{} to {}: {result:?}", job.bucket, job.key, job.destination.display());
     let _ = sender.send(Action::from(Report::DownloadFinished { job: id, result }));
 }
 
