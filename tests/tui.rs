@@ -264,6 +264,43 @@ fn an_unfinished_download_resumes_when_the_explorer_starts_again() {
     quit_and_check(&tmux);
 }
 
+#[test]
+fn two_explorers_at_once_keep_one_intact_queue_file() {
+    let fixture = fixture();
+    let home = tempfile::tempdir().unwrap();
+    let downloads = home.path().join("dl");
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(1 << 20))).unwrap();
+    let cube = format!("s3://stpubdata/{}", s3scope::testing::demo::generate::TESS_CUBE_KEY);
+    let readme = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/00README";
+    let args = |endpoint: &str, uri: &str| {
+        format!("--endpoint-url {endpoint} --no-sign-request --download-dir {} {uri}", downloads.display())
+    };
+    let first = Tmux::start(&command_line_in(home.path(), &args(&format!("http://{slow}"), &cube)), 120, 40);
+    first.wait_for("anon us-east-1", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    first.keys(&["d"]);
+    first.wait_for("MiB/s", WAIT);
+    // The second explorer finds the queue held and keeps its own downloads in memory.
+    let second = Tmux::start(&command_line_in(home.path(), &args(&fixture.endpoint, readme)), 120, 40);
+    second.wait_for("held by another s3scope", WAIT);
+    std::thread::sleep(Duration::from_millis(500));
+    second.keys(&["d"]);
+    second.wait_for("Queue 1/1", WAIT);
+    assert!(downloads.join("00README").exists());
+    second.keys(&["q"]);
+    assert!(second.wait_for("EXIT=", WAIT).contains("EXIT=0"));
+    first.keys(&["q"]);
+    first.wait_for("downloads are running", WAIT);
+    first.keys(&["y"]);
+    assert!(first.wait_for("EXIT=", WAIT).contains("EXIT=0"));
+    // One whole file: the first explorer's queue, the cube still to finish.
+    let text = std::fs::read_to_string(home.path().join(".state/s3scope/queue.json")).unwrap();
+    let queue: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = queue["jobs"].as_array().unwrap().iter().map(|j| j["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, [s3scope::testing::demo::generate::TESS_CUBE_KEY], "{text}");
+}
+
 /// A home directory of its own for one test.
 fn fresh_home(name: &str) -> std::path::PathBuf {
     let home = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));

@@ -1,6 +1,7 @@
-//! The download queue on disk: saved atomically (temp file, fsync, rename)
-//! after every change, restored at start-up. A file that cannot be read is
-//! moved aside, never a reason to crash.
+//! The download queue on disk: saved atomically (a temp file of its own,
+//! fsync, rename, fsync of the directory) after every change, restored at
+//! start-up, and held by one s3scope at a time (a lock beside it). A file
+//! that cannot be read is moved aside, never a reason to crash.
 
 use std::path::{Path, PathBuf};
 
@@ -22,15 +23,53 @@ pub fn default_queue_path() -> PathBuf {
 }
 
 /// Replaces `path` with `bytes` so that a crash leaves the old file or the
-/// new one, never a mix: write a temp file beside it, fsync, rename.
+/// new one, never a mix: a temp file of its own beside it (two writers never
+/// share one), fsync, rename, and an fsync of the directory so the rename
+/// itself survives a power cut.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = path.with_file_name(format!("{name}.tmp"));
-    let mut file = std::fs::File::create(&temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&temp, path)
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new().prefix(".s3scope-").suffix(".tmp").tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Makes a rename in `dir` durable (Unix; elsewhere the rename is enough).
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// The queue file held by this process; released when dropped (or when the
+/// process ends, however it ends).
+#[derive(Debug)]
+pub struct QueueLock {
+    _file: std::fs::File,
+}
+
+impl QueueLock {
+    /// Holds the queue at `path`, unless another s3scope does (`None`).
+    pub fn try_acquire(path: &Path) -> std::io::Result<Option<Self>> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path.with_file_name(format!("{name}.lock")))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
 }
 
 /// Writes the jobs atomically.
@@ -88,7 +127,47 @@ mod tests {
         assert_eq!(loaded.jobs, jobs);
         assert!(loaded.moved_aside.is_none());
         assert_eq!(loaded.jobs[1].state, JobState::Failed("HTTP 500".into()));
-        assert!(!path.with_extension("json.tmp").exists());
+        let names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("queue.json")], "no temp file is left");
+    }
+
+    #[test]
+    fn one_process_holds_the_queue_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/queue.json");
+        let first = QueueLock::try_acquire(&path).unwrap();
+        assert!(first.is_some());
+        // Another holder (a lock is per open file, as for another process).
+        assert!(QueueLock::try_acquire(&path).unwrap().is_none(), "held elsewhere");
+        drop(first);
+        assert!(QueueLock::try_acquire(&path).unwrap().is_some(), "free again once released");
+    }
+
+    #[test]
+    fn writers_at_once_never_interleave_and_leave_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queue.json");
+        let writers: Vec<_> = (0..4u8)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for round in 0..50u32 {
+                        let job = Job::new(u64::from(n), "b", &format!("writer-{n}-{round}"), PathBuf::from("/dl/x"));
+                        save(&path, &vec![job; 20 + n as usize]).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let loaded = load(&path);
+        assert!(loaded.moved_aside.is_none(), "the file is one writer's whole");
+        let first = loaded.jobs[0].key.clone();
+        assert!(loaded.jobs.iter().all(|j| j.key == first));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("queue.json")], "{left:?}");
     }
 
     #[test]

@@ -41,6 +41,7 @@ use self::update::update;
 use crate::clipboard::{Clipboard, ClipboardEnv};
 use crate::config::OnStart;
 use crate::error::AppError;
+use crate::queue::store::QueueLock;
 use crate::s3::Clients;
 
 /// Takes over the downloads an earlier run left unfinished.
@@ -63,10 +64,24 @@ fn restore_queue(state: &mut State) -> Vec<Effect> {
 /// Redraw cadence while something animates.
 const TICK: Duration = Duration::from_millis(120);
 
-pub async fn run(config: ExplorerConfig) -> Result<(), AppError> {
+/// Holds the queue file for this explorer; without it (another s3scope
+/// holds it, or it cannot be locked) the queue lives in memory only.
+fn hold_queue(config: &mut ExplorerConfig) -> (Option<QueueLock>, Option<String>) {
+    let Some(path) = config.queue_path.clone() else { return (None, None) };
+    let why = match QueueLock::try_acquire(&path) {
+        Ok(Some(lock)) => return (Some(lock), None),
+        Ok(None) => "the download queue is held by another s3scope: this one's downloads are not kept".to_string(),
+        Err(e) => format!("cannot lock the queue {}: {e}; downloads are not kept", path.display()),
+    };
+    config.queue_path = None;
+    (None, Some(why))
+}
+
+pub async fn run(mut config: ExplorerConfig) -> Result<(), AppError> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(AppError::input("starting the explorer", "it needs a terminal (use `s3scope ls` in scripts)"));
     }
+    let (_queue_lock, unkept) = hold_queue(&mut config);
     let clients = Clients::new(&config.connect, config.catalog.clone()).await?;
     let list_own = config.list_own_buckets && clients.can_sign();
     let (sender, receiver) = mpsc::unbounded_channel();
@@ -100,6 +115,9 @@ pub async fn run(config: ExplorerConfig) -> Result<(), AppError> {
         effects.extend(state.jump_to(uri));
     }
     effects.extend(restore_queue(&mut state));
+    if let Some(why) = unkept {
+        state.set_error(why);
+    }
     let result = event_loop(&mut terminal, &mut state, &mut runner, receiver, effects).await;
     runner.shutdown();
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
