@@ -46,9 +46,36 @@ pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// As [`escape_for_terminal`]; with `ascii` (a terminal without Unicode)
+/// every other character beyond ASCII becomes `\u{…}` too, so a name stays
+/// readable and distinct instead of a row of `?`.
+pub fn escape_for_display(text: &str, ascii: bool) -> Cow<'_, str> {
+    let escaped = escape_for_terminal(text);
+    if !ascii || escaped.is_ascii() {
+        return escaped;
+    }
+    let mut out = String::with_capacity(escaped.len() + 8);
+    for c in escaped.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_unicode_names_stay_readable_and_distinct() {
+        assert_eq!(escape_for_display("café-☃.fits", true), "caf\\u{e9}-\\u{2603}.fits");
+        assert_eq!(escape_for_display("café", false), "café");
+        assert_eq!(escape_for_display("\u{1b}[31m", true), "\\e[31m");
+        assert!(matches!(escape_for_display("plain.fits", true), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {

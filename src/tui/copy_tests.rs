@@ -143,6 +143,19 @@ fn ascii_theme_draws_nothing_but_ascii() {
 }
 
 #[test]
+fn without_unicode_names_beyond_ascii_are_escaped_not_question_marks() {
+    let buckets = vec![("demo-edge".to_string(), None)];
+    let mut h = Harness::with_buckets(100, 30, buckets);
+    h.state.config.theme = Theme { ascii: true, ..Theme::default() };
+    let effects = h.state.jump_to(crate::s3::S3Uri::new("demo-edge", "unicode/"));
+    h.pending.extend(effects);
+    h.settle();
+    let text = screen_text(&h);
+    assert!(text.contains("caf\\u{e9}-\\u{2603}-\\u{661f}.fits"), "{text}");
+    assert!(!text.contains("caf?"), "{text}");
+}
+
+#[test]
 fn no_color_draws_no_colour_but_keeps_the_cursor_visible() {
     let mut h = Harness::with_size(80, 24);
     h.state.config.theme = Theme { depth: Depth::None, ..Theme::default() };

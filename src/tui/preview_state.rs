@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 use super::tree::{NodeId, RequestId};
-use crate::escape::escape_for_terminal;
+use crate::escape::escape_for_display;
 use crate::preview::{PreviewBody, PreviewData};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -22,7 +22,8 @@ pub enum PreviewContent {
 pub struct Preview {
     pub node: Option<NodeId>,
     pub request: Option<RequestId>,
-    pub content: PreviewContent,
+    /// Set by `show`, `loading` and `failed`, which keep the lines in step.
+    content: PreviewContent,
     /// The HDU whose cards are shown.
     pub hdu: usize,
     /// First line of the scrollable body shown.
@@ -31,6 +32,11 @@ pub struct Preview {
     pub search: Option<String>,
     /// Compressed bytes the last read of a gzip preview might take (0: the default).
     pub gzip_budget: u64,
+    /// The shown HDU's lines (or the text head, or the hex dump), escaped for
+    /// the terminal: made once when the content or the HDU changes.
+    lines: Vec<String>,
+    /// Escape characters beyond ASCII too (a terminal without Unicode).
+    ascii: bool,
 }
 
 /// A hex dump line: offset, 16 bytes, their printable ASCII.
@@ -51,6 +57,11 @@ pub fn hex_line(offset: usize, bytes: &[u8]) -> String {
 }
 
 impl Preview {
+    /// Nothing read yet for `node`.
+    pub fn for_node(node: Option<NodeId>) -> Self {
+        Self { node, ..Self::default() }
+    }
+
     pub fn data(&self) -> Option<&PreviewData> {
         match &self.content {
             PreviewContent::Ready(data) => Some(data),
@@ -58,19 +69,45 @@ impl Preview {
         }
     }
 
+    pub fn content(&self) -> &PreviewContent {
+        &self.content
+    }
+
+    /// A read is under way.
+    pub fn loading(&mut self) {
+        self.content = PreviewContent::Loading;
+        self.lines.clear();
+    }
+
+    /// The read failed.
+    pub fn failed(&mut self, error: String) {
+        self.content = PreviewContent::Failed(error);
+        self.lines.clear();
+    }
+
+    /// Shows `data`, read for the selected object.
+    pub fn show(&mut self, data: Arc<PreviewData>, ascii: bool) {
+        self.content = PreviewContent::Ready(data);
+        self.ascii = ascii;
+        self.lines = self.make_lines();
+    }
+
     /// The scrollable lines: the shown HDU's cards, a text head, or a hex dump.
     /// Already escaped for the terminal.
-    pub fn body_lines(&self) -> Vec<String> {
+    pub fn body_lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    fn make_lines(&self) -> Vec<String> {
         let Some(data) = self.data() else { return Vec::new() };
+        let escape = |text: &str| escape_for_display(text, self.ascii).into_owned();
         match &data.body {
             PreviewBody::Fits(headers) => headers
                 .hdus
                 .get(self.hdu)
-                .map(|hdu| {
-                    hdu.header.raw.iter().map(|card| escape_for_terminal(card.trim_end()).into_owned()).collect()
-                })
+                .map(|hdu| hdu.header.raw.iter().map(|card| escape(card.trim_end())).collect())
                 .unwrap_or_default(),
-            PreviewBody::Text { lines, .. } => lines.iter().map(|l| escape_for_terminal(l).into_owned()).collect(),
+            PreviewBody::Text { lines, .. } => lines.iter().map(|l| escape(l)).collect(),
             PreviewBody::Binary(bytes) => {
                 bytes.chunks(16).enumerate().map(|(i, chunk)| hex_line(i * 16, chunk)).collect()
             }
@@ -95,6 +132,7 @@ impl Preview {
         if next != self.hdu {
             self.hdu = next;
             self.scroll = 0;
+            self.lines = self.make_lines();
         }
     }
 
@@ -153,7 +191,8 @@ mod tests {
             requests: 1,
             bytes_read: 10,
         };
-        let mut preview = Preview { content: PreviewContent::Ready(Arc::new(data)), ..Preview::default() };
+        let mut preview = Preview::default();
+        preview.show(Arc::new(data), false);
         preview.search = Some("alpha".into());
         assert!(preview.find(true, true));
         assert_eq!(preview.scroll, 0);

@@ -154,7 +154,7 @@ impl State {
     pub fn animating(&self) -> bool {
         let spinner_row = self.rows.iter().skip(self.offset).take(self.viewport()).any(|r| r.kind == RowKind::Loading);
         let previewed_loading = self.preview.node.is_some_and(|n| self.tree.node(n).is_loading());
-        spinner_row || previewed_loading || self.preview.content == PreviewContent::Loading
+        spinner_row || previewed_loading || *self.preview.content() == PreviewContent::Loading
     }
 
     pub fn set_status(&mut self, text: impl Into<String>) {

@@ -131,6 +131,12 @@ impl Theme {
 
     /// Makes a drawn frame fit the terminal: no colour under `NO_COLOR`,
     /// ASCII only where Unicode is not understood.
+    /// Untrusted text (a key, a header value) as it may be drawn: control
+    /// characters escaped and, without Unicode, other characters as `\u{…}`.
+    pub fn escape<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        crate::escape::escape_for_display(text, self.ascii)
+    }
+
     pub fn adapt(&self, buffer: &mut Buffer) {
         if self.depth != Depth::None && !self.ascii {
             return;

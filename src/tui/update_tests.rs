@@ -120,7 +120,7 @@ fn jump_opens_each_ancestor_and_selects_the_target() {
     let selected = h.state.selected;
     assert!(selected >= h.state.offset && selected < h.state.offset + h.state.viewport(), "selection is on screen");
     // The preview of the object is requested.
-    assert!(matches!(h.state.preview.content, PreviewContent::Loading));
+    assert!(matches!(h.state.preview.content(), PreviewContent::Loading));
 }
 
 #[test]
@@ -181,7 +181,7 @@ fn a_pasted_location_is_previewed_and_only_its_first_line_counts() {
     h.act(Intent::Paste("s3://nasa-heasarc/readme.txt\rs3://stpubdata/tess/\r".into()));
     h.settle();
     assert_eq!(h.selected_uri(), "s3://nasa-heasarc/readme.txt");
-    assert!(matches!(h.state.preview.content, PreviewContent::Loading), "the pasted object is being previewed");
+    assert!(matches!(h.state.preview.content(), PreviewContent::Loading), "the pasted object is being previewed");
 }
 
 #[test]
@@ -270,7 +270,7 @@ fn moving_on_cancels_the_pending_preview() {
     // A late answer for the old row is ignored.
     let node = h.state.tree.child_named(h.state.tree.roots()[0], "readme.txt").unwrap();
     h.act(Report::Previewed { request, node, result: Ok(fits_preview("\"x\"")) });
-    assert_eq!(h.state.preview.content, PreviewContent::None);
+    assert_eq!(*h.state.preview.content(), PreviewContent::None);
 }
 
 #[test]
@@ -303,11 +303,11 @@ fn previews_are_cached_by_etag() {
     let mut h = Harness::new();
     h.keys(&[Intent::Open, Intent::Down, Intent::Down]);
     h.answer_preview();
-    assert!(matches!(h.state.preview.content, PreviewContent::Ready(_)));
+    assert!(matches!(h.state.preview.content(), PreviewContent::Ready(_)));
     let previews = |h: &Harness| h.pending.iter().filter(|e| matches!(e, Effect::Preview { .. })).count();
     let before = previews(&h);
     h.keys(&[Intent::Up, Intent::Down]);
-    assert!(matches!(h.state.preview.content, PreviewContent::Ready(_)), "shown from the cache");
+    assert!(matches!(h.state.preview.content(), PreviewContent::Ready(_)), "shown from the cache");
     assert_eq!(previews(&h), before, "no new request");
     assert_eq!(h.state.cache.len(), 1);
 }
@@ -353,13 +353,13 @@ fn read_on_asks_for_eight_times_the_budget_only_when_a_preview_stopped() {
     if let crate::preview::PreviewBody::Fits(headers) = &mut data.body {
         headers.stopped = Some("stopped after 4 MiB (the budget)".into());
     }
-    h.state.preview.content = PreviewContent::Ready(std::sync::Arc::new(data));
+    h.state.preview.show(std::sync::Arc::new(data), false);
     h.act(Intent::ReadOn);
     let Some(Effect::Preview { node: asked, gzip_budget, .. }) = h.pending.last().cloned() else {
         panic!("a new read")
     };
     assert_eq!((asked, gzip_budget), (node, 8 * crate::preview::DEFAULT_GZIP_BUDGET));
-    assert!(matches!(h.state.preview.content, PreviewContent::Loading));
+    assert!(matches!(h.state.preview.content(), PreviewContent::Loading));
 }
 
 fn starts(h: &Harness) -> Vec<String> {

@@ -7,7 +7,7 @@ use crate::preview::{PreviewBody, PreviewData};
 use crate::tui::action::Intent;
 use crate::tui::effect::Effect;
 use crate::tui::mode::{Line, LineKind, Mode};
-use crate::tui::preview_state::{Preview, PreviewContent};
+use crate::tui::preview_state::Preview;
 use crate::tui::state::State;
 use crate::tui::tree::{NodeId, RequestId, RowKind};
 
@@ -63,19 +63,19 @@ impl State {
         if let Some(request) = self.preview.request.take() {
             effects.push(Effect::Cancel(request));
         }
-        self.preview = Preview { node: selected, ..Preview::default() };
+        self.preview = Preview::for_node(selected);
         let Some(node) = selected else { return effects };
         let Some(meta) = self.tree.node(node).object() else { return effects };
         let uri = self.tree.uri_of(node);
         if let Some(etag) = meta.etag.to_header()
             && let Some(cached) = self.cache.get(&(uri.bucket.clone(), uri.key.clone(), etag))
         {
-            self.preview.content = PreviewContent::Ready(cached);
+            self.preview.show(cached, self.config.theme.ascii);
             return effects;
         }
         let request = self.request_id();
         self.preview.request = Some(request);
-        self.preview.content = PreviewContent::Loading;
+        self.preview.loading();
         let gzip_budget = self.config.preview_budget;
         effects.push(Effect::Preview { request, node, bucket: uri.bucket, key: uri.key, gzip_budget });
         effects
@@ -95,7 +95,7 @@ impl State {
         self.set_status(format!("reading on, up to {} compressed", crate::format::human_size(budget)));
         self.preview.request = Some(request);
         self.preview.gzip_budget = budget;
-        self.preview.content = PreviewContent::Loading;
+        self.preview.loading();
         vec![Effect::Preview { request, node, bucket: uri.bucket, key: uri.key, gzip_budget: budget }]
     }
 
@@ -104,18 +104,18 @@ impl State {
             return;
         }
         self.preview.request = None;
-        self.preview.content = match result {
+        match result {
             Ok(data) => {
                 let uri = self.tree.uri_of(node);
                 if let Some(etag) = data.details.etag.clone() {
                     self.cache.insert((uri.bucket, uri.key, etag), data.clone());
                 }
-                PreviewContent::Ready(data)
+                self.preview.show(data, self.config.theme.ascii);
             }
             Err(error) => {
                 self.set_error(format!("reading {}: {error}", self.tree.uri_of(node)));
-                PreviewContent::Failed(error)
+                self.preview.failed(error);
             }
-        };
+        }
     }
 }

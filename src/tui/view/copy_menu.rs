@@ -6,7 +6,6 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::{dim, draw_popup, fit, popup};
-use crate::escape::escape_for_terminal;
 use crate::tui::action::Intent;
 use crate::tui::keymap::Layer;
 use crate::tui::mode::CopyMenu;
@@ -29,7 +28,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, menu: &CopyMenu)
             let room = inner_width.saturating_sub(head.chars().count() + more.chars().count());
             let line = Line::from(vec![
                 Span::styled(head, Style::new().fg(t.accent)),
-                Span::raw(fit(&escape_for_terminal(first), room)),
+                Span::raw(fit(&state.config.theme.escape(first), room)),
                 Span::styled(more, dim(t)),
             ]);
             if i == menu.selected {

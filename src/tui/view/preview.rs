@@ -9,7 +9,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{border_style, dim, error_style, fit, spinner};
-use crate::escape::escape_for_terminal;
 use crate::fits::reader::FitsHeaders;
 use crate::fits::summary;
 use crate::format::{date_time, human_size, rfc3339};
@@ -37,17 +36,17 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
         return;
     };
     let width = inner.width as usize;
-    let uri = escape_for_terminal(&state.tree.uri_of(node).to_string()).into_owned();
+    let uri = state.config.theme.escape(&state.tree.uri_of(node).to_string()).into_owned();
     let mut top = vec![Line::styled(fit(&uri, width), Style::new().add_modifier(Modifier::BOLD))];
     let tree_node = state.tree.node(node);
-    match (&tree_node.kind, &state.preview.content) {
+    match (&tree_node.kind, state.preview.content()) {
         (NodeKind::Object(meta), PreviewContent::Loading) => {
             top.push(field(t, "Size", format!("{} ({} bytes)", human_size(meta.size), meta.size)));
             top.push(Line::styled(format!("{} reading…", spinner(state.tick)), Style::new().fg(t.busy)));
             frame.render_widget(Paragraph::new(top), inner);
         }
         (NodeKind::Object(_), PreviewContent::Failed(error)) => {
-            top.push(Line::styled(format!("✗ {}", escape_for_terminal(error)), error_style(t)));
+            top.push(Line::styled(format!("✗ {}", state.config.theme.escape(error)), error_style(t)));
             top.push(Line::styled("r: try again", dim(t)));
             frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), inner);
         }
@@ -61,8 +60,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 }
 
 fn metadata_lines<'a>(t: &Theme, details: &ObjectDetails, width: usize) -> Vec<Line<'a>> {
-    let text =
-        |v: &Option<String>| v.as_deref().map(|s| escape_for_terminal(s).into_owned()).unwrap_or_else(|| "—".into());
+    let text = |v: &Option<String>| v.as_deref().map(|s| t.escape(s).into_owned()).unwrap_or_else(|| "—".into());
     let modified = details.last_modified.map(date_time).unwrap_or_else(|| "—".into());
     vec![
         Line::from(vec![
@@ -97,7 +95,9 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
             top.extend(fits_overview(state, headers, width));
             let hdu = headers.hdus.get(state.preview.hdu);
             let title = hdu
-                .map(|h| format!(" HDU {} {} · {} cards ", h.index, escape_for_terminal(&h.name), h.header.raw.len()))
+                .map(|h| {
+                    format!(" HDU {} {} · {} cards ", h.index, state.config.theme.escape(&h.name), h.header.raw.len())
+                })
                 .unwrap_or_default();
             (title, BodyStyle::Cards)
         }
@@ -162,9 +162,9 @@ fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<
     let first = shown.saturating_sub(3).min(headers.hdus.len().saturating_sub(8));
     for hdu in headers.hdus.iter().skip(first).take(8) {
         let marker = if hdu.index == shown { "▶" } else { " " };
-        let name = escape_for_terminal(&hdu.name).into_owned();
+        let name = state.config.theme.escape(&hdu.name).into_owned();
         let text = fit(
-            &format!("{marker}{:>3} {name:<10} {}", hdu.index, escape_for_terminal(&summary::describe(hdu))),
+            &format!("{marker}{:>3} {name:<10} {}", hdu.index, state.config.theme.escape(&summary::describe(hdu))),
             width,
         );
         let style =
@@ -177,22 +177,26 @@ fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<
     if let Some(hdu) = headers.hdus.get(shown) {
         let keys = summary::key_cards(&hdu.header);
         if !keys.is_empty() {
-            let text =
-                keys.iter().map(|(k, v)| format!("{k} {}", escape_for_terminal(v))).collect::<Vec<_>>().join(" · ");
+            let text = keys
+                .iter()
+                .map(|(k, v)| format!("{k} {}", state.config.theme.escape(v)))
+                .collect::<Vec<_>>()
+                .join(" · ");
             lines.push(Line::styled(fit(&text, width), Style::new().fg(t.busy)));
         }
         if let Some(wcs) = summary::wcs(&hdu.header) {
-            lines.push(Line::styled(fit(&escape_for_terminal(&wcs), width), Style::new().fg(t.ok)));
+            lines.push(Line::styled(fit(&state.config.theme.escape(&wcs), width), Style::new().fg(t.ok)));
         }
         for warning in hdu.warnings.iter().take(2) {
             lines.push(Line::styled(
-                fit(&format!("! {}", escape_for_terminal(warning)), width),
+                fit(&format!("! {}", state.config.theme.escape(warning)), width),
                 Style::new().fg(t.error),
             ));
         }
     }
     for note in headers.warnings.iter().chain(headers.stopped.iter()).take(2) {
-        lines.push(Line::styled(fit(&format!("! {}", escape_for_terminal(note)), width), Style::new().fg(t.more)));
+        lines
+            .push(Line::styled(fit(&format!("! {}", state.config.theme.escape(note)), width), Style::new().fg(t.more)));
     }
     lines
 }
@@ -274,7 +278,7 @@ fn prefix_lines<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
         LoadState::Partial { at_bound: true, .. } => format!("more on the server ({toggle} on the … row to load)"),
         LoadState::Partial { .. } => "listing paused (open to resume)".into(),
         LoadState::Loaded => "complete".into(),
-        LoadState::Failed(e) => format!("failed: {}", escape_for_terminal(e)),
+        LoadState::Failed(e) => format!("failed: {}", state.config.theme.escape(e)),
     };
     if let NodeKind::Bucket { archive: Some(archive) } = &node.kind {
         lines.push(field(t, "Archive", archive.to_string()));

@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{border_style, dim, fit};
-use crate::escape::escape_for_terminal;
 use crate::format::human_size;
 use crate::queue::job::{Job, JobState};
 use crate::tui::mode::Pane;
@@ -65,7 +64,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<'a> {
     let t = &state.config.theme;
     let fraction = job.progress().unwrap_or(0.0);
-    let name = escape_for_terminal(job.key.rsplit('/').next().unwrap_or(&job.key)).into_owned();
+    let name = state.config.theme.escape(job.key.rsplit('/').next().unwrap_or(&job.key)).into_owned();
     let (status, style) = match &job.state {
         JobState::Running => {
             let rate = state.queue.rates.get(&job.id).copied().unwrap_or(0.0);
@@ -76,7 +75,7 @@ fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<
         JobState::Queued => ("queued".into(), dim(t)),
         JobState::Paused => (format!("paused {:.0}%", fraction * 100.0), Style::new().fg(t.busy)),
         JobState::Done => (format!("done {}", human_size(job.size.unwrap_or(0))), Style::new().fg(t.ok)),
-        JobState::Failed(why) => (format!("failed: {}", escape_for_terminal(why)), Style::new().fg(t.error)),
+        JobState::Failed(why) => (format!("failed: {}", state.config.theme.escape(why)), Style::new().fg(t.error)),
         JobState::Cancelled => ("cancelled".into(), dim(t)),
     };
     let bar_width = 10.min(width / 5);
