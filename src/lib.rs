@@ -18,6 +18,7 @@ pub(crate) mod log;
 pub(crate) mod preview;
 pub(crate) mod queue;
 pub(crate) mod s3;
+pub(crate) mod signals;
 #[cfg(test)]
 pub(crate) mod test_rng;
 #[doc(hidden)]

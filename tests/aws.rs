@@ -285,15 +285,12 @@ fn the_explorer_opens_a_us_west_2_archive_and_finds_an_unknown_bucket_in_tmux() 
     let front = AwsFront::start(WrongRegion::Redirect);
     let home = std::env::temp_dir().join(format!("s3scope-aws-tui-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
-    let command = format!(
-        "cd {home} && env HOME={home} XDG_CONFIG_HOME={home}/.config XDG_STATE_HOME={home}/.state LC_ALL= LANG=C.UTF-8 \
-         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE={home}/none AWS_SHARED_CREDENTIALS_FILE={home}/none \
-         AWS_REGION=eu-central-1 SSL_CERT_FILE={ca} S3SCOPE_CONNECT_TO='{rule}' {bin} --no-sign-request",
-        home = home.display(),
-        ca = test_ca().cert_file.display(),
-        rule = front.connect_to(),
-        bin = env!("CARGO_BIN_EXE_s3scope"),
+    let env = format!(
+        "AWS_REGION=eu-central-1 SSL_CERT_FILE={} S3SCOPE_CONNECT_TO='{}'",
+        test_ca().cert_file.display(),
+        front.connect_to()
     );
+    let command = command_line_with(&home, &env, "--no-sign-request");
     let tmux = Tmux::start(&command, 100, 30);
     let wait = std::time::Duration::from_secs(10);
     tmux.wait_for("nasa-lambda/", wait);

@@ -20,16 +20,6 @@ fn command_line_in(home: &std::path::Path, args: &str) -> String {
     command_line_with(home, "", args)
 }
 
-/// The same with extra `VAR=value` settings.
-fn command_line_with(home: &std::path::Path, env: &str, args: &str) -> String {
-    format!(
-        "cd {home} && env HOME={home} XDG_CONFIG_HOME={home}/.config XDG_STATE_HOME={home}/.state LC_ALL= LANG=C.UTF-8 {env} \
-         AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE={home}/none AWS_SHARED_CREDENTIALS_FILE={home}/none {bin} {args}",
-        home = home.display(),
-        bin = env!("CARGO_BIN_EXE_s3scope"),
-    )
-}
-
 fn explorer(extra: &str, width: u16, height: u16) -> Tmux {
     let args = format!("--endpoint-url {} --no-sign-request {extra}", fixture().endpoint);
     let home = std::env::temp_dir().join(format!("s3scope-test-home-{}", std::process::id()));

@@ -63,7 +63,7 @@ pub async fn run(args: &DemoArgs, global: &GlobalArgs, session: &Session) -> Res
     );
     let _ = out.flush();
     drop(out);
-    wait_for_shutdown().await;
+    crate::signals::stopped(true).await;
     server.shutdown();
     Ok(())
 }
@@ -71,12 +71,8 @@ pub async fn run(args: &DemoArgs, global: &GlobalArgs, session: &Session) -> Res
 /// The explorer on the demo server: the catalog buckets the demo holds, then its other buckets.
 async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &Session) -> Result<(), AppError> {
     let catalog = Catalog::builtin();
-    let mut buckets: Vec<(String, Option<String>)> = catalog
-        .entries
-        .iter()
-        .filter(|e| store.buckets.contains_key(&e.name))
-        .map(|e| (e.name.clone(), Some(e.archive.clone())))
-        .collect();
+    let mut buckets = catalog.root_rows();
+    buckets.retain(|(name, _)| store.buckets.contains_key(name));
     let extra = store.buckets.keys().filter(|name| catalog.find(name).is_none());
     buckets.extend(extra.map(|name| (name.clone(), Some("demo".to_string()))));
     let connect = ConnectOptions {
@@ -91,20 +87,4 @@ async fn explore(store: &Store, endpoint: &str, global: &GlobalArgs, session: &S
     // The user's own buckets live elsewhere: the demo shows the archives only.
     let config = global.explorer_config(session, connect, catalog);
     tui::run(ExplorerConfig { buckets, list_own_buckets: false, queue_path: None, ..config }).await
-}
-
-/// Waits for Ctrl-C or SIGTERM.
-async fn wait_for_shutdown() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -104,9 +104,8 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     let cancel = CancellationToken::new();
     let interrupt = cancel.clone();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupt.cancel();
-        }
+        crate::signals::stopped(true).await;
+        interrupt.cancel();
     });
     let bars = std::io::stderr().is_terminal().then(MultiProgress::new);
     let total = planned.len();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use md5::{Digest, Md5};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio::sync::watch;
@@ -92,10 +92,9 @@ pub fn part_paths(destination: &Path) -> (PathBuf, PathBuf) {
     (destination.with_file_name(format!("{name}.part")), destination.with_file_name(format!("{name}.part.json")))
 }
 
-/// A plain-MD5 ETag (not a multipart one), without quotes.
+/// The MD5 a plain ETag names (multipart ones name none).
 fn md5_etag(etag: Option<&str>) -> Option<String> {
-    let inner = etag?.trim_matches('"');
-    (inner.len() == 32 && inner.bytes().all(|b| b.is_ascii_hexdigit())).then(|| inner.to_ascii_lowercase())
+    crate::checksum::etag_md5(etag?)
 }
 
 /// Hashes the part file from its start as far as `complete` says the bytes
@@ -162,6 +161,30 @@ pub struct Download<'a> {
     pub destination: &'a Path,
 }
 
+/// Why an attempt at a download stopped short of the file.
+enum Halt {
+    /// The object changed under it (its part file is gone): start over, once.
+    ObjectChanged,
+    Error(DownloadError),
+}
+
+impl From<DownloadError> for Halt {
+    fn from(error: DownloadError) -> Self {
+        Halt::Error(error)
+    }
+}
+
+/// The part file and its record, ready for the missing parts.
+struct Prepared {
+    part: PathBuf,
+    record_path: PathBuf,
+    record: ResumeRecord,
+    /// A record of an earlier run matched the object: only the missing parts come.
+    resumed: bool,
+    /// A part file of another version of the object was there (and is gone).
+    changed: bool,
+}
+
 impl Download<'_> {
     /// Runs the download. `progress` is called with the bytes on disk and the size.
     pub async fn run(
@@ -173,9 +196,10 @@ impl Download<'_> {
         let mut restarted = false;
         loop {
             match self.attempt(options, cancel, progress, restarted).await {
-                Err(Restart) if !restarted => restarted = true,
-                Err(Restart) => return Err(failed("the object keeps changing while it is downloaded")),
-                Ok(result) => return result,
+                Ok(outcome) => return Ok(outcome),
+                Err(Halt::ObjectChanged) if !restarted => restarted = true,
+                Err(Halt::ObjectChanged) => return Err(failed("the object keeps changing while it is downloaded")),
+                Err(Halt::Error(error)) => return Err(error),
             }
         }
     }
@@ -186,29 +210,76 @@ impl Download<'_> {
         cancel: &CancellationToken,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
         restarted: bool,
-    ) -> Result<Result<Outcome, DownloadError>, Restart> {
-        let now = match head(self.bucket, self.key).await {
-            Ok(now) => now,
-            Err(e) => return Ok(Err(failed(e.message))),
-        };
-        if let Some(outcome) = match self.check_existing(&now, options.force).await {
-            Ok(existing) => existing,
-            Err(e) => return Ok(Err(e)),
-        } {
-            return Ok(Ok(outcome));
+    ) -> Result<Outcome, Halt> {
+        let now = head(self.bucket, self.key).await.map_err(|e| failed(e.message))?;
+        if let Some(outcome) = self.check_existing(&now, options.force).await? {
+            return Ok(outcome);
         }
+        let mut prepared = self.prepare(&now, restarted).await?;
+        progress(prepared.record.done.covered(), now.size);
+        let fetched = Arc::new(AtomicU64::new(0));
+        let (part, record_path) = (prepared.part.clone(), prepared.record_path.clone());
+        // The MD5 is computed while the download goes on, over the part of
+        // the file that is complete from its start.
+        let (hashable, hashable_rx) = watch::channel(prepared.record.done.complete_from_start());
+        let hasher =
+            md5_etag(now.etag.as_deref()).map(|_| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
+        let missing = prepared.record.done.missing_parts(now.size, options.part_size);
+        let results = futures::stream::iter(missing)
+            .map(|(start, end)| {
+                let (fetched, etag, part) = (fetched.clone(), now.etag.clone(), part.clone());
+                async move {
+                    let fetch = self.fetch_part(&part, start, end, etag.as_deref(), options.attempts, cancel, &fetched);
+                    fetch.await.map(|()| (start, end))
+                }
+            })
+            .buffer_unordered(options.parts_in_flight.max(1));
+        let mut results = std::pin::pin!(results);
+        while let Some(done) = results.next().await {
+            let (start, end) = match done {
+                Ok(done) => done,
+                Err(Halt::ObjectChanged) => {
+                    let _ = tokio::fs::remove_file(&part).await;
+                    let _ = tokio::fs::remove_file(&record_path).await;
+                    return Err(Halt::ObjectChanged);
+                }
+                Err(halt) => return Err(halt),
+            };
+            prepared.record.done.insert(start, end);
+            save_record(&record_path, &prepared.record).await.map_err(|e| io_failed("writing", &record_path, e))?;
+            progress(prepared.record.done.covered(), now.size);
+            hashable.send_replace(prepared.record.done.complete_from_start());
+        }
+        if !prepared.record.done.is_complete(now.size) {
+            return Err(failed("some parts are missing after the download").into());
+        }
+        drop(hashable);
+        let md5 = match hasher {
+            Some(task) => Some(
+                task.await
+                    .map_err(|e| failed(format!("hashing {}: {e}", part.display())))?
+                    .map_err(|e| io_failed("reading", &part, e))?,
+            ),
+            None => None,
+        };
+        let fetched = fetched.load(Ordering::Relaxed);
+        let changed = prepared.changed || restarted;
+        Ok(self.finish(&part, &record_path, &now, md5, fetched, prepared.resumed, changed).await?)
+    }
+
+    /// The part file sized for the object, and its record: an earlier run's
+    /// if it recorded this very object, else a new one.
+    async fn prepare(&self, now: &Head, restarted: bool) -> Result<Prepared, DownloadError> {
         let (part, record_path) = part_paths(self.destination);
-        if let Some(parent) = self.destination.parent()
-            && let Err(e) = tokio::fs::create_dir_all(parent).await
-        {
-            return Ok(Err(io_failed("creating", parent, e)));
+        if let Some(parent) = self.destination.parent() {
+            tokio::fs::create_dir_all(parent).await.map_err(|e| io_failed("creating", parent, e))?;
         }
         let previous = load_record(&record_path).await.filter(|_| part.exists());
         let resumed_record =
             previous.filter(|r| r.matches(self.bucket.name(), self.key, now.size, now.etag.as_deref()));
         let changed = !restarted && resumed_record.is_none() && part.exists();
         let resumed = resumed_record.is_some();
-        let mut record = resumed_record.unwrap_or_else(|| ResumeRecord {
+        let record = resumed_record.unwrap_or_else(|| ResumeRecord {
             bucket: self.bucket.name().into(),
             key: self.key.into(),
             size: now.size,
@@ -219,72 +290,10 @@ impl Download<'_> {
             let _ = tokio::fs::remove_file(&part).await;
         }
         let file = tokio::fs::OpenOptions::new().create(true).write(true).truncate(false).open(&part).await;
-        match file {
-            Ok(file) => {
-                if let Err(e) = file.set_len(now.size).await {
-                    return Ok(Err(io_failed("sizing", &part, e)));
-                }
-            }
-            Err(e) => return Ok(Err(io_failed("creating", &part, e))),
-        }
-        if let Err(e) = save_record(&record_path, &record).await {
-            return Ok(Err(io_failed("writing", &record_path, e)));
-        }
-        progress(record.done.covered(), now.size);
-
-        let fetched = Arc::new(AtomicU64::new(0));
-        // The MD5 is computed while the download goes on, over the part of
-        // the file that is complete from its start.
-        let (hashable, hashable_rx) = watch::channel(record.done.complete_from_start());
-        let hasher =
-            md5_etag(now.etag.as_deref()).map(|_| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
-        let missing = record.done.missing_parts(now.size, options.part_size);
-        let results = futures::stream::iter(missing)
-            .map(|(start, end)| {
-                let fetched = fetched.clone();
-                let etag = now.etag.clone();
-                let part = part.clone();
-                async move {
-                    self.fetch_part(&part, start, end, etag.as_deref(), options.attempts, cancel, &fetched)
-                        .await
-                        .map(|()| (start, end))
-                }
-            })
-            .buffer_unordered(options.parts_in_flight.max(1));
-        let mut results = std::pin::pin!(results);
-        loop {
-            match results.try_next().await {
-                Ok(Some((start, end))) => {
-                    record.done.insert(start, end);
-                    if let Err(e) = save_record(&record_path, &record).await {
-                        return Ok(Err(io_failed("writing", &record_path, e)));
-                    }
-                    progress(record.done.covered(), now.size);
-                    hashable.send_replace(record.done.complete_from_start());
-                }
-                Ok(None) => break,
-                Err(PartError::Changed) => {
-                    let _ = tokio::fs::remove_file(&part).await;
-                    let _ = tokio::fs::remove_file(&record_path).await;
-                    return Err(Restart);
-                }
-                Err(PartError::Stop(e)) => return Ok(Err(e)),
-            }
-        }
-        if !record.done.is_complete(now.size) {
-            return Ok(Err(failed("some parts are missing after the download")));
-        }
-        drop(hashable);
-        let md5 = match hasher {
-            Some(task) => match task.await {
-                Ok(Ok(md5)) => Some(md5),
-                Ok(Err(e)) => return Ok(Err(io_failed("reading", &part, e))),
-                Err(e) => return Ok(Err(failed(format!("hashing {}: {e}", part.display())))),
-            },
-            None => None,
-        };
-        let fetched = fetched.load(Ordering::Relaxed);
-        Ok(self.finish(&part, &record_path, &now, md5, fetched, resumed, changed || restarted).await)
+        let file = file.map_err(|e| io_failed("creating", &part, e))?;
+        file.set_len(now.size).await.map_err(|e| io_failed("sizing", &part, e))?;
+        save_record(&record_path, &record).await.map_err(|e| io_failed("writing", &record_path, e))?;
+        Ok(Prepared { part, record_path, record, resumed, changed })
     }
 
     /// An existing destination: the same object (skip), or refused without `force`.
@@ -349,29 +358,31 @@ impl Download<'_> {
         attempts: u32,
         cancel: &CancellationToken,
         fetched: &AtomicU64,
-    ) -> Result<(), PartError> {
+    ) -> Result<(), Halt> {
         let mut delay = Duration::from_millis(200);
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = tokio::select! {
-                () = cancel.cancelled() => return Err(PartError::Stop(DownloadError::Cancelled)),
+                () = cancel.cancelled() => return Err(DownloadError::Cancelled.into()),
                 r = self.fetch_once(part, start, end, etag, fetched) => r,
             };
             match result {
                 Ok(()) => return Ok(()),
-                Err(PartFailure::Changed) => return Err(PartError::Changed),
+                Err(PartFailure::Changed) => return Err(Halt::ObjectChanged),
                 Err(PartFailure::Transient(why)) if attempt < attempts => {
-                    let _ = why;
+                    tracing::debug!(
+                        "s3://{}/{} bytes {start}-{end}: {why}; attempt {attempt} of {attempts}, again in {delay:?}",
+                        self.bucket.name(),
+                        self.key
+                    );
                     tokio::select! {
-                        () = cancel.cancelled() => return Err(PartError::Stop(DownloadError::Cancelled)),
+                        () = cancel.cancelled() => return Err(DownloadError::Cancelled.into()),
                         () = tokio::time::sleep(delay) => {}
                     }
                     delay = (delay * 2).min(Duration::from_secs(5));
                 }
-                Err(PartFailure::Transient(why) | PartFailure::Permanent(why)) => {
-                    return Err(PartError::Stop(failed(why)));
-                }
+                Err(PartFailure::Transient(why) | PartFailure::Permanent(why)) => return Err(failed(why).into()),
             }
         }
     }
@@ -384,12 +395,7 @@ impl Download<'_> {
         etag: Option<&str>,
         fetched: &AtomicU64,
     ) -> Result<(), PartFailure> {
-        let range = format!("bytes={}-{}", start, end - 1);
-        let request = |client: &aws_sdk_s3::Client| {
-            let get = client.get_object().bucket(self.bucket.name()).key(self.key).range(&range);
-            get.set_if_match(etag.map(str::to_string)).send()
-        };
-        let mut output = self.bucket.send(request).await.map_err(|error| match error.kind {
+        let mut output = self.bucket.get_range(self.key, start, end, etag).await.map_err(|error| match error.kind {
             S3ErrorKind::Changed => PartFailure::Changed,
             _ if error.is_transient() => PartFailure::Transient(error.message),
             _ => PartFailure::Permanent(error.message),
@@ -423,14 +429,6 @@ impl Download<'_> {
     }
 }
 
-/// The object changed during the download: start over once.
-struct Restart;
-
-enum PartError {
-    Changed,
-    Stop(DownloadError),
-}
-
 enum PartFailure {
     Changed,
     Transient(String),
@@ -449,12 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn only_plain_md5_etags_are_checked() {
-        assert_eq!(
-            md5_etag(Some("\"7B5FBC177371F4C14107A882843B7014\"")).as_deref(),
-            Some("7b5fbc177371f4c14107a882843b7014")
-        );
-        assert_eq!(md5_etag(Some("\"7b5fbc177371f4c14107a882843b7014-3\"")), None);
+    fn no_etag_names_no_digest() {
         assert_eq!(md5_etag(None), None);
     }
 }

@@ -288,6 +288,24 @@ impl BucketClient {
         })
     }
 
+    /// A ranged GET of bytes `[start, end)` of `key`, pinned by `If-Match` to
+    /// `etag` when given (a changed object answers 412). The body is the
+    /// caller's to read.
+    pub async fn get_range(
+        &self,
+        key: &str,
+        start: u64,
+        end: u64,
+        etag: Option<&str>,
+    ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
+        let range = format!("bytes={start}-{}", end.saturating_sub(1));
+        self.send(|client| {
+            let request = client.get_object().bucket(&self.bucket).key(key).range(&range);
+            request.set_if_match(etag.map(str::to_string)).send()
+        })
+        .await
+    }
+
     /// Waits while the bucket's first request settles where it lives, so a
     /// caller that times its requests starts the clock when it may send.
     pub async fn wait_for_region(&self) {

@@ -222,19 +222,7 @@ async fn get_range(
     start: u64,
     len: u64,
 ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
-    let range = format!("bytes={}-{}", start, start + len - 1);
-    object
-        .bucket
-        .send(|client| {
-            client
-                .get_object()
-                .bucket(object.bucket.name())
-                .key(object.key)
-                .range(&range)
-                .set_if_match(etag.map(str::to_string))
-                .send()
-        })
-        .await
+    object.bucket.get_range(object.key, start, start + len, etag).await
 }
 
 /// Appends the body to `bytes` until it ends or `bytes` holds `len`.

@@ -134,22 +134,6 @@ pub async fn run(mut config: ExplorerConfig) -> Result<(), AppError> {
     result
 }
 
-/// Waits for SIGTERM or SIGHUP (a closed SSH session).
-async fn termination() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-            }
-            return;
-        }
-    }
-    std::future::pending::<()>().await
-}
-
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     state: &mut State,
@@ -160,7 +144,8 @@ async fn event_loop(
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let terminated = termination();
+    // In raw mode Ctrl-C is a key: only SIGTERM and SIGHUP come as signals.
+    let terminated = crate::signals::stopped(false);
     tokio::pin!(terminated);
     runner.run_all(initial);
     let mut dirty = true;

@@ -26,11 +26,10 @@ impl Etag {
     /// From the header form, quotes included (`"9b2c…"`).
     pub fn parse(text: Option<&str>) -> Self {
         let Some(text) = text else { return Etag::Unknown };
-        let inner = text.trim_matches('"');
-        if inner.len() == 32 && inner.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if let Some(hex) = crate::checksum::etag_md5(text) {
             let mut md5 = [0u8; 16];
             for (i, byte) in md5.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(&inner[2 * i..2 * i + 2], 16).unwrap_or(0);
+                *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap_or(0);
             }
             return Etag::Md5(md5);
         }

@@ -50,27 +50,51 @@ pub fn fixture() -> &'static Fixture {
     })
 }
 
+/// Whether a variable of the machine's environment must not reach s3scope
+/// in a test: AWS settings and credentials, proxies, a config file.
+pub fn is_machine_setting(name: &str) -> bool {
+    name.starts_with("AWS_")
+        || name.to_ascii_lowercase().ends_with("_proxy")
+        || matches!(name, "S3SCOPE_CONFIG" | "S3SCOPE_CONNECT_TO" | "RUST_BACKTRACE" | "SSL_CERT_FILE")
+}
+
+/// The environment of s3scope in a test: a home of its own (config, state
+/// and cache below it), no AWS configuration or credentials files, no IMDS.
+pub fn clean_env(home: &std::path::Path) -> Vec<(&'static str, String)> {
+    let at = |sub: &str| home.join(sub).display().to_string();
+    vec![
+        ("HOME", home.display().to_string()),
+        ("XDG_CONFIG_HOME", at(".config")),
+        ("XDG_STATE_HOME", at(".state")),
+        ("XDG_CACHE_HOME", at(".cache")),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_CONFIG_FILE", at("no-aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE", at("no-aws-credentials")),
+    ]
+}
+
+/// A shell command line (for tmux) running s3scope in `home` with
+/// [`clean_env`], a UTF-8 locale, and extra `VAR=value` settings in `env`.
+pub fn command_line_with(home: &std::path::Path, env: &str, args: &str) -> String {
+    let settings: Vec<String> = clean_env(home).into_iter().map(|(name, value)| format!("{name}={value}")).collect();
+    format!(
+        "cd {home} && env {settings} LC_ALL= LANG=C.UTF-8 {env} {bin} {args}",
+        home = home.display(),
+        settings = settings.join(" "),
+        bin = env!("CARGO_BIN_EXE_s3scope"),
+    )
+}
+
 /// The `s3scope` binary with an environment that cannot reach anything but
 /// loopback and reads no user configuration.
 pub fn s3scope() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_s3scope"));
     for (key, _) in std::env::vars() {
-        // No credentials, settings or proxies of the machine's.
-        if key.starts_with("AWS_") || key.to_ascii_lowercase().ends_with("_proxy") {
+        if is_machine_setting(&key) {
             command.env_remove(key);
         }
     }
-    let home = std::env::temp_dir().join("s3scope-test-home");
-    command.env_remove("S3SCOPE_CONFIG");
-    command
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_CACHE_HOME", home.join(".cache"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-aws-credentials"))
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null());
+    command.envs(clean_env(&std::env::temp_dir().join("s3scope-test-home"))).stdin(Stdio::null());
     command
 }
 

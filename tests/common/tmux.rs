@@ -36,7 +36,7 @@ impl Tmux {
         let mut command = Command::new("tmux");
         command.args(["-L", &self.socket, "-f", "/dev/null"]);
         for (key, _) in std::env::vars() {
-            if key.starts_with("AWS_") || key.to_ascii_lowercase().ends_with("_proxy") {
+            if super::is_machine_setting(&key) {
                 command.env_remove(key);
             }
         }
