@@ -1,0 +1,97 @@
+//! The keys and files that break tools (`demo-edge`).
+
+use std::io;
+
+use super::super::archive::ArchiveWriter;
+use super::super::fits_writer::{Header, image_header, primary_header, push_hdu};
+use super::*;
+use crate::format::epoch_secs;
+
+/// A header with every legal-but-unusual card form, and some real-world flaws.
+fn odd_header(rng: &mut Rng) -> Vec<u8> {
+    let mut h = Header::new();
+    for card in [
+        "SIMPLE  =                    T / conforms to FITS standard",
+        "BITPIX  =                    8",
+        "NAXIS   =                    0",
+        "EXTEND  = T / free-format logical",
+        "DEXP    =             1.25D+03 / D exponent",
+        "CPLX    = (1.5, -2.0) / complex value",
+        "UNDEF   =                      / no value at all",
+        "QUOTE   = 'it''s fine'",
+        "LEADSP  = '  leading blanks kept'",
+        "          a card with a blank keyword",
+        "COMMENT   a comment card",
+        "date-obs= '2019-08-14' / lowercase keyword",
+        "LONG    = 'part one &' / first comment",
+        "CONTINUE  'part two&' / second comment",
+        "CONTINUE  'part three'",
+        "HIERARCH ESO INS FILT1 NAME = 'g_SDSS' / filter name",
+        "BIGINT  =       12345678901234 / beyond 32 bits",
+        "NEGREAL =               -0.5E-3",
+    ] {
+        h.verbatim(card);
+    }
+    let mut out = Vec::new();
+    push_hdu(&mut out, &h, &[]);
+    let data: Vec<u8> = (0..100).map(|_| rng.below(256) as u8).collect();
+    push_hdu(&mut out, &image_header(8, &[100], "BYTES"), &data);
+    out
+}
+
+/// A FITS file whose header values and comments hold escape sequences: a
+/// title change, red text, a clipboard write, and an 8-bit CSI byte.
+fn hostile_header() -> Vec<u8> {
+    let mut h = primary_header(8, &[]);
+    h.string("OBJECT", "\x1b]0;pwned\x07", "sets the window title");
+    h.string("OBSERVER", "\x1b[31mred\x1b[0m", "\x1b[41mred background");
+    h.history("\x1b]52;c;cHduZWQ=\x07 asks for the clipboard");
+    let mut out = Vec::new();
+    push_hdu(&mut out, &h, &[]);
+    // An 8-bit CSI byte in the OBJECT value (0x9b is not ASCII).
+    if let Some(at) = out.windows(4).position(|w| w == b"]0;p") {
+        out[at + 1] = 0x9b;
+    }
+    out
+}
+
+pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
+    const B: &str = EDGE_BUCKET;
+    w.bucket(B, true)?;
+    let mtime = epoch_secs(2024, 1, 1, 0, 0, 0);
+    let fits = small_image(rng, "DEMO", "edge", 8);
+    let text = b"plain text\n";
+    let entries: Vec<(String, Vec<u8>)> = vec![
+        ("with space/file one.txt".into(), text.to_vec()),
+        ("plus+sign/a+b.txt".into(), text.to_vec()),
+        ("percent%/100%25 sure.txt".into(), text.to_vec()),
+        ("unicode/café-☃-星.fits".into(), fits.clone()),
+        ("a//b.txt".into(), text.to_vec()),
+        ("dir/".into(), Vec::new()),
+        ("dir/inside.txt".into(), text.to_vec()),
+        ("escape/\x1b[31mred\x1b[0m.txt".into(), b"\x1b[31mred text\x1b[0m\n".to_vec()),
+        ("escape/\x1b]0;pwned\x07title.txt".into(), text.to_vec()),
+        ("escape/bell\x07.txt".into(), text.to_vec()),
+        // A key that asks the terminal to set the clipboard (OSC 52, "pwned").
+        ("escape/clip\x1b]52;c;cHduZWQ=\x07board.txt".into(), text.to_vec()),
+        // The 8-bit CSI (clear screen) and other control characters.
+        ("escape/c1-\u{9b}2J-clear.txt".into(), text.to_vec()),
+        ("escape/tab\there-newline\nthere-del\x7f.txt".into(), text.to_vec()),
+        ("escape/hostile-header.fits".into(), hostile_header()),
+        ("bidi/\u{202e}txt.exe".into(), text.to_vec()),
+        ("../x".into(), b"a key that climbs out of the download directory\n".to_vec()),
+        ("/absolute.txt".into(), text.to_vec()),
+        (format!("long/{}.txt", "k".repeat(1000)), text.to_vec()),
+        ("files/readme.txt".into(), b"The demo-edge bucket holds keys and files that break tools.\n".to_vec()),
+        ("files/empty.dat".into(), Vec::new()),
+        ("files/truncated.fits".into(), fits[..1000].to_vec()),
+        ("files/truncated-data.fits".into(), fits[..fits.len() - 100].to_vec()),
+        ("files/not-fits.fits".into(), b"<html><body>404 Not Found</body></html>\n".to_vec()),
+        ("files/binary.bin".into(), (0..4096).map(|_| rng.below(256) as u8).collect()),
+        ("files/odd-header.fits".into(), odd_header(rng)),
+    ];
+    for (key, data) in entries {
+        w.put(B, &key, &data, mtime)?;
+    }
+    Ok(())
+}

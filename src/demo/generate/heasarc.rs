@@ -1,0 +1,146 @@
+//! HEASARC (Chandra, Swift, XRISM, ASCA) and LAMBDA.
+
+use std::io;
+
+use super::super::archive::ArchiveWriter;
+use super::super::fits_writer::{Column, bintable_header, primary_header, push_hdu};
+use super::*;
+use crate::format::epoch_secs;
+
+fn chandra_events(rng: &mut Rng, obsid: u32, rows: usize, object: &str, date: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut primary = primary_header(8, &[]);
+    observation_cards(&mut primary, "CHANDRA", "ACIS", object, date, 29_000.0 + obsid as f64);
+    primary.int("OBS_ID", obsid as i64, "observation id");
+    push_hdu(&mut out, &primary, &[]);
+    let columns = [
+        Column { name: "TIME", form: "1D", unit: "s" },
+        Column { name: "CCD_ID", form: "1I", unit: "" },
+        Column { name: "X", form: "1E", unit: "pixel" },
+        Column { name: "Y", form: "1E", unit: "pixel" },
+        Column { name: "ENERGY", form: "1E", unit: "eV" },
+    ];
+    let mut header = bintable_header(&columns, rows, "EVENTS");
+    header.string("HDUCLASS", "OGIP", "").string("HDUCLAS1", "EVENTS", "");
+    header.real("TSTART", 2.1e8, "[s]").real("TSTOP", 2.1e8 + 3.0e4, "[s]");
+    header.string("CTYPE1", "RA---TAN", "").real("CRVAL1", 83.633, "[deg]").string("CTYPE2", "DEC--TAN", "");
+    header.real("CRVAL2", 22.0145, "[deg]");
+    let mut data = Vec::with_capacity(rows * 22);
+    let mut time = 2.1e8;
+    for _ in 0..rows {
+        time += rng.unit() * 10.0;
+        data.extend(time.to_be_bytes());
+        data.extend((rng.below(4) as i16 + 4).to_be_bytes());
+        data.extend((4096.0 + rng.unit() as f32 * 200.0).to_be_bytes());
+        data.extend((4096.0 + rng.unit() as f32 * 200.0).to_be_bytes());
+        data.extend((300.0 + rng.unit() as f32 * 9000.0).to_be_bytes());
+    }
+    push_hdu(&mut out, &header, &data);
+    let gti_cols = [Column { name: "START", form: "1D", unit: "s" }, Column { name: "STOP", form: "1D", unit: "s" }];
+    let gti: Vec<u8> = [2.1e8f64, 2.1e8 + 3.0e4].iter().flat_map(|v| v.to_be_bytes()).collect();
+    push_hdu(&mut out, &bintable_header(&gti_cols, 1, "GTI7"), &gti);
+    out
+}
+
+pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
+    const B: &str = "nasa-heasarc";
+    w.bucket(B, true)?;
+    let objects = ["Crab Nebula", "Cas A", "Sgr A*", "M87", "Tycho SNR", "3C 273", "Vela Pulsar", "NGC 4151"];
+    for i in 0..40u32 {
+        let obsid = 3003 + i * 7;
+        let base = format!("chandra/data/byobsid/{}/{obsid}/", obsid % 10);
+        let stem = format!("acisf{obsid:05}N004");
+        let mtime = epoch_secs(2002 + i64::from(i % 20), 1 + i % 12, 1 + i % 28, 12, 0, 0);
+        let object = objects[i as usize % objects.len()];
+        let readme = format!(
+            "Chandra observation {obsid}\nTarget: {object}\n\nprimary/    analysis products (evt2, images)\nsecondary/  intermediate products\n"
+        );
+        w.put(B, &format!("{base}00README"), readme.as_bytes(), mtime)?;
+        let oif_cols =
+            [Column { name: "MEMBER_URI", form: "40A", unit: "" }, Column { name: "SIZE", form: "1J", unit: "" }];
+        let mut oif = Vec::new();
+        push_hdu(&mut oif, &primary_header(8, &[]), &[]);
+        let mut rows = Vec::new();
+        for name in ["evt2", "cntr_img2"] {
+            rows.extend(format!("{:<40}", format!("primary/{stem}_{name}.fits")).bytes());
+            rows.extend(4096i32.to_be_bytes());
+        }
+        push_hdu(&mut oif, &bintable_header(&oif_cols, 2, "GROUPING"), &rows);
+        w.put(B, &format!("{base}oif.fits"), &oif, mtime)?;
+        let events = chandra_events(rng, obsid, 2000 + (i as usize * 53) % 2000, object, "2002-01-13T09:21:33");
+        w.put(B, &format!("{base}primary/{stem}_evt2.fits.gz"), &gzip(&events), mtime)?;
+        w.put(
+            B,
+            &format!("{base}primary/{stem}_cntr_img2.fits.gz"),
+            &gzip(&small_image(rng, "CHANDRA", object, 64)),
+            mtime,
+        )?;
+        let bpix = chandra_events(rng, obsid, 50, object, "2002-01-13T09:21:33");
+        w.put(B, &format!("{base}secondary/acisf{obsid:05}_000N004_bpix1.fits.gz"), &gzip(&bpix), mtime)?;
+    }
+    for month in 1..=3u32 {
+        for n in 0..5u32 {
+            let obsid = format!("000300{:02}{:03}", month * 10 + n, 1);
+            let base = format!("swift/data/obs/2005_{month:02}/{obsid}/");
+            let mtime = epoch_secs(2005, month, 5 + n, 3, 0, 0);
+            let events = chandra_events(rng, n, 800, "GRB 050117", "2005-01-17T12:52:36");
+            w.put(B, &format!("{base}xrt/event/sw{obsid}xpcw3po_cl.evt.gz"), &gzip(&events), mtime)?;
+            w.put(
+                B,
+                &format!("{base}uvot/image/sw{obsid}uvv_sk.img.gz"),
+                &gzip(&small_image(rng, "SWIFT", "GRB 050117", 48)),
+                mtime,
+            )?;
+            w.put(
+                B,
+                &format!("{base}auxil/sw{obsid}sat.fits.gz"),
+                &gzip(&chandra_events(rng, n, 100, "GRB 050117", "2005-01-17")),
+                mtime,
+            )?;
+        }
+    }
+    let xrism = chandra_events(rng, 49010, 1500, "Perseus cluster", "2023-11-02T01:00:00");
+    w.put(
+        B,
+        "xrism/data/obs/3/300049010/resolve/event_cl/xa300049010rsl_p0px5000_cl.evt.gz",
+        &gzip(&xrism),
+        epoch_secs(2024, 2, 1, 0, 0, 0),
+    )?;
+    let html = "<html><body><h1>ASCA source info 97006000</h1><p>No FITS here.</p></body></html>\n";
+    w.put(
+        B,
+        "asca/data/rev2/97006000/aux/ad97006000_002_source_info.html.gz",
+        &gzip(html.as_bytes()),
+        epoch_secs(2001, 6, 1, 0, 0, 0),
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- LAMBDA
+
+pub(super) fn lambda(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
+    const B: &str = "nasa-lambda";
+    w.bucket(B, true)?;
+    let nside = 16usize;
+    let pixels = 12 * nside * nside;
+    let mut out = Vec::new();
+    let mut primary = primary_header(8, &[]);
+    primary.string("TELESCOP", "PLANCK", "").string("DATE", "2018-07-17", "");
+    push_hdu(&mut out, &primary, &[]);
+    let columns = [
+        Column { name: "I_STOKES", form: "1E", unit: "K_CMB" },
+        Column { name: "Q_STOKES", form: "1E", unit: "K_CMB" },
+        Column { name: "U_STOKES", form: "1E", unit: "K_CMB" },
+    ];
+    let mut h = bintable_header(&columns, pixels, "FREQ-MAP");
+    h.string("PIXTYPE", "HEALPIX", "HEALPIX pixelisation").string("ORDERING", "NESTED", "pixel ordering scheme");
+    h.int("NSIDE", nside as i64, "resolution parameter").int("FIRSTPIX", 0, "").int("LASTPIX", pixels as i64 - 1, "");
+    h.string("INDXSCHM", "IMPLICIT", "indexing").string("COORDSYS", "GALACTIC", "").real("FREQ", 30.0, "[GHz]");
+    let data = be_f32((0..pixels * 3).map(|_| (rng.unit() as f32 - 0.5) * 1e-4));
+    push_hdu(&mut out, &h, &data);
+    let mtime = epoch_secs(2018, 7, 17, 0, 0, 0);
+    w.put(B, "data/planck/maps/LFI_SkyMap_030_16_R3.00_full.fits", &out, mtime)?;
+    w.put(B, "data/planck/maps/README.txt", b"Planck LFI 30 GHz frequency map, HEALPix NSIDE 16 (demo)\n", mtime)?;
+    w.put(B, "data/map/dr5/skymaps/9yr/raw/wmap_band_imap_r9_9yr_K_v5.fits", &out, epoch_secs(2012, 12, 20, 0, 0, 0))?;
+    Ok(())
+}
