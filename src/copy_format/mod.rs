@@ -5,6 +5,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::catalog::Catalog;
+use crate::s3::region::GLOBAL_REGION;
 use crate::s3::{Route, S3Uri, Signing};
 
 /// Bytes left as they are in a URL path: RFC 3986 unreserved characters and `/`.
@@ -81,7 +82,7 @@ pub fn encode_path(key: &str) -> String {
 /// names with dots (which break the wildcard certificate).
 pub fn https_url(target: &S3Uri, region: &str) -> String {
     let host =
-        if region == "us-east-1" { "s3.amazonaws.com".to_string() } else { format!("s3.{region}.amazonaws.com") };
+        if region == GLOBAL_REGION { "s3.amazonaws.com".to_string() } else { format!("s3.{region}.amazonaws.com") };
     let key = encode_path(&target.key);
     if target.bucket.contains('.') {
         format!("https://{host}/{}/{key}", target.bucket)

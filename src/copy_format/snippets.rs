@@ -125,7 +125,7 @@ pub(super) fn aws_cp(target: &S3Uri, access: &Access) -> String {
     if let Some(endpoint) = &access.endpoint {
         words.extend(["--endpoint-url".into(), shell_word(endpoint)]);
     }
-    if access.region != "us-east-1" {
+    if access.region != crate::s3::region::GLOBAL_REGION {
         words.extend(["--region".into(), shell_word(&access.region)]);
     }
     if target.is_prefix() {

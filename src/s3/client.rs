@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use super::net::NetworkOptions;
 
-/// Default region of the archive buckets.
-pub const DEFAULT_REGION: &str = "us-east-1";
+/// The session's region when `--region` and `AWS_REGION` say nothing.
+pub const DEFAULT_REGION: &str = super::region::GLOBAL_REGION;
 
 /// How long to wait before giving up on a server.
 ///

@@ -8,6 +8,10 @@
 //! no body: a 301 or 400 there may say nothing but its status. Pure
 //! functions; the clients act on them.
 
+/// The region of S3's global endpoint (`s3.amazonaws.com`) and of
+/// buckets nothing else places.
+pub const GLOBAL_REGION: &str = "us-east-1";
+
 /// What an error answer says about the bucket's region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegionHint {
@@ -131,9 +135,9 @@ pub fn split_s3_host(host: &str) -> Option<S3Host> {
         label => label.replacen("s3-website-", "s3-", 1),
     };
     let region = match (label.strip_prefix("s3-"), after.as_slice()) {
-        (Some("external-1"), _) => "us-east-1",
+        (Some("external-1"), _) => GLOBAL_REGION,
         (Some(region), []) => region,
-        (None, []) => "us-east-1",
+        (None, []) => GLOBAL_REGION,
         (None, [region]) => region,
         _ => return None,
     };
