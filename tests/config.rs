@@ -117,41 +117,34 @@ fn the_sdks_retries_reach_the_log_at_debug() {
 fn the_log_goes_to_its_file_and_never_holds_credentials() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("s3scope.log");
-    let (key_id, secret) = ("AKIAS3SCOPETESTKEY01", "dummy/Secret+Key0123456789abcdefXYZ");
+    let (key_id, secret, token) =
+        ("AKIAS3SCOPETESTKEY01", "dummy/Secret+Key0123456789abcdefXYZ", "FwoGZXIvYXdzEDummySessionToken");
     // Signed requests with dummy credentials: the server refuses them.
-    let output = s3scope()
-        .args(["--endpoint-url", &fixture().endpoint, "--log-level", "debug", "--log-file"])
-        .arg(&log)
-        .args(["ls", "s3://demo-private/"])
-        .env("AWS_ACCESS_KEY_ID", key_id)
-        .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEDummySessionToken")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert_eq!(stderr(&output).lines().count(), 1, "the log never reaches the terminal: {}", stderr(&output));
-    let text = std::fs::read_to_string(&log).unwrap();
+    let signed_ls = |level: &str, log: &std::path::Path| {
+        let output = s3scope()
+            .args(["--endpoint-url", &fixture().endpoint, "--log-level", level, "--log-file"])
+            .arg(log)
+            .args(["ls", "s3://demo-private/"])
+            .env("AWS_ACCESS_KEY_ID", key_id)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", token)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        assert_eq!(stderr(&output).lines().count(), 1, "the log never reaches the terminal: {}", stderr(&output));
+        std::fs::read_to_string(log).unwrap()
+    };
+    let text = signed_ls("debug", &log);
     assert!(text.contains("list s3://demo-private/"), "{text}");
     assert!(text.contains("WARN"), "the refusal is logged: {text}");
-    for needle in [key_id, secret, "FwoGZXIvYXdzEDummySessionToken", "Signature=", "x-amz-security-token:"] {
+    for needle in [key_id, secret, token, "Signature=", "x-amz-security-token:"] {
         assert!(!text.contains(needle), "{needle} leaked into the log:\n{text}");
     }
     // The libraries' own events come too: at trace, the SDK's requests and
     // hyper's connections, every secret still redacted.
-    let traced = dir.path().join("traced.log");
-    let output = s3scope()
-        .args(["--endpoint-url", &fixture().endpoint, "--log-level", "trace", "--log-file"])
-        .arg(&traced)
-        .args(["ls", "s3://demo-private/"])
-        .env("AWS_ACCESS_KEY_ID", key_id)
-        .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEDummySessionToken")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let text = std::fs::read_to_string(&traced).unwrap();
+    let text = signed_ls("trace", &dir.path().join("traced.log"));
     assert!(text.contains("aws_smithy_runtime") && text.contains("hyper"), "{}", &text[..text.len().min(2000)]);
-    for needle in [key_id, secret, "FwoGZXIvYXdzEDummySessionToken"] {
+    for needle in [key_id, secret, token] {
         assert!(!text.contains(needle), "{needle} leaked into the trace log");
     }
     // Level off: no file at all.

@@ -175,7 +175,10 @@ impl S3 for StoreS3 {
         if !self.store.buckets.contains_key(&req.input.bucket) {
             return Err(s3_error!(NoSuchBucket));
         }
-        Ok(S3Response::new(HeadBucketOutput { bucket_region: Some(crate::s3::region::GLOBAL_REGION.into()), ..Default::default() }))
+        Ok(S3Response::new(HeadBucketOutput {
+            bucket_region: Some(crate::s3::region::GLOBAL_REGION.into()),
+            ..Default::default()
+        }))
     }
 
     async fn get_bucket_location(
