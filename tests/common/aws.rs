@@ -56,6 +56,9 @@ pub const BARE_400_KEY: &str = "files/sse-c-encrypted.bin";
 /// The test CA (its certificate in a PEM file) and the server's TLS set-up.
 pub struct TestCa {
     pub cert_file: PathBuf,
+    /// Another CA, which signed nothing the front shows: trusting only it,
+    /// TLS must fail whatever roots the machine has.
+    pub other_cert_file: PathBuf,
     server: Arc<rustls::ServerConfig>,
     _dir: tempfile::TempDir,
 }
@@ -71,6 +74,10 @@ pub fn test_ca() -> &'static TestCa {
         ca.distinguished_name.push(DnType::CommonName, "s3scope test CA");
         ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let ca_cert = ca.self_signed(&ca_key).unwrap();
+        let mut other = CertificateParams::new(Vec::<String>::new()).unwrap();
+        other.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        other.distinguished_name.push(DnType::CommonName, "s3scope other CA");
+        let other_cert = other.self_signed(&KeyPair::generate().unwrap()).unwrap();
         let mut names = vec!["s3.amazonaws.com".to_string(), "*.s3.amazonaws.com".to_string()];
         for region in REGIONS {
             names.push(format!("s3.{region}.amazonaws.com"));
@@ -83,6 +90,8 @@ pub fn test_ca() -> &'static TestCa {
         let dir = tempfile::tempdir().unwrap();
         let cert_file = dir.path().join("test-ca.pem");
         std::fs::write(&cert_file, ca_cert.pem()).unwrap();
+        let other_cert_file = dir.path().join("other-ca.pem");
+        std::fs::write(&other_cert_file, other_cert.pem()).unwrap();
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
         let mut server = rustls::ServerConfig::builder_with_provider(provider)
@@ -92,7 +101,7 @@ pub fn test_ca() -> &'static TestCa {
             .with_single_cert(vec![leaf_cert.der().clone(), ca_cert.der().clone()], key)
             .unwrap();
         server.alpn_protocols = vec![b"http/1.1".to_vec()];
-        TestCa { cert_file, server: Arc::new(server), _dir: dir }
+        TestCa { cert_file, other_cert_file, server: Arc::new(server), _dir: dir }
     })
 }
 
