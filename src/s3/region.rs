@@ -38,12 +38,12 @@ pub struct ErrorAnswer<'a> {
 /// servers send the header with their own meanings.
 pub fn hint(answer: &ErrorAnswer<'_>, asked: &str, on_aws: bool) -> Option<RegionHint> {
     let body = std::str::from_utf8(answer.body).unwrap_or("");
-    let named = answer
-        .bucket_region
-        .and_then(valid_region)
-        .or_else(|| xml_value(body, "Region").and_then(valid_region))
-        .or_else(|| xml_value(body, "Endpoint").and_then(region_of_host))
-        .filter(|region| region != asked);
+    // The region the answer states outright (header, else `<Region>`).
+    let stated =
+        answer.bucket_region.and_then(valid_region).or_else(|| xml_value(body, "Region").and_then(valid_region));
+    let names_asked = stated.as_deref() == Some(asked);
+    let named =
+        stated.or_else(|| xml_value(body, "Endpoint").and_then(region_of_host)).filter(|region| region != asked);
     let says_elsewhere = matches!(answer.status, 301 | 302 | 307)
         || matches!(
             answer.code,
@@ -60,16 +60,10 @@ pub fn hint(answer: &ErrorAnswer<'_>, asked: &str, on_aws: bool) -> Option<Regio
     match named {
         Some(region) if !same_partition(&region, asked) => None,
         Some(region) if says_elsewhere || header_alone => Some(RegionHint::In(region)),
-        _ if says_elsewhere && !named_same_region(answer, body, asked) => Some(RegionHint::Elsewhere),
+        // Naming the region asked, the answer is not about regions.
+        _ if says_elsewhere && !names_asked => Some(RegionHint::Elsewhere),
         _ => None,
     }
-}
-
-/// True when the answer names the region that was asked (so it is not about regions).
-fn named_same_region(answer: &ErrorAnswer<'_>, body: &str, asked: &str) -> bool {
-    let header = answer.bucket_region.and_then(valid_region);
-    let xml = xml_value(body, "Region").and_then(valid_region);
-    header.or(xml).is_some_and(|region| region == asked)
 }
 
 /// The AWS partition of a region: a region found by asking never takes the
