@@ -9,6 +9,7 @@
 //! cancelled first request leaves the question open for the next.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -85,15 +86,11 @@ impl Clients {
             identities.extend(profiles.map(|p| Identity::Profile(p.clone())));
         }
         let mut configs = HashMap::new();
-        let mut unique = Vec::new();
-        identities.into_iter().for_each(|i| {
-            if !unique.contains(&i) {
-                unique.push(i)
+        for identity in identities {
+            if let Entry::Vacant(slot) = configs.entry(identity) {
+                let config = load_config(connect, slot.key(), aws_http.clone()).await;
+                slot.insert(config);
             }
-        });
-        for identity in unique {
-            let config = load_config(connect, &identity, aws_http.clone()).await;
-            configs.insert(identity, config);
         }
         let http = Mutex::new(HashMap::from([(None, aws_http)]));
         let shared = Shared {
