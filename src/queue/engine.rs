@@ -92,11 +92,6 @@ pub fn part_paths(destination: &Path) -> (PathBuf, PathBuf) {
     (destination.with_file_name(format!("{name}.part")), destination.with_file_name(format!("{name}.part.json")))
 }
 
-/// The MD5 a plain ETag names (multipart ones name none).
-fn md5_etag(etag: Option<&str>) -> Option<String> {
-    crate::checksum::etag_md5(etag?)
-}
-
 /// Hashes the part file from its start as far as `complete` says the bytes
 /// are there, until `size` bytes are hashed.
 async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver<u64>) -> std::io::Result<String> {
@@ -147,6 +142,13 @@ async fn load_record(path: &Path) -> Option<ResumeRecord> {
 struct Head {
     size: u64,
     etag: Option<String>,
+}
+
+impl Head {
+    /// The MD5 its ETag names (a multipart ETag, or none, names none).
+    fn md5(&self) -> Option<String> {
+        self.etag.as_deref().and_then(crate::checksum::etag_md5)
+    }
 }
 
 async fn head(bucket: &BucketClient, key: &str) -> Result<Head, S3Error> {
@@ -222,8 +224,7 @@ impl Download<'_> {
         // The MD5 is computed while the download goes on, over the part of
         // the file that is complete from its start.
         let (hashable, hashable_rx) = watch::channel(prepared.record.done.complete_from_start());
-        let hasher =
-            md5_etag(now.etag.as_deref()).map(|_| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
+        let hasher = now.md5().map(|_| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
         let missing = prepared.record.done.missing_parts(now.size, options.part_size);
         let results = futures::stream::iter(missing)
             .map(|(start, end)| {
@@ -263,8 +264,7 @@ impl Download<'_> {
             None => None,
         };
         let fetched = fetched.load(Ordering::Relaxed);
-        let changed = prepared.changed || restarted;
-        Ok(self.finish(&part, &record_path, &now, md5, fetched, prepared.resumed, changed).await?)
+        Ok(self.finish(&prepared, &now, md5, fetched, restarted).await?)
     }
 
     /// The part file sized for the object, and its record: an earlier run's
@@ -274,10 +274,11 @@ impl Download<'_> {
         if let Some(parent) = self.destination.parent() {
             tokio::fs::create_dir_all(parent).await.map_err(|e| io_failed("creating", parent, e))?;
         }
-        let previous = load_record(&record_path).await.filter(|_| part.exists());
+        let had_part = part.exists();
+        let previous = load_record(&record_path).await.filter(|_| had_part);
         let resumed_record =
             previous.filter(|r| r.matches(self.bucket.name(), self.key, now.size, now.etag.as_deref()));
-        let changed = !restarted && resumed_record.is_none() && part.exists();
+        let changed = !restarted && resumed_record.is_none() && had_part;
         let resumed = resumed_record.is_some();
         let record = resumed_record.unwrap_or_else(|| ResumeRecord {
             bucket: self.bucket.name().into(),
@@ -303,7 +304,7 @@ impl Download<'_> {
             return Err(failed(format!("{} exists and is not a file", self.destination.display())));
         }
         let same_size = meta.len() == now.size;
-        let same_content = match md5_etag(now.etag.as_deref()) {
+        let same_content = match now.md5() {
             Some(md5) if same_size => {
                 let path = self.destination.to_path_buf();
                 let local = tokio::task::spawn_blocking(move || md5_of_file(&path)).await;
@@ -320,22 +321,21 @@ impl Download<'_> {
         Err(failed(format!("{} exists and differs (use --force to replace it)", self.destination.display())))
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Checks the part file (length, MD5) and moves it into place.
     async fn finish(
         &self,
-        part: &Path,
-        record_path: &Path,
+        prepared: &Prepared,
         now: &Head,
         md5: Option<String>,
         fetched: u64,
-        resumed: bool,
         restarted: bool,
     ) -> Result<Outcome, DownloadError> {
+        let (part, record_path) = (prepared.part.as_path(), prepared.record_path.as_path());
         let length = tokio::fs::metadata(part).await.map_err(|e| io_failed("reading", part, e))?.len();
         if length != now.size {
             return Err(failed(format!("{} has {length} bytes, expected {}", part.display(), now.size)));
         }
-        if let (Some(expected), Some(actual)) = (md5_etag(now.etag.as_deref()), md5)
+        if let (Some(expected), Some(actual)) = (now.md5(), md5)
             && actual != expected
         {
             let _ = tokio::fs::remove_file(part).await;
@@ -344,7 +344,8 @@ impl Download<'_> {
         }
         tokio::fs::rename(part, self.destination).await.map_err(|e| io_failed("renaming into", self.destination, e))?;
         let _ = tokio::fs::remove_file(record_path).await;
-        Ok(Outcome::Downloaded { size: now.size, fetched, resumed, restarted })
+        let restarted = prepared.changed || restarted;
+        Ok(Outcome::Downloaded { size: now.size, fetched, resumed: prepared.resumed, restarted })
     }
 
     /// Fetches `[start, end)` into the part file, retrying transient failures.
@@ -448,6 +449,8 @@ mod tests {
 
     #[test]
     fn no_etag_names_no_digest() {
-        assert_eq!(md5_etag(None), None);
+        assert_eq!(Head { size: 0, etag: None }.md5(), None);
+        let multipart = Head { size: 0, etag: Some("\"7b5fbc177371f4c14107a882843b7014-3\"".into()) };
+        assert_eq!(multipart.md5(), None);
     }
 }
