@@ -60,11 +60,6 @@ pub struct CopyFormat {
     pub text: String,
 }
 
-/// `s3://bucket/key`.
-pub fn s3_uri(target: &S3Uri) -> String {
-    format!("s3://{}/{}", target.bucket, target.key)
-}
-
 /// Percent-encodes a key for a URL path (spaces, `+`, `%`, unicode…); `.`
 /// and `..` segments too, which browsers and curl would otherwise resolve.
 pub fn encode_path(key: &str) -> String {
@@ -119,7 +114,7 @@ pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<Cop
             out.push(CopyFormat { label, text });
         }
     };
-    push("s3 URI".into(), lines(&|t, _| Some(s3_uri(t))));
+    push("s3 URI".into(), lines(&|t, _| Some(t.to_string())));
     let https = lines(&|t, a| a.on_aws.then(|| https_url(t, &a.region)));
     push("https URL".into(), https.clone());
     push("endpoint URL".into(), lines(&|t, a| a.endpoint.as_ref().map(|e| endpoint_url(t, e))));

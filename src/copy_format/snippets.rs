@@ -1,7 +1,7 @@
 //! The copy menu's code: a Python snippet (astropy or boto3) and an `aws s3
 //! cp` command, with every key quoted so it pastes back exactly.
 
-use super::{Access, s3_uri};
+use super::Access;
 use crate::preview::looks_like_fits;
 use crate::s3::S3Uri;
 
@@ -28,9 +28,9 @@ fn astropy_snippet(targets: &[S3Uri], access: &Access) -> String {
     let options = format!("use_fsspec=True, fsspec_kwargs={{{}}}", kwargs.join(", "));
     let mut out = String::from("from astropy.io import fits\n\n");
     if let [one] = targets {
-        out.push_str(&format!("with fits.open({}, {options}) as hdul:\n    hdul.info()\n", py_str(&s3_uri(one))));
+        out.push_str(&format!("with fits.open({}, {options}) as hdul:\n    hdul.info()\n", py_str(&one.to_string())));
     } else {
-        out.push_str(&format!("for uri in [\n{}]:\n", py_list_items(targets.iter().map(|t| py_str(&s3_uri(t))))));
+        out.push_str(&format!("for uri in [\n{}]:\n", py_list_items(targets.iter().map(|t| py_str(&t.to_string())))));
         out.push_str(&format!("    with fits.open(uri, {options}) as hdul:\n        hdul.info()\n"));
     }
     out
@@ -130,12 +130,12 @@ pub(super) fn aws_cp(target: &S3Uri, access: &Access) -> String {
     }
     if target.is_prefix() {
         words.push("--recursive".into());
-        words.push(shell_word(&s3_uri(target)));
+        words.push(shell_word(&target.to_string()));
         // Into ./<last name>/ here: never `..`, never a word that reads as an option.
         let dir = target.key.trim_end_matches('/').rsplit('/').next().filter(|d| !matches!(*d, "" | "." | ".."));
         words.push(shell_word(&format!("./{}/", dir.unwrap_or(&target.bucket))));
     } else {
-        words.push(shell_word(&s3_uri(target)));
+        words.push(shell_word(&target.to_string()));
         words.push(".".into());
     }
     words.join(" ")

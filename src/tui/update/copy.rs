@@ -35,8 +35,8 @@ impl State {
             self.set_error("nothing to copy");
             return Vec::new();
         };
-        let what = if targets.len() == 1 { copy_format::s3_uri(first) } else { format!("{} s3 URIs", targets.len()) };
-        let text = targets.iter().map(copy_format::s3_uri).collect::<Vec<_>>().join("\n");
+        let what = if targets.len() == 1 { first.to_string() } else { format!("{} s3 URIs", targets.len()) };
+        let text = targets.iter().map(S3Uri::to_string).collect::<Vec<_>>().join("\n");
         vec![copy_effect(text, what)]
     }
 
