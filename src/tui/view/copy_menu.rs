@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, menu: &CopyMenu)
             let room = inner_width.saturating_sub(head.chars().count() + more.chars().count());
             let line = Line::from(vec![
                 Span::styled(head, Style::new().fg(t.accent)),
-                Span::raw(fit(&state.config.theme.escape(first), room)),
+                Span::raw(fit(&t.escape(first), room)),
                 Span::styled(more, dim(t)),
             ]);
             if i == menu.selected {

@@ -36,7 +36,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
         return;
     };
     let width = inner.width as usize;
-    let uri = state.config.theme.escape(&state.tree.uri_of(node).to_string()).into_owned();
+    let uri = t.escape(&state.tree.uri_of(node).to_string()).into_owned();
     let mut top = vec![Line::styled(fit(&uri, width), Style::new().add_modifier(Modifier::BOLD))];
     let tree_node = state.tree.node(node);
     match (&tree_node.kind, state.preview.content()) {
@@ -46,7 +46,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
             frame.render_widget(Paragraph::new(top), inner);
         }
         (NodeKind::Object(_), PreviewContent::Failed(error)) => {
-            top.push(Line::styled(format!("✗ {}", state.config.theme.escape(error)), error_style(t)));
+            top.push(Line::styled(format!("✗ {}", t.escape(error)), error_style(t)));
             top.push(Line::styled("r: try again", dim(t)));
             frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), inner);
         }
@@ -95,9 +95,7 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
             top.extend(fits_overview(state, headers, width));
             let hdu = headers.hdus.get(state.preview.hdu);
             let title = hdu
-                .map(|h| {
-                    format!(" HDU {} {} · {} cards ", h.index, state.config.theme.escape(&h.name), h.header.raw.len())
-                })
+                .map(|h| format!(" HDU {} {} · {} cards ", h.index, t.escape(&h.name), h.header.raw.len()))
                 .unwrap_or_default();
             (title, BodyStyle::Cards)
         }
@@ -162,11 +160,8 @@ fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<
     let first = shown.saturating_sub(3).min(headers.hdus.len().saturating_sub(8));
     for hdu in headers.hdus.iter().skip(first).take(8) {
         let marker = if hdu.index == shown { "▶" } else { " " };
-        let name = state.config.theme.escape(&hdu.name).into_owned();
-        let text = fit(
-            &format!("{marker}{:>3} {name:<10} {}", hdu.index, state.config.theme.escape(&summary::describe(hdu))),
-            width,
-        );
+        let name = t.escape(&hdu.name).into_owned();
+        let text = fit(&format!("{marker}{:>3} {name:<10} {}", hdu.index, t.escape(&summary::describe(hdu))), width);
         let style =
             if hdu.index == shown { Style::new().fg(t.accent).add_modifier(Modifier::BOLD) } else { Style::new() };
         lines.push(Line::styled(text, style));
@@ -177,26 +172,18 @@ fn fits_overview<'a>(state: &State, headers: &FitsHeaders, width: usize) -> Vec<
     if let Some(hdu) = headers.hdus.get(shown) {
         let keys = summary::key_cards(&hdu.header);
         if !keys.is_empty() {
-            let text = keys
-                .iter()
-                .map(|(k, v)| format!("{k} {}", state.config.theme.escape(v)))
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let text = keys.iter().map(|(k, v)| format!("{k} {}", t.escape(v))).collect::<Vec<_>>().join(" · ");
             lines.push(Line::styled(fit(&text, width), Style::new().fg(t.busy)));
         }
         if let Some(wcs) = summary::wcs(&hdu.header) {
-            lines.push(Line::styled(fit(&state.config.theme.escape(&wcs), width), Style::new().fg(t.ok)));
+            lines.push(Line::styled(fit(&t.escape(&wcs), width), Style::new().fg(t.ok)));
         }
         for warning in hdu.warnings.iter().take(2) {
-            lines.push(Line::styled(
-                fit(&format!("! {}", state.config.theme.escape(warning)), width),
-                Style::new().fg(t.error),
-            ));
+            lines.push(Line::styled(fit(&format!("! {}", t.escape(warning)), width), Style::new().fg(t.error)));
         }
     }
     for note in headers.warnings.iter().chain(headers.stopped.iter()).take(2) {
-        lines
-            .push(Line::styled(fit(&format!("! {}", state.config.theme.escape(note)), width), Style::new().fg(t.more)));
+        lines.push(Line::styled(fit(&format!("! {}", t.escape(note)), width), Style::new().fg(t.more)));
     }
     lines
 }
@@ -278,7 +265,7 @@ fn prefix_lines<'a>(state: &State, id: usize) -> Vec<Line<'a>> {
         LoadState::Partial { at_bound: true, .. } => format!("more on the server ({toggle} on the … row to load)"),
         LoadState::Partial { .. } => "listing paused (open to resume)".into(),
         LoadState::Loaded => "complete".into(),
-        LoadState::Failed(e) => format!("failed: {}", state.config.theme.escape(e)),
+        LoadState::Failed(e) => format!("failed: {}", t.escape(e)),
     };
     if let NodeKind::Bucket { archive: Some(archive) } = &node.kind {
         lines.push(field(t, "Archive", archive.to_string()));

@@ -64,7 +64,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
 fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<'a> {
     let t = &state.config.theme;
     let fraction = job.progress().unwrap_or(0.0);
-    let name = state.config.theme.escape(job.key.rsplit('/').next().unwrap_or(&job.key)).into_owned();
+    let name = t.escape(job.key.rsplit('/').next().unwrap_or(&job.key)).into_owned();
     let (status, style) = match &job.state {
         JobState::Running => {
             let rate = state.queue.rates.get(&job.id).copied().unwrap_or(0.0);
@@ -75,7 +75,7 @@ fn job_line<'a>(state: &State, job: &Job, width: usize, selected: bool) -> Line<
         JobState::Queued => ("queued".into(), dim(t)),
         JobState::Paused => (format!("paused {:.0}%", fraction * 100.0), Style::new().fg(t.busy)),
         JobState::Done => (format!("done {}", human_size(job.size.unwrap_or(0))), Style::new().fg(t.ok)),
-        JobState::Failed(why) => (format!("failed: {}", state.config.theme.escape(why)), Style::new().fg(t.error)),
+        JobState::Failed(why) => (format!("failed: {}", t.escape(why)), Style::new().fg(t.error)),
         JobState::Cancelled => ("cancelled".into(), dim(t)),
     };
     let bar_width = 10.min(width / 5);

@@ -41,7 +41,7 @@ pub fn title(frame: &mut Frame<'_>, area: Rect, state: &State) {
         ""
     };
     let left_width = (area.width as usize).saturating_sub(right.width() + tabs.width() + 10);
-    let location = fit(&state.config.theme.escape(&location), left_width);
+    let location = fit(&t.escape(&location), left_width);
     let used = 10 + location.width() + tabs.width() + right.width();
     let pad = (area.width as usize).saturating_sub(used);
     let line = Line::from(vec![
@@ -105,7 +105,7 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
     };
     let (left, left_style, keys) = match &state.mode {
         Mode::Line(line) => {
-            let text = state.config.theme.escape(&line.text);
+            let text = t.escape(&line.text);
             let (left, keys) = match line.kind {
                 LineKind::Filter => (format!("/{text}▏"), input("search server", "clear")),
                 LineKind::Jump => (format!(":{text}▏"), input("go", "cancel")),
@@ -119,19 +119,17 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
                 "download {} objects, {}, from s3://{}/{}?",
                 pending.objects.len(),
                 crate::format::human_size(bytes),
-                state.config.theme.escape(&pending.bucket),
-                state.config.theme.escape(&pending.prefix)
+                t.escape(&pending.bucket),
+                t.escape(&pending.prefix)
             );
             (question_text, Style::new().fg(t.busy), question("yes", "no"))
         }
-        Mode::ConfirmQuit => (
-            state.config.theme.escape(&state.status.text).into_owned(),
-            Style::new().fg(t.busy),
-            question("quit", "stay"),
-        ),
+        Mode::ConfirmQuit => {
+            (t.escape(&state.status.text).into_owned(), Style::new().fg(t.busy), question("quit", "stay"))
+        }
         _ => {
             let style = if state.status.is_error { error_style(t) } else { Style::new() };
-            (state.config.theme.escape(&state.status.text).into_owned(), style, pane_hints(state))
+            (t.escape(&state.status.text).into_owned(), style, pane_hints(state))
         }
     };
     let width = area.width as usize;

@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
     let t = &state.config.theme;
     let focused = state.focus == Pane::Tree;
     let title = match &state.filter {
-        Some(filter) => format!(" Tree · filter '{}' ", state.config.theme.escape(&filter.text)),
+        Some(filter) => format!(" Tree · filter '{}' ", t.escape(&filter.text)),
         None => format!(" Tree · sorted by {} ", state.sort.label()),
     };
     let block = Block::new().borders(Borders::ALL).border_style(border_style(t, focused)).title(title);
@@ -64,7 +64,7 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
         }
         RowKind::Failed => {
             let reason = match &node.load {
-                LoadState::Failed(e) => state.config.theme.escape(e).into_owned(),
+                LoadState::Failed(e) => t.escape(e).into_owned(),
                 _ => String::new(),
             };
             let retry = state.config.keys.hint(Layer::Normal, &Intent::Refresh);
@@ -86,13 +86,12 @@ fn row_line<'a>(state: &State, row: &Row, width: usize) -> Line<'a> {
     let marked = !state.marks.is_empty() && state.is_marked(&state.tree.uri_of(row.node));
     let mark = if marked { "*" } else { " " };
     let (name, name_style) = match &node.kind {
-        NodeKind::Bucket { .. } => (
-            format!("{}/", state.config.theme.escape(&node.name)),
-            Style::new().fg(t.accent).add_modifier(Modifier::BOLD),
-        ),
-        NodeKind::Prefix => (state.config.theme.escape(&node.name).into_owned(), Style::new().fg(t.accent)),
+        NodeKind::Bucket { .. } => {
+            (format!("{}/", t.escape(&node.name)), Style::new().fg(t.accent).add_modifier(Modifier::BOLD))
+        }
+        NodeKind::Prefix => (t.escape(&node.name).into_owned(), Style::new().fg(t.accent)),
         NodeKind::Object(_) if node.name.is_empty() => ("(directory marker)".to_string(), dim(t)),
-        NodeKind::Object(_) => (state.config.theme.escape(&node.name).into_owned(), Style::new()),
+        NodeKind::Object(_) => (t.escape(&node.name).into_owned(), Style::new()),
     };
     let details = match &node.kind {
         NodeKind::Bucket { archive } => archive.as_deref().unwrap_or("").to_string(),
