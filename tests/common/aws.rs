@@ -14,6 +14,7 @@
 //! trusts the test CA through `SSL_CERT_FILE`. No request leaves loopback.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Command;
@@ -25,7 +26,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use s3scope::testing::demo::server::service;
 use s3scope::testing::s3::region::split_s3_host;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 use super::{fixture, s3scope};
 
@@ -157,25 +158,18 @@ impl AwsFront {
         let stats = Arc::new(FrontStats::default());
         let tls = tokio_rustls::TlsAcceptor::from(test_ca().server.clone());
         let counters = stats.clone();
-        let addr = fixture.runtime.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let s3 = service(store);
-            tokio::spawn(async move {
-                while let Ok((socket, _)) = listener.accept().await {
-                    let (tls, s3, stats) = (tls.clone(), s3.clone(), counters.clone());
-                    tokio::spawn(async move {
-                        let Ok(stream) = tls.accept(socket).await else { return };
-                        let answer = hyper::service::service_fn(move |request| {
-                            let (s3, stats) = (s3.clone(), stats.clone());
-                            async move { answer(request, &s3, &stats, mode).await }
-                        });
-                        let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                        let _ = http.serve_connection(TokioIo::new(stream), answer).await;
-                    });
-                }
-            });
-            addr
+        let s3 = fixture.runtime.block_on(async { service(store) });
+        let addr = serve_loopback(move |socket| {
+            let (tls, s3, stats) = (tls.clone(), s3.clone(), counters.clone());
+            async move {
+                let Ok(stream) = tls.accept(socket).await else { return };
+                let answer = hyper::service::service_fn(move |request| {
+                    let (s3, stats) = (s3.clone(), stats.clone());
+                    async move { answer(request, &s3, &stats, mode).await }
+                });
+                let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                let _ = http.serve_connection(TokioIo::new(stream), answer).await;
+            }
         });
         Self { addr, stats }
     }
@@ -284,25 +278,23 @@ async fn answer(
         let message = "The bucket you are attempting to access must be addressed using the specified endpoint. \
                        Please send all future requests to this endpoint.";
         let extra = format!("<Endpoint>{endpoint}</Endpoint><Bucket>{}</Bucket>", asked.bucket);
-        let mut response = error(301, "PermanentRedirect", message, Some(&extra), asked.head);
-        response.headers_mut().insert("x-amz-bucket-region", home.parse().unwrap());
-        return Ok(response);
+        return Ok(in_region(error(301, "PermanentRedirect", message, Some(&extra), asked.head), &home));
     }
     if signed_elsewhere {
         if !asked.head_bucket {
             stats.count_extra(&asked.bucket);
         }
-        let mut response = malformed(&home, asked.head);
-        if asked.head_bucket {
-            response.headers_mut().insert("x-amz-bucket-region", home.parse().unwrap());
-        }
-        return Ok(response);
+        let response = malformed(&home, asked.head);
+        return Ok(if asked.head_bucket { in_region(response, &home) } else { response });
     }
-    let mut response = hyper::service::Service::call(s3, request).await?;
-    if asked.head_bucket {
-        response.headers_mut().insert("x-amz-bucket-region", home.parse().unwrap());
-    }
-    Ok(response)
+    let response = hyper::service::Service::call(s3, request).await?;
+    Ok(if asked.head_bucket { in_region(response, &home) } else { response })
+}
+
+/// The answer with `x-amz-bucket-region: home`.
+fn in_region(mut response: Response<s3s::Body>, home: &str) -> Response<s3s::Body> {
+    response.headers_mut().insert("x-amz-bucket-region", home.parse().unwrap());
+    response
 }
 
 /// The answers that have nothing to do with regions, before the S3 server's.
@@ -347,37 +339,29 @@ impl ConnectProxy {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let targets = Arc::new(Mutex::new(Vec::new()));
         let seen = targets.clone();
-        let addr = fixture().runtime.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            tokio::spawn(async move {
-                while let Ok((mut client, _)) = listener.accept().await {
-                    let seen = seen.clone();
-                    tokio::spawn(async move {
-                        let mut head = Vec::new();
-                        let mut byte = [0u8; 1];
-                        while !head.ends_with(b"\r\n\r\n") {
-                            if client.read(&mut byte).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            head.push(byte[0]);
-                        }
-                        let head = String::from_utf8_lossy(&head).into_owned();
-                        let Some(target) = head.strip_prefix("CONNECT ").and_then(|r| r.split(' ').next()) else {
-                            let _ =
-                                client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n").await;
-                            return;
-                        };
-                        seen.lock().unwrap().push(target.to_string());
-                        let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else { return };
-                        if client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.is_err() {
-                            return;
-                        }
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    });
+        let addr = serve_loopback(move |mut client| {
+            let seen = seen.clone();
+            async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if client.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
                 }
-            });
-            addr
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let Some(target) = head.strip_prefix("CONNECT ").and_then(|r| r.split(' ').next()) else {
+                    let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n").await;
+                    return;
+                };
+                seen.lock().unwrap().push(target.to_string());
+                let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+                if client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await.is_err() {
+                    return;
+                }
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            }
         });
         Self { addr, targets }
     }
@@ -392,16 +376,29 @@ impl ConnectProxy {
 pub fn trap() -> (SocketAddr, Arc<AtomicU64>) {
     let count = Arc::new(AtomicU64::new(0));
     let seen = count.clone();
-    let addr = fixture().runtime.block_on(async move {
+    let addr = serve_loopback(move |socket| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        drop(socket);
+        std::future::ready(())
+    });
+    (addr, count)
+}
+
+/// Listens on a free port of 127.0.0.1, on the fixture's runtime, and runs
+/// `handle` on every connection in a task of its own.
+fn serve_loopback<F, Fut>(handle: F) -> SocketAddr
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    fixture().runtime.block_on(async move {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                seen.fetch_add(1, Ordering::SeqCst);
-                drop(socket);
+                tokio::spawn(handle(socket));
             }
         });
         addr
-    });
-    (addr, count)
+    })
 }
