@@ -11,6 +11,7 @@ use crate::escape::escape_for_terminal;
 use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
+use crate::fits::scanner::Stop;
 use crate::fits::summary;
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
@@ -78,7 +79,8 @@ pub async fn read(
     max_bytes: Option<u64>,
 ) -> Result<Report, AppError> {
     let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
-    let options = ReadOptions { last_hdu, gzip_budget: max_bytes, ..ReadOptions::default() };
+    let stop = last_hdu.map_or(Stop::AtEnd, Stop::After);
+    let options = ReadOptions { stop, gzip_budget: max_bytes, ..ReadOptions::default() };
     let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
     let context = || format!("reading the header of {uri}");
     let headers = read_headers(&mut source, gzip_hint, options).await.map_err(|e| match e {

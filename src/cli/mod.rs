@@ -1,10 +1,12 @@
 //! Command-line arguments (the CLI contract of DESIGN.md) and dispatch.
 
 pub mod demo;
+pub mod fits_object;
 pub mod get;
 pub mod header;
 pub mod ls;
 pub mod setup;
+pub mod table;
 
 use std::path::PathBuf;
 
@@ -185,6 +187,8 @@ pub enum Command {
     Ls(ls::LsArgs),
     /// FITS headers of one object, every HDU, read with small range requests
     Header(header::HeaderArgs),
+    /// Rows of a FITS table (BINTABLE or ASCII), read with range requests
+    Table(table::TableArgs),
     /// Download objects (or prefixes with --recursive), resumable
     Get(get::GetArgs),
     /// The explorer on the embedded demo archive (--serve: only serve it on 127.0.0.1)
@@ -201,6 +205,7 @@ fn command_name(command: &Command) -> &'static str {
     match command {
         Command::Ls(_) => "ls",
         Command::Header(_) => "header",
+        Command::Table(_) => "table",
         Command::Get(_) => "get",
         Command::Demo(_) => "demo",
         Command::Config(_) => "config",
@@ -223,6 +228,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Some(Command::Ls(args)) => ls::run(&args, &session).await,
         Some(Command::Header(args)) => header::run(&args, &session).await,
+        Some(Command::Table(args)) => table::run(&args, &session).await,
         Some(Command::Get(args)) => get::run(&args, &session).await,
         Some(Command::Demo(args)) => demo::run(&args, &cli.global, &session).await,
         Some(Command::Config(_) | Command::Completions(_) | Command::Man) => Ok(()),

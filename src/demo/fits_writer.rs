@@ -161,7 +161,7 @@ pub struct Column {
 /// Bytes per row of a TFORM like `1D`, `20A`, `2E` (`P`/`Q` descriptors included).
 pub fn form_width(form: &str) -> usize {
     let digits: String = form.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let repeat = digits.parse().unwrap_or(1);
+    let repeat: usize = digits.parse().unwrap_or(1);
     let code = form[digits.len()..].chars().next().unwrap_or('J');
     let size = match code {
         'L' | 'B' | 'A' | 'X' => 1,
@@ -172,11 +172,19 @@ pub fn form_width(form: &str) -> usize {
         'P' => 8,
         _ => 4,
     };
+    if code == 'X' {
+        return repeat.div_ceil(8);
+    }
     repeat * size
 }
 
 /// The cards of a BINTABLE extension with `rows` rows of `columns`.
 pub fn bintable_header(columns: &[Column], rows: usize, extname: &str) -> Header {
+    bintable_header_with_heap(columns, rows, 0, extname)
+}
+
+/// The same, with a heap of `heap` bytes after the rows (variable-length arrays).
+pub fn bintable_header_with_heap(columns: &[Column], rows: usize, heap: usize, extname: &str) -> Header {
     let row_bytes: usize = columns.iter().map(|c| form_width(c.form)).sum();
     let mut h = Header::new();
     h.string("XTENSION", "BINTABLE", "binary table extension")
@@ -184,7 +192,7 @@ pub fn bintable_header(columns: &[Column], rows: usize, extname: &str) -> Header
         .int("NAXIS", 2, "2-dimensional binary table")
         .int("NAXIS1", row_bytes as i64, "width of table in bytes")
         .int("NAXIS2", rows as i64, "number of rows in table")
-        .int("PCOUNT", 0, "size of special data area")
+        .int("PCOUNT", heap as i64, "size of special data area")
         .int("GCOUNT", 1, "one data group")
         .int("TFIELDS", columns.len() as i64, "number of fields in each row");
     for (i, column) in columns.iter().enumerate() {

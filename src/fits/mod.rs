@@ -6,6 +6,8 @@ pub mod hdu;
 pub mod header;
 pub mod reader;
 pub mod scanner;
+pub mod stream;
 pub mod summary;
+pub mod table;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -10,7 +10,7 @@ use std::io::Write;
 use flate2::write::MultiGzDecoder;
 
 use super::hdu::{BLOCK, Hdu};
-use super::scanner::{ScanError, Scanner, Want};
+use super::scanner::{ScanError, Scanner, Stop, Want};
 
 /// A source of byte ranges of one object.
 pub trait RangeSource {
@@ -27,10 +27,10 @@ pub trait RangeSource {
 pub struct SourceError(pub String);
 
 /// How much to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// Stop after this HDU.
-    pub last_hdu: Option<usize>,
+    /// Where to stop.
+    pub stop: Stop,
     /// Compressed bytes a gzip file may cost before the reader stops.
     pub gzip_budget: Option<u64>,
     /// First read of an uncompressed file.
@@ -43,7 +43,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { last_hdu: None, gzip_budget: None, first_read: 8 * BLOCK, gzip_chunk: 64 * 1024, speculate: true }
+        Self { stop: Stop::AtEnd, gzip_budget: None, first_read: 8 * BLOCK, gzip_chunk: 64 * 1024, speculate: true }
     }
 }
 
@@ -117,7 +117,7 @@ async fn read_plain<S: RangeSource>(
     options: ReadOptions,
 ) -> Result<FitsHeaders, ReadError> {
     let size = source.size().unwrap_or(first.len() as u64);
-    let mut scanner = Scanner::new(options.last_hdu);
+    let mut scanner = Scanner::new(options.stop.clone());
     scanner.feed(&first)?;
     // The size of the last header read guides the next read.
     let mut guess = options.first_read;
@@ -224,7 +224,7 @@ async fn read_gzip<S: RangeSource>(
     first: Vec<u8>,
     options: ReadOptions,
 ) -> Result<FitsHeaders, ReadError> {
-    let mut decoder = MultiGzDecoder::new(ScanSink { scanner: Scanner::new(options.last_hdu), error: None });
+    let mut decoder = MultiGzDecoder::new(ScanSink { scanner: Scanner::new(options.stop.clone()), error: None });
     let mut offset = 0u64;
     let mut chunk = options.gzip_chunk;
     let mut bytes = first;

@@ -51,6 +51,32 @@ enum State {
     Done,
 }
 
+/// Where reading headers may stop.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Stop {
+    /// Read every HDU.
+    #[default]
+    AtEnd,
+    /// Stop after this HDU.
+    After(usize),
+    /// Stop after the first table (BINTABLE or TABLE) extension.
+    AtFirstTable,
+    /// Stop after the first HDU with this EXTNAME (case-insensitive).
+    AtName(String),
+}
+
+impl Stop {
+    /// Whether `hdu` is the last one wanted.
+    pub fn is_last(&self, hdu: &Hdu) -> bool {
+        match self {
+            Stop::AtEnd => false,
+            Stop::After(last) => hdu.index >= *last,
+            Stop::AtFirstTable => hdu.index > 0 && matches!(hdu.kind.as_str(), "BINTABLE" | "TABLE"),
+            Stop::AtName(name) => hdu.name.eq_ignore_ascii_case(name.trim()),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Scanner {
     /// Stream offset of the next byte fed.
@@ -59,25 +85,24 @@ pub struct Scanner {
     pub hdus: Vec<Hdu>,
     /// Warnings about the file as a whole (trailing bytes, truncation).
     pub warnings: Vec<String>,
-    /// Stop after this HDU.
-    last_wanted: Option<usize>,
+    stop: Stop,
 }
 
 impl Default for Scanner {
     fn default() -> Self {
-        Self::new(None)
+        Self::new(Stop::AtEnd)
     }
 }
 
 impl Scanner {
-    /// A scanner that stops after HDU `last_wanted` (all HDUs if `None`).
-    pub fn new(last_wanted: Option<usize>) -> Self {
+    /// A scanner that stops where `stop` says.
+    pub fn new(stop: Stop) -> Self {
         Self {
             pos: 0,
             state: State::Header { start: 0, buf: Vec::new() },
             hdus: Vec::new(),
             warnings: Vec::new(),
-            last_wanted,
+            stop,
         }
     }
 
@@ -207,8 +232,9 @@ impl Scanner {
         let data_start = start + header_len;
         let hdu = Hdu { index, kind, name, header_start: start, data_start, data_size, header, warnings };
         let next = hdu.next_start();
+        let last = self.stop.is_last(&hdu);
         self.hdus.push(hdu);
-        if self.last_wanted.is_some_and(|last| index >= last) {
+        if last {
             self.state = State::Done;
         } else if self.hdus.len() >= MAX_HDUS {
             self.warnings.push(format!("stopped after {MAX_HDUS} HDUs"));

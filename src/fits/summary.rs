@@ -116,7 +116,7 @@ mod tests {
     use crate::fits::scanner::Scanner;
 
     fn hdus_of(file: &[u8]) -> Vec<Hdu> {
-        let mut scanner = Scanner::new(None);
+        let mut scanner = Scanner::new(crate::fits::scanner::Stop::AtEnd);
         scanner.feed(file).unwrap();
         scanner.finish().unwrap();
         scanner.hdus

@@ -14,19 +14,19 @@ use super::scanner::{ScanError, Scanner};
 use crate::demo::fits_writer::{Column, Header, bintable_header, image_header, primary_header, push_hdu};
 
 /// Bytes in memory, counting what is read.
-struct Memory {
+pub(crate) struct Memory {
     data: Vec<u8>,
-    reads: Vec<(u64, u64)>,
+    pub(crate) reads: Vec<(u64, u64)>,
     /// Calls made: each would be one round trip over a network.
-    round_trips: usize,
+    pub(crate) round_trips: usize,
 }
 
 impl Memory {
-    fn new(data: Vec<u8>) -> Self {
+    pub(crate) fn new(data: Vec<u8>) -> Self {
         Self { data, reads: Vec::new(), round_trips: 0 }
     }
 
-    fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.reads.iter().map(|r| r.1).sum()
     }
 }
@@ -74,14 +74,14 @@ fn hst_like(side: usize) -> Vec<u8> {
     out
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
+pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
     encoder.write_all(data).unwrap();
     encoder.finish().unwrap()
 }
 
 fn scan_all(data: &[u8], chunk: usize) -> Result<Scanner, ScanError> {
-    let mut scanner = Scanner::new(None);
+    let mut scanner = Scanner::new(super::scanner::Stop::AtEnd);
     for piece in data.chunks(chunk.max(1)) {
         scanner.feed(piece)?;
     }
@@ -146,7 +146,7 @@ fn small_data_between_headers_is_read_through_in_one_request() {
 fn last_hdu_stops_early() {
     let file = hst_like(512);
     let mut source = Memory::new(file);
-    let options = ReadOptions { last_hdu: Some(1), ..ReadOptions::default() };
+    let options = ReadOptions { stop: super::scanner::Stop::After(1), ..ReadOptions::default() };
     let headers = block_on(read_headers(&mut source, false, options)).unwrap();
     assert_eq!(headers.hdus.len(), 2);
 }

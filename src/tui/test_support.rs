@@ -222,7 +222,7 @@ pub fn fits_preview(etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     push_hdu(&mut file, &primary, &[]);
     push_hdu(&mut file, &image_header(-32, &[64, 64], "SCI"), &[0; 64 * 64 * 4]);
     push_hdu(&mut file, &image_header(16, &[64, 64], "ERR"), &[0; 64 * 64 * 2]);
-    let mut scanner = crate::fits::scanner::Scanner::new(None);
+    let mut scanner = crate::fits::scanner::Scanner::new(crate::fits::scanner::Stop::AtEnd);
     scanner.feed(&file).unwrap();
     scanner.finish().unwrap();
     let headers = crate::fits::reader::FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: vec![], stopped: None };

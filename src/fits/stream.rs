@@ -1,0 +1,229 @@
+//! Reads byte ranges of a FITS stream through a [`RangeSource`]: directly
+//! for a plain file (ranges close together merged into one request), or by
+//! inflating a gzip file from its start only as far as the last range asked.
+
+use std::io::Write;
+
+use flate2::write::MultiGzDecoder;
+
+use super::reader::RangeSource;
+
+/// Why data could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataError {
+    /// The source failed (network, access): a runtime error.
+    Source(String),
+    /// The bytes contradict the header (truncated, broken, bad pointers): bad input.
+    Invalid(String),
+    /// Reading on would cost more than allowed.
+    Budget(String),
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DataError::Source(why) | DataError::Invalid(why) | DataError::Budget(why) => f.write_str(why),
+        }
+    }
+}
+
+/// Ranges closer than this are read as one request: a round trip costs more than the bytes between them.
+pub const MERGE_GAP: u64 = 16 * 1024;
+
+/// How a stream is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamOptions {
+    pub gzip: bool,
+    /// Merge plain ranges separated by at most this many bytes.
+    pub merge_gap: u64,
+    /// Compressed bytes a gzip read may cost (`None`: as many as it takes).
+    pub gzip_budget: Option<u64>,
+    /// First read of a gzip stream; later reads double, up to 8 MiB.
+    pub gzip_chunk: u64,
+}
+
+impl StreamOptions {
+    pub fn new(gzip: bool) -> Self {
+        Self { gzip, merge_gap: MERGE_GAP, gzip_budget: None, gzip_chunk: 256 * 1024 }
+    }
+}
+
+/// Reads each of `ranges` (stream offset, length) of the stream. A range past
+/// the end comes back short (or empty): callers check what they got.
+pub async fn read_ranges<S: RangeSource>(
+    source: &mut S,
+    ranges: &[(u64, u64)],
+    options: StreamOptions,
+) -> Result<Vec<Vec<u8>>, DataError> {
+    if ranges.iter().all(|&(_, len)| len == 0) {
+        return Ok(vec![Vec::new(); ranges.len()]);
+    }
+    if options.gzip { read_inflated(source, ranges, options).await } else { read_plain(source, ranges, options).await }
+}
+
+async fn read_plain<S: RangeSource>(
+    source: &mut S,
+    ranges: &[(u64, u64)],
+    options: StreamOptions,
+) -> Result<Vec<Vec<u8>>, DataError> {
+    let mut merged = merge_ranges(ranges.to_vec(), options.merge_gap);
+    if let Some(size) = source.size() {
+        merged.retain(|&(start, _)| start < size);
+        for (start, len) in &mut merged {
+            *len = (*len).min(size - *start);
+        }
+    }
+    let mut parts = Vec::with_capacity(merged.len());
+    for (range, result) in merged.iter().zip(source.read_many(&merged).await) {
+        parts.push((range.0, result.map_err(|e| DataError::Source(e.0))?));
+    }
+    Ok(ranges.iter().map(|&(start, len)| cut(&parts, start, len)).collect())
+}
+
+/// The bytes of `start..start+len` out of the merged parts read.
+fn cut(parts: &[(u64, Vec<u8>)], start: u64, len: u64) -> Vec<u8> {
+    let Some((from, bytes)) = parts.iter().rev().find(|(from, _)| *from <= start) else {
+        return Vec::new();
+    };
+    let begin = ((start - from) as usize).min(bytes.len());
+    let end = (begin as u64 + len).min(bytes.len() as u64) as usize;
+    bytes[begin..end].to_vec()
+}
+
+/// Inflated bytes are copied into the windows asked for; the rest is dropped.
+struct WindowSink {
+    pos: u64,
+    windows: Vec<(u64, u64)>,
+    out: Vec<Vec<u8>>,
+}
+
+impl Write for WindowSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let (from, to) = (self.pos, self.pos + buf.len() as u64);
+        for (&(start, len), out) in self.windows.iter().zip(&mut self.out) {
+            let (lo, hi) = (start.max(from), (start + len).min(to));
+            if lo < hi {
+                out.extend_from_slice(&buf[(lo - from) as usize..(hi - from) as usize]);
+            }
+        }
+        self.pos = to;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+async fn read_inflated<S: RangeSource>(
+    source: &mut S,
+    ranges: &[(u64, u64)],
+    options: StreamOptions,
+) -> Result<Vec<Vec<u8>>, DataError> {
+    let wanted_end = ranges.iter().map(|&(s, l)| s.saturating_add(l)).max().unwrap_or(0);
+    let sink = WindowSink { pos: 0, windows: ranges.to_vec(), out: vec![Vec::new(); ranges.len()] };
+    let mut decoder = MultiGzDecoder::new(sink);
+    let mut offset = 0u64;
+    let mut chunk = options.gzip_chunk.max(1);
+    loop {
+        if decoder.get_ref().pos >= wanted_end {
+            break;
+        }
+        let mut len = chunk;
+        if let Some(size) = source.size() {
+            if offset >= size {
+                break;
+            }
+            len = len.min(size - offset);
+        }
+        if let Some(budget) = options.gzip_budget {
+            if offset >= budget {
+                return Err(DataError::Budget(format!(
+                    "reaching byte {wanted_end} of the inflated stream takes more than {budget} compressed bytes"
+                )));
+            }
+            len = len.min(budget - offset);
+        }
+        let bytes = source.read(offset, len).await.map_err(|e| DataError::Source(e.0))?;
+        if bytes.is_empty() {
+            break;
+        }
+        offset += bytes.len() as u64;
+        if let Err(e) = decoder.write_all(&bytes) {
+            return Err(DataError::Invalid(format!("the gzip stream is broken after {offset} compressed bytes: {e}")));
+        }
+        chunk = (chunk * 2).min(8 << 20);
+    }
+    let _ = decoder.try_finish();
+    Ok(std::mem::take(&mut decoder.get_mut().out))
+}
+
+/// Ranges `(offset, len)` sorted and merged where they overlap or lie within `gap` bytes.
+pub fn merge_ranges(mut ranges: Vec<(u64, u64)>, gap: u64) -> Vec<(u64, u64)> {
+    ranges.retain(|&(_, len)| len > 0);
+    ranges.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(ranges.len());
+    for (start, len) in ranges {
+        match merged.last_mut() {
+            Some((s, l)) if start <= (*s + *l).saturating_add(gap) => *l = (*l).max(start + len - *s),
+            _ => merged.push((start, len)),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fits::tests::{Memory, gzip};
+    use futures::executor::block_on;
+
+    #[test]
+    fn ranges_merge_when_close() {
+        assert_eq!(merge_ranges(vec![(10, 5), (0, 5), (17, 3), (100, 1)], 2), vec![(0, 5), (10, 10), (100, 1)]);
+        assert_eq!(merge_ranges(vec![(0, 10), (2, 3), (0, 0)], 0), vec![(0, 10)]);
+    }
+
+    #[test]
+    fn plain_ranges_are_merged_into_few_requests() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut source = Memory::new(data.clone());
+        let ranges = [(10, 5), (30, 10), (90_000, 20), (99_990, 50)];
+        let options = StreamOptions { merge_gap: 100, ..StreamOptions::new(false) };
+        let got = block_on(read_ranges(&mut source, &ranges, options)).unwrap();
+        assert_eq!(got[0], data[10..15]);
+        assert_eq!(got[1], data[30..40]);
+        assert_eq!(got[2], data[90_000..90_020]);
+        assert_eq!(got[3], data[99_990..], "a range past the end comes back short");
+        assert_eq!(source.reads.len(), 3, "neighbours within 100 bytes share a request");
+    }
+
+    #[test]
+    fn gzip_ranges_inflate_only_as_far_as_the_last_one() {
+        let data: Vec<u8> = (0..2_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let mut source = Memory::new(gzip(&data));
+        let options = StreamOptions { gzip_chunk: 4096, ..StreamOptions::new(true) };
+        let got = block_on(read_ranges(&mut source, &[(5000, 10), (100_000, 3)], options)).unwrap();
+        assert_eq!((got[0].as_slice(), got[1].as_slice()), (&data[5000..5010], &data[100_000..100_003]));
+        assert!(source.bytes_read() < 1_000_000, "read {}", source.bytes_read());
+    }
+
+    #[test]
+    fn a_gzip_budget_stops_the_read() {
+        let data = vec![7u8; 3_000_000];
+        let mut source = Memory::new(gzip(&data));
+        let options = StreamOptions { gzip_chunk: 64, gzip_budget: Some(256), ..StreamOptions::new(true) };
+        let err = block_on(read_ranges(&mut source, &[(2_900_000, 10)], options)).unwrap_err();
+        assert!(err.to_string().contains("more than 256 compressed bytes"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_gzip_stream_is_an_error() {
+        let mut bytes = gzip(&vec![1u8; 100_000]);
+        let mid = bytes.len() / 2;
+        bytes[mid..].iter_mut().for_each(|b| *b = 0xff);
+        let mut source = Memory::new(bytes);
+        let err = block_on(read_ranges(&mut source, &[(99_000, 10)], StreamOptions::new(true))).unwrap_err();
+        assert!(err.to_string().contains("gzip stream is broken"), "{err}");
+    }
+}
