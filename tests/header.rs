@@ -29,7 +29,7 @@ fn reference_hdus(bucket: &str, key: &str) -> Vec<s3scope::testing::fits::hdu::H
         flate2::read::MultiGzDecoder::new(&data[..]).read_to_end(&mut inflated).unwrap();
         data = inflated;
     }
-    let mut scanner = Scanner::new(None);
+    let mut scanner = Scanner::new(s3scope::testing::fits::scanner::Stop::AtEnd);
     scanner.feed(&data).unwrap();
     scanner.finish().unwrap();
     scanner.hdus

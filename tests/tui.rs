@@ -42,7 +42,8 @@ fn browse_filter_jump_error_row_and_quit() {
     // Open the bucket and two levels below it.
     tmux.keys(&["Enter"]);
     tmux.wait_for("▸ chandra/", WAIT);
-    tmux.keys(&["j", "j", "Enter"]);
+    // asca/, caldb/, chandra/.
+    tmux.keys(&["j", "j", "j", "Enter"]);
     tmux.wait_for("▸ data/", WAIT);
     tmux.keys(&["j", "Enter"]);
     let screen = tmux.wait_for("▸ byobsid/", WAIT);

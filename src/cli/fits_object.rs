@@ -49,7 +49,8 @@ impl FitsObject {
         };
         let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
         // Small first reads: the data commands promise to read little more than the header.
-        let options = ReadOptions { stop: stop.clone(), first_read: 2 * BLOCK, speculate: false, ..ReadOptions::default() };
+        let options =
+            ReadOptions { stop: stop.clone(), first_read: 2 * BLOCK, speculate: false, ..ReadOptions::default() };
         let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
         let context = || format!("reading the headers of {uri}");
         let headers = read_headers(&mut source, gzip_hint, options).await.map_err(|e| match e {

@@ -143,8 +143,11 @@ fn write_text(
         }
     }
     let line = |cells: &[String]| {
-        let padded: Vec<String> =
-            cells.iter().zip(&widths).map(|(c, &w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.width())))).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.width()))))
+            .collect();
         padded.join("  ").trim_end().to_string()
     };
     writeln!(out, "{}", line(&headings))?;

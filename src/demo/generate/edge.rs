@@ -4,6 +4,7 @@ use std::io;
 
 use super::super::archive::ArchiveWriter;
 use super::super::fits_writer::{Header, image_header, primary_header, push_hdu};
+use super::tables::{broken_tables, every_type};
 use super::*;
 use crate::format::epoch_secs;
 
@@ -60,6 +61,7 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     w.bucket(B, true)?;
     let mtime = epoch_secs(2024, 1, 1, 0, 0, 0);
     let fits = small_image(rng, "DEMO", "edge", 8);
+    let (naxis2_lies, bad_heap) = broken_tables(rng);
     let text = b"plain text\n";
     let entries: Vec<(String, Vec<u8>)> = vec![
         ("with space/file one.txt".into(), text.to_vec()),
@@ -89,6 +91,9 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("files/not-fits.fits".into(), b"<html><body>404 Not Found</body></html>\n".to_vec()),
         ("files/binary.bin".into(), (0..4096).map(|_| rng.below(256) as u8).collect()),
         ("files/odd-header.fits".into(), odd_header(rng)),
+        ("tables/every-type.fits".into(), every_type(rng, 40)),
+        ("tables/naxis2-lies.fits".into(), naxis2_lies),
+        ("tables/heap-pointer-past-the-end.fits".into(), bad_heap),
     ];
     for (key, data) in entries {
         w.put(B, &key, &data, mtime)?;

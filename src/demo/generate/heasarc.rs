@@ -7,40 +7,7 @@ use super::super::fits_writer::{Column, bintable_header, primary_header, push_hd
 use super::*;
 use crate::format::epoch_secs;
 
-fn chandra_events(rng: &mut Rng, obsid: u32, rows: usize, object: &str, date: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut primary = primary_header(8, &[]);
-    observation_cards(&mut primary, "CHANDRA", "ACIS", object, date, 29_000.0 + obsid as f64);
-    primary.int("OBS_ID", obsid as i64, "observation id");
-    push_hdu(&mut out, &primary, &[]);
-    let columns = [
-        Column { name: "TIME", form: "1D", unit: "s" },
-        Column { name: "CCD_ID", form: "1I", unit: "" },
-        Column { name: "X", form: "1E", unit: "pixel" },
-        Column { name: "Y", form: "1E", unit: "pixel" },
-        Column { name: "ENERGY", form: "1E", unit: "eV" },
-    ];
-    let mut header = bintable_header(&columns, rows, "EVENTS");
-    header.string("HDUCLASS", "OGIP", "").string("HDUCLAS1", "EVENTS", "");
-    header.real("TSTART", 2.1e8, "[s]").real("TSTOP", 2.1e8 + 3.0e4, "[s]");
-    header.string("CTYPE1", "RA---TAN", "").real("CRVAL1", 83.633, "[deg]").string("CTYPE2", "DEC--TAN", "");
-    header.real("CRVAL2", 22.0145, "[deg]");
-    let mut data = Vec::with_capacity(rows * 22);
-    let mut time = 2.1e8;
-    for _ in 0..rows {
-        time += rng.unit() * 10.0;
-        data.extend(time.to_be_bytes());
-        data.extend((rng.below(4) as i16 + 4).to_be_bytes());
-        data.extend((4096.0 + rng.unit() as f32 * 200.0).to_be_bytes());
-        data.extend((4096.0 + rng.unit() as f32 * 200.0).to_be_bytes());
-        data.extend((300.0 + rng.unit() as f32 * 9000.0).to_be_bytes());
-    }
-    push_hdu(&mut out, &header, &data);
-    let gti_cols = [Column { name: "START", form: "1D", unit: "s" }, Column { name: "STOP", form: "1D", unit: "s" }];
-    let gti: Vec<u8> = [2.1e8f64, 2.1e8 + 3.0e4].iter().flat_map(|v| v.to_be_bytes()).collect();
-    push_hdu(&mut out, &bintable_header(&gti_cols, 1, "GTI7"), &gti);
-    out
-}
+use super::tables::{ascii_sources, events as chandra_events, response_matrix};
 
 pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     const B: &str = "nasa-heasarc";
@@ -75,6 +42,10 @@ pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
             &gzip(&small_image(rng, "CHANDRA", object, 64)),
             mtime,
         )?;
+        if i == 0 {
+            let sources = ascii_sources(rng, 60);
+            w.put(B, &format!("{base}primary/{stem}_src2.fits"), &sources, mtime)?;
+        }
         let bpix = chandra_events(rng, obsid, 50, object, "2002-01-13T09:21:33");
         w.put(B, &format!("{base}secondary/acisf{obsid:05}_000N004_bpix1.fits.gz"), &gzip(&bpix), mtime)?;
     }
@@ -106,6 +77,15 @@ pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         &gzip(&xrism),
         epoch_secs(2024, 2, 1, 0, 0, 0),
     )?;
+    w.put(
+        B,
+        "caldb/data/swift/xrt/cpf/rmf/swxpc0to12s6_20130101v014.rmf",
+        &response_matrix(rng, 240, 1024),
+        epoch_secs(2013, 1, 1, 0, 0, 0),
+    )?;
+    // A long event list, uncompressed: rows are read by range from the middle of 7 MB.
+    let unfiltered = chandra_events(rng, 49010, BIG_EVENT_ROWS, "Perseus cluster", "2023-11-02T01:00:00");
+    w.put(B, BIG_EVENT_KEY, &unfiltered, epoch_secs(2024, 2, 1, 0, 0, 0))?;
     let html = "<html><body><h1>ASCA source info 97006000</h1><p>No FITS here.</p></body></html>\n";
     w.put(
         B,

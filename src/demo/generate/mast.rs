@@ -113,6 +113,20 @@ fn tess_cube_parts() -> (Vec<u8>, u64, Vec<u8>) {
     (head, padded, tail)
 }
 
+/// A NIRSpec IFU cube: primary header, then a 48 x 48 x 12 float32 SCI cube.
+fn ifu_cube(rng: &mut Rng) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut primary = primary_header(8, &[]);
+    primary.string("TELESCOP", "JWST", "").string("INSTRUME", "NIRSPEC", "").string("TARGNAME", "SMACS-0723", "");
+    push_hdu(&mut out, &primary, &[]);
+    let (side, planes) = (48, 12);
+    let mut sci = image_header(-32, &[side, side, planes], "SCI");
+    sci.string("BUNIT", "MJy/sr", "").string("CTYPE3", "WAVE", "").real("CRVAL3", 2.87, "[um]");
+    sci.real("CDELT3", 0.000665, "[um]");
+    push_hdu(&mut out, &sci, &be_f32(sky::cube(rng, side, planes).into_iter()));
+    out
+}
+
 pub(super) fn mast(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     const B: &str = "stpubdata";
     w.bucket(B, true)?;
@@ -165,6 +179,12 @@ pub(super) fn mast(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         let key = format!("tess/public/tid/s0015/{tic}/tess2019226182529-s0015-{tic_id}-0151-s_lc.fits");
         w.put(B, &key, &lc, epoch_secs(2019, 9, 12, 0, 0, 0))?;
     }
+    w.put(
+        B,
+        "jwst/public/jw02736/jw02736-o007_t001_nirspec_g395h-f290lp/jw02736-o007_t001_nirspec_g395h-f290lp_s3d.fits",
+        &ifu_cube(rng),
+        epoch_secs(2022, 7, 12, 14, 0, 0),
+    )?;
     let tiny = w.blob(&small_image(rng, "KEPLER", "KIC 8462852", 16))?;
     for key in [
         "kepler/lightcurves/0084/008462852/kplr008462852-2013131215648_llc.fits",

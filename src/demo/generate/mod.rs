@@ -12,16 +12,21 @@ mod edge;
 mod heasarc;
 mod irsa;
 mod mast;
+mod sky;
+mod tables;
 
 use super::archive::ArchiveWriter;
 use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 5;
+pub const ARCHIVE_VERSION: u32 = 6;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
+/// An uncompressed event list of [`BIG_EVENT_ROWS`] rows, in `nasa-heasarc`.
+pub const BIG_EVENT_KEY: &str = "xrism/data/obs/3/300049010/resolve/event_uf/xa300049010rsl_p0px1000_uf.evt";
+pub const BIG_EVENT_ROWS: usize = 200_000;
 /// The large flat prefix, in `stpubdata`.
 pub const TESS_FFI_PREFIX: &str = "tess/public/ffi/s0014/2019/199/2-3/";
 /// The object with a small header and ~100 MB of data.
@@ -109,7 +114,8 @@ fn small_image(rng: &mut Rng, telescope: &str, object: &str, side: usize) -> Vec
     h.string("CTYPE1", "RA---TAN", "").real("CRPIX1", side as f64 / 2.0, "").real("CRVAL1", 83.633, "");
     h.real("CDELT1", -1.366e-4, "").string("CTYPE2", "DEC--TAN", "").real("CRPIX2", side as f64 / 2.0, "");
     h.real("CRVAL2", 22.0145, "").real("CDELT2", 1.366e-4, "").string("BUNIT", "counts", "");
-    let pixels = be_i16((0..side * side).map(|_| rng.below(50) as i16));
+    let field = sky::star_field(rng, side, side, side / 4, 20.0, 4.0);
+    let pixels = be_i16(field.into_iter().map(|v| v.round().clamp(0.0, 32767.0) as i16));
     push_hdu(&mut out, &h, &pixels);
     out
 }

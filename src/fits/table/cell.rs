@@ -27,7 +27,7 @@ pub fn decode(column: &Column, row: &[u8], heap: &Heap) -> Result<Cell, TableErr
         Layout::Binary(form) => decode_binary(column, form, row, heap),
         Layout::Ascii { start, form } => {
             let field = row.get(*start as usize..(start + form.width()) as usize).unwrap_or(&[]);
-            Ok(decode_ascii(column, *form, field))
+            decode_ascii(column, *form, field)
         }
     }
 }
@@ -75,10 +75,13 @@ fn decode_elements(column: &Column, element: BinaryType, count: u64, bytes: &[u8
             }
             nest(strings, &shape[1..])
         }
-        BinaryType::Bit => Cell::Array((0..count).map(|i| Cell::Bool(bytes[(i / 8) as usize] & (0x80 >> (i % 8)) != 0)).collect()),
+        BinaryType::Bit => {
+            Cell::Array((0..count).map(|i| Cell::Bool(bytes[(i / 8) as usize] & (0x80 >> (i % 8)) != 0)).collect())
+        }
         _ => {
             let size = element.size() as usize;
-            let values: Vec<Cell> = bytes.chunks_exact(size).take(count as usize).map(|b| scalar(column, element, b)).collect();
+            let values: Vec<Cell> =
+                bytes.chunks_exact(size).take(count as usize).map(|b| scalar(column, element, b)).collect();
             if count == 1 && shape.is_empty() {
                 return values.into_iter().next().unwrap_or(Cell::Null);
             }
@@ -144,27 +147,29 @@ fn physical(column: &Column, raw: f64) -> f64 {
     if column.is_scaled() { raw * column.scale + column.zero } else { raw }
 }
 
-fn decode_ascii(column: &Column, form: AsciiForm, field: &[u8]) -> Cell {
+/// An ASCII-table field: blank or TNULL is null; a number that does not parse is an error.
+fn decode_ascii(column: &Column, form: AsciiForm, field: &[u8]) -> Result<Cell, TableError> {
     let raw = String::from_utf8_lossy(field);
     let trimmed = raw.trim();
     if let AsciiForm::Text(_) = form {
-        return Cell::Text(raw.trim_end().to_string());
+        return Ok(Cell::Text(raw.trim_end().to_string()));
     }
     let is_null = matches!(&column.null, Some(Value::String(null)) if null.trim() == trimmed);
     if trimmed.is_empty() || is_null {
-        return Cell::Null;
+        return Ok(Cell::Null);
     }
-    match form {
-        AsciiForm::Integer(_) => match trimmed.trim_start_matches('+').parse::<i64>() {
-            Ok(raw) if column.keeps_integers() => Cell::Int(raw as i128 + column.zero as i128),
-            Ok(raw) => Cell::Float(raw as f64 * column.scale + column.zero),
-            Err(_) => Cell::Null,
-        },
-        _ => match trimmed.replace(['D', 'd'], "E").parse::<f64>() {
-            Ok(raw) => Cell::Float(physical(column, raw)),
-            Err(_) => Cell::Null,
-        },
-    }
+    let bad = || TableError::Data(format!("column {}: {trimmed:?} is not a number (and not TNULL)", column.name));
+    Ok(match form {
+        AsciiForm::Integer(_) => {
+            let raw = trimmed.trim_start_matches('+').parse::<i64>().map_err(|_| bad())?;
+            if column.keeps_integers() {
+                Cell::Int(raw as i128 + column.zero as i128)
+            } else {
+                Cell::Float(raw as f64 * column.scale + column.zero)
+            }
+        }
+        _ => Cell::Float(physical(column, trimmed.replace(['D', 'd'], "E").parse::<f64>().map_err(|_| bad())?)),
+    })
 }
 
 /// Characters up to the trailing NULs and blanks.

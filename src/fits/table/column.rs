@@ -143,7 +143,10 @@ impl AsciiForm {
 pub enum Layout {
     Binary(BinaryForm),
     /// `TBCOLn - 1` (a byte offset in the row) and the format.
-    Ascii { start: u64, form: AsciiForm },
+    Ascii {
+        start: u64,
+        form: AsciiForm,
+    },
 }
 
 /// One column of a table.

@@ -12,7 +12,10 @@ pub enum Disp {
     Text,
     Logical,
     /// `Iw.m`, `Bw.m`, `Ow.m`, `Zw.m`: at least `digits` digits in `radix`.
-    Integer { radix: u32, digits: usize },
+    Integer {
+        radix: u32,
+        digits: usize,
+    },
     /// `Fw.d`.
     Fixed(usize),
     /// `Ew.d`, `ESw.d`, `ENw.d`, `Dw.d`.
@@ -26,7 +29,7 @@ impl Disp {
         let text = text.trim().to_ascii_uppercase();
         let code: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
         let numbers = &text[code.len()..];
-        let mut parts = numbers.split(|c| c == '.' || c == 'E');
+        let mut parts = numbers.split(['.', 'E']);
         let _width = parts.next();
         let after_dot = parts.next().and_then(|d| d.parse::<usize>().ok());
         let decimals = after_dot.unwrap_or(0).min(30);
@@ -97,7 +100,13 @@ impl Style {
 
     fn float(&self, value: f64) -> String {
         if !value.is_finite() {
-            return if value.is_nan() { "nan".into() } else if value > 0.0 { "inf".into() } else { "-inf".into() };
+            return if value.is_nan() {
+                "nan".into()
+            } else if value > 0.0 {
+                "inf".into()
+            } else {
+                "-inf".into()
+            };
         }
         match self.disp {
             Some(Disp::Fixed(d)) => format!("{value:.d$}"),

@@ -68,7 +68,8 @@ impl Table {
                 .ok_or_else(|| TableError::Header(format!("no valid NAXIS{n}")))
         };
         let (row_len, rows) = (axis(1)?, axis(2)?);
-        let table_bytes = row_len.checked_mul(rows).ok_or_else(|| TableError::Header("NAXIS1 x NAXIS2 overflows".into()))?;
+        let table_bytes =
+            row_len.checked_mul(rows).ok_or_else(|| TableError::Header("NAXIS1 x NAXIS2 overflows".into()))?;
         let pcount = h.int("PCOUNT").unwrap_or(0).max(0) as u64;
         let heap_start = match h.int("THEAP") {
             Some(theap) if theap < 0 || (theap as u64) < table_bytes => {

@@ -162,7 +162,9 @@ fn a_table_whose_naxis2_lies_is_an_error() {
 fn only_the_rows_asked_for_are_read() {
     let columns = cols(&[("TIME", "1D"), ("X", "1E")]);
     let rows = 200_000u64;
-    let data: Vec<u8> = (0..rows).flat_map(|i| [(i as f64).to_be_bytes().to_vec(), (i as f32).to_be_bytes().to_vec()].concat()).collect();
+    let data: Vec<u8> = (0..rows)
+        .flat_map(|i| [(i as f64).to_be_bytes().to_vec(), (i as f32).to_be_bytes().to_vec()].concat())
+        .collect();
     let (mut source, hdu, table) = open(file(&columns, rows as usize, &data, 0, |_| {}));
     let before = source.bytes_read();
     let got = block_on(read_rows(&mut source, &hdu, &table, 1000..1020, &[1, 0], StreamOptions::new(false))).unwrap();
