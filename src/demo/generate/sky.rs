@@ -70,7 +70,7 @@ mod tests {
         let field = star_field(&mut rng, 64, 48, 20, 100.0, 5.0);
         assert_eq!(field.len(), 64 * 48);
         let max = field.iter().cloned().fold(f32::MIN, f32::max);
-        let mut sorted = field.clone();
+        let mut sorted = field;
         sorted.sort_by(f32::total_cmp);
         let median = sorted[sorted.len() / 2];
         assert!((90.0..120.0).contains(&median), "sky level {median}");

@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn tdisp_formats() {
-        assert_eq!(style("F8.3").format(&Cell::Float(3.14159), 4), "3.142");
+        assert_eq!(style("F8.3").format(&Cell::Float(12.34567), 4), "12.346");
         assert_eq!(style("E10.3").format(&Cell::Float(1500.0), 4), "1.500E+03");
         assert_eq!(style("D12.4").format(&Cell::Float(-0.00012345), 4), "-1.2345E-04");
         assert_eq!(style("G10.4").format(&Cell::Float(12.5), 4), "12.5");
