@@ -36,6 +36,10 @@ pub enum Intent {
     PreviousHdu,
     /// Read on past the byte budget of a gzip preview.
     ReadOn,
+    /// Switch the shown HDU between its cards and its table.
+    CycleView,
+    /// Pick the columns of the table view by words of their names.
+    PickColumns,
     /// Download the selected object, or (after asking) the selected prefix.
     Download,
     TogglePause,
@@ -84,6 +88,14 @@ pub enum Report {
         request: RequestId,
         node: NodeId,
         result: Result<Arc<PreviewData>, String>,
+    },
+    /// A page of rows of the table view, formatted for display.
+    RowsRead {
+        request: RequestId,
+        node: NodeId,
+        hdu: usize,
+        page: u64,
+        result: Result<Vec<Vec<String>>, String>,
     },
     BucketsListed {
         request: RequestId,

@@ -1,6 +1,11 @@
 //! The work `update` hands to the runner, as data.
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use super::tree::{NodeId, RequestId};
+use crate::fits::hdu::Hdu;
+use crate::fits::table::Table;
 use crate::s3::S3Uri;
 pub use crate::tui::queue_state::QueueEffect;
 
@@ -42,8 +47,26 @@ impl ListJob {
     }
 }
 
+/// Read rows of a table by range requests, for a page of the table view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsJob {
+    pub request: RequestId,
+    pub node: NodeId,
+    pub bucket: String,
+    pub key: String,
+    /// Pinned from the preview: a changed object is an error, not a mix.
+    pub etag: Option<String>,
+    pub size: u64,
+    pub gzip: bool,
+    pub hdu: Arc<Hdu>,
+    pub table: Arc<Table>,
+    pub page: u64,
+    pub rows: Range<u64>,
+    pub columns: Vec<usize>,
+}
+
 /// Work for the effect runner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     List(ListJob),
     /// Read an object's preview: FITS headers, or its first bytes (after a short debounce).
@@ -64,6 +87,7 @@ pub enum Effect {
         bucket: String,
         prefix: String,
     },
+    ReadRows(RowsJob),
     Queue(QueueEffect),
     Cancel(RequestId),
     /// Put `text` on the clipboard; `what` names it in the status bar.

@@ -14,11 +14,13 @@ pub mod queue_state;
 pub mod runner;
 pub mod state;
 #[cfg(test)]
+mod table_tests;
+pub mod table_view;
+#[cfg(test)]
 mod test_support;
 pub mod theme;
 pub mod tree;
 pub mod update;
-#[cfg(test)]
 mod update_tests;
 pub mod view;
 #[cfg(test)]

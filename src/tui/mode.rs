@@ -22,6 +22,8 @@ pub enum LineKind {
     Jump,
     /// A text to find among the previewed header cards.
     Search,
+    /// Words picking the columns of a table view.
+    Columns,
 }
 
 /// A line being typed: its text, and what was put there before any key.

@@ -1,9 +1,11 @@
 //! The preview pane's state: what was read for the selected object, which
 //! HDU is shown, the scroll position and the card search. Pure.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::Arc;
 
+use super::table_view::TableView;
 use super::tree::{NodeId, RequestId};
 use crate::escape::escape_for_display;
 use crate::preview::{PreviewBody, PreviewData};
@@ -37,6 +39,10 @@ pub struct Preview {
     lines: Vec<String>,
     /// Escape characters beyond ASCII too (a terminal without Unicode).
     ascii: bool,
+    /// The table view of the shown HDU, when it is on.
+    pub table: Option<TableView>,
+    /// HDUs shown as tables (kept while stepping through the HDUs).
+    pub table_hdus: BTreeSet<usize>,
 }
 
 /// A hex dump line: offset, 16 bytes, their printable ASCII.

@@ -13,9 +13,11 @@ use tokio::task::{AbortHandle, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use super::action::{Action, Report};
-use super::effect::{Effect, ListJob, QueueEffect};
+use super::effect::{Effect, ListJob, QueueEffect, RowsJob};
 use super::tree::{NodeId, RequestId};
 use crate::clipboard::Clipboard;
+use crate::fits::stream::StreamOptions;
+use crate::fits::table::display::Style;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
 use crate::queue::job::Job;
 use crate::s3::list::{ListRequest, fetch_page};
@@ -154,6 +156,7 @@ impl Runner {
                 let task = preview(clients, sender, request, node, bucket, key, gzip_budget);
                 (request, tokio::spawn(task).abort_handle())
             }
+            Effect::ReadRows(job) => (job.request, tokio::spawn(read_rows(clients, sender, job)).abort_handle()),
             Effect::Queue(effect) => {
                 self.run_queue(effect);
                 return;
@@ -231,6 +234,24 @@ async fn preview(
         tracing::info!("preview of s3://{bucket}/{key}: {why}");
     }
     let _ = sender.send(Action::from(Report::Previewed { request, node, result }));
+}
+
+/// A page of rows for the table view, formatted as the view shows them.
+async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: RowsJob) {
+    let RowsJob { request, node, bucket, key, etag, size, gzip, hdu, table, page, rows, columns } = job;
+    let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
+    let read = crate::fits::table::read::read_rows(&mut source, &hdu, &table, rows, &columns, StreamOptions::new(gzip));
+    let result = read.await.map_err(|e| e.to_string()).map(|rows| {
+        let styles: Vec<Style> = columns.iter().map(|&c| Style::of(&table.columns[c])).collect();
+        rows.cells
+            .iter()
+            .map(|row| row.iter().zip(&styles).map(|(cell, style)| style.format(cell, 6)).collect())
+            .collect()
+    });
+    if let Err(why) = &result {
+        tracing::info!("rows of HDU {} of s3://{bucket}/{key}: {why}", hdu.index);
+    }
+    let _ = sender.send(Action::from(Report::RowsRead { request, node, hdu: hdu.index, page, result }));
 }
 
 /// Every object below a prefix, for the download question.

@@ -169,6 +169,17 @@ impl Harness {
         self
     }
 
+    /// Answers the latest pending preview with `data`.
+    pub fn answer_preview_with(&mut self, data: std::sync::Arc<crate::preview::PreviewData>) -> &mut Self {
+        let node = self.state.selected_node().unwrap();
+        let Some(Effect::Preview { request, .. }) =
+            self.pending.iter().rev().find(|e| matches!(e, Effect::Preview { .. })).cloned()
+        else {
+            panic!("a preview request")
+        };
+        self.act(Report::Previewed { request, node, result: Ok(data) })
+    }
+
     /// Answers the latest pending preview (of the selected object) with
     /// `fits_preview`, under the ETag the listing gave.
     pub fn answer_preview(&mut self) -> &mut Self {
@@ -203,9 +214,24 @@ pub fn request_of(effect: &Effect) -> Option<u64> {
         Effect::List(ListJob { request, .. })
         | Effect::Preview { request, .. }
         | Effect::ListBuckets { request }
-        | Effect::CountPrefix { request, .. } => Some(*request),
+        | Effect::CountPrefix { request, .. }
+        | Effect::ReadRows(crate::tui::effect::RowsJob { request, .. }) => Some(*request),
         Effect::Cancel(_) | Effect::Queue(_) | Effect::Copy { .. } => None,
     }
+}
+
+/// A FITS preview of a primary and an EVENTS table of `rows` rows (TIME in s, PI, NAME).
+pub fn fits_table_preview(rows: usize) -> std::sync::Arc<crate::preview::PreviewData> {
+    use crate::demo::fits_writer::{Column, bintable_header, primary_header, push_hdu};
+    let mut file = Vec::new();
+    push_hdu(&mut file, &primary_header(8, &[]), &[]);
+    let columns = [
+        Column { name: "TIME", form: "1D", unit: "s" },
+        Column { name: "PI", form: "1J", unit: "chan" },
+        Column { name: "NAME", form: "8A", unit: "" },
+    ];
+    push_hdu(&mut file, &bintable_header(&columns, rows, "EVENTS"), &vec![0; rows * 20]);
+    preview_of(file, "\"e\"")
 }
 
 /// A FITS preview as the runner would deliver it: a primary with key cards
@@ -222,6 +248,11 @@ pub fn fits_preview(etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     push_hdu(&mut file, &primary, &[]);
     push_hdu(&mut file, &image_header(-32, &[64, 64], "SCI"), &[0; 64 * 64 * 4]);
     push_hdu(&mut file, &image_header(16, &[64, 64], "ERR"), &[0; 64 * 64 * 2]);
+    preview_of(file, etag)
+}
+
+/// The preview the runner makes of `file`, as if read in two requests.
+fn preview_of(file: Vec<u8>, etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     let mut scanner = crate::fits::scanner::Scanner::new(crate::fits::scanner::Stop::AtEnd);
     scanner.feed(&file).unwrap();
     scanner.finish().unwrap();

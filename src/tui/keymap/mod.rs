@@ -95,6 +95,8 @@ const NORMAL: &[Bindable] = &[
     bind("next_hdu", Intent::NextHdu, &[ch(']')]),
     bind("previous_hdu", Intent::PreviousHdu, &[ch('[')]),
     bind("read_on", Intent::ReadOn, &[ch('m')]),
+    bind("view", Intent::CycleView, &[ch('v')]),
+    bind("columns", Intent::PickColumns, &[ch('c')]),
     bind("download", Intent::Download, &[ch('d')]),
     bind("copy", Intent::Copy, &[ch('y')]),
     bind("copy_menu", Intent::CopyMenu, &[ch('Y')]),
@@ -269,6 +271,14 @@ impl Keymap {
             (n(&[Intent::NextMatch, Intent::PreviousMatch]), "next / previous match".into()),
             (n(&[Intent::PreviousHdu, Intent::NextHdu]), "previous / next HDU of a FITS file".into()),
             (n(&[Intent::ReadOn]), "read on past the byte budget of a gzip preview".into()),
+            (n(&[Intent::CycleView]), "show a table HDU's rows, or its cards again".into()),
+            (
+                n(&[Intent::PickColumns]),
+                format!(
+                    "table view: pick columns by words of their names ({} scroll across)",
+                    n(&[Intent::Close, Intent::Open])
+                ),
+            ),
             (n(&[Intent::Copy]), "copy the s3:// URI (of every marked row, if any)".into()),
             (n(&[Intent::CopyMenu]), "copy as https URL, archive URL, key, Python, aws command".into()),
             (n(&[Intent::Mark]), format!("mark / unmark a row ({clear} clears the marks)")),

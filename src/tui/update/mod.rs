@@ -12,6 +12,7 @@ mod jump;
 mod modal;
 mod preview;
 mod queue;
+mod table;
 mod tree;
 
 use super::action::{Action, Intent, Report};
@@ -48,10 +49,8 @@ fn on_report(state: &mut State, report: Report) -> Vec<Effect> {
             state.on_buckets_listed(result);
             Vec::new()
         }
-        Report::Previewed { request, node, result } => {
-            state.on_previewed(request, node, result);
-            Vec::new()
-        }
+        Report::Previewed { request, node, result } => state.on_previewed(request, node, result),
+        Report::RowsRead { request, node, hdu, page, result } => state.on_rows_read(request, node, hdu, page, result),
         Report::PrefixCounted { request, result } => {
             state.on_counted(request, result);
             Vec::new()

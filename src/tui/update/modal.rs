@@ -14,7 +14,7 @@ impl State {
             match line.kind {
                 LineKind::Filter => self.set_filter_text(&line.text),
                 LineKind::Search => self.search_for(&line.text),
-                LineKind::Jump => {}
+                LineKind::Jump | LineKind::Columns => {}
             }
             self.mode = Mode::Line(line);
             return Vec::new();
@@ -31,6 +31,10 @@ impl State {
                     }
                 }
             }
+            (Intent::Submit, LineKind::Columns) => {
+                self.mode = Mode::Normal;
+                self.pick_columns(&line.text)
+            }
             (Intent::Submit, LineKind::Search) => {
                 self.mode = Mode::Normal;
                 self.keep_search(&line.text);
@@ -44,7 +48,7 @@ impl State {
                         self.refresh_rows();
                     }
                     LineKind::Search => self.preview.search = None,
-                    LineKind::Jump => {}
+                    LineKind::Jump | LineKind::Columns => {}
                 }
                 Vec::new()
             }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::preview::{PreviewBody, PreviewData};
 use crate::tui::action::Intent;
 use crate::tui::effect::Effect;
+use crate::tui::keymap::Layer;
 use crate::tui::mode::{Line, LineKind, Mode};
 use crate::tui::preview_state::Preview;
 use crate::tui::state::State;
@@ -17,10 +18,31 @@ impl State {
     pub(super) fn on_preview_intent(&mut self, intent: &Intent, focused: bool) -> Option<Vec<Effect>> {
         let page = self.viewport().saturating_sub(4).max(1) as isize;
         match intent {
-            Intent::NextHdu => self.preview.step_hdu(1),
-            Intent::PreviousHdu => self.preview.step_hdu(-1),
+            Intent::NextHdu | Intent::PreviousHdu => {
+                self.preview.step_hdu(if *intent == Intent::NextHdu { 1 } else { -1 });
+                return Some(self.sync_table_view());
+            }
             Intent::ReadOn => return Some(self.read_on()),
+            Intent::CycleView => return Some(self.cycle_view()),
             _ if !focused => return None,
+            _ if self.preview.table.is_some() => {
+                if let Some(effects) = self.on_table_intent(intent) {
+                    return Some(effects);
+                }
+                return self.on_card_intent(intent, page);
+            }
+            Intent::PickColumns => {
+                let view = self.config.keys.hint(Layer::Normal, &Intent::CycleView);
+                self.set_status(format!("columns are picked in a table view ({view} on a table HDU)"));
+            }
+            _ => return self.on_card_intent(intent, page),
+        }
+        Some(Vec::new())
+    }
+
+    /// The cards' own keys: scrolling and searching.
+    fn on_card_intent(&mut self, intent: &Intent, page: isize) -> Option<Vec<Effect>> {
+        match intent {
             Intent::Up => self.preview.scroll_by(-1),
             Intent::Down => self.preview.scroll_by(1),
             Intent::PageUp => self.preview.scroll_by(-page),
@@ -63,6 +85,9 @@ impl State {
         if let Some(request) = self.preview.request.take() {
             effects.push(Effect::Cancel(request));
         }
+        if let Some(view) = &self.preview.table {
+            effects.extend(view.requests().into_iter().map(Effect::Cancel));
+        }
         self.preview = Preview::for_node(selected);
         let Some(node) = selected else { return effects };
         let Some(meta) = self.tree.node(node).object() else { return effects };
@@ -99,9 +124,14 @@ impl State {
         vec![Effect::Preview { request, node, bucket: uri.bucket, key: uri.key, gzip_budget: budget }]
     }
 
-    pub(super) fn on_previewed(&mut self, request: RequestId, node: NodeId, result: Result<Arc<PreviewData>, String>) {
+    pub(super) fn on_previewed(
+        &mut self,
+        request: RequestId,
+        node: NodeId,
+        result: Result<Arc<PreviewData>, String>,
+    ) -> Vec<Effect> {
         if self.preview.request != Some(request) || self.preview.node != Some(node) {
-            return;
+            return Vec::new();
         }
         self.preview.request = None;
         match result {
@@ -111,11 +141,13 @@ impl State {
                     self.cache.insert((uri.bucket, uri.key, etag), data.clone());
                 }
                 self.preview.show(data, self.config.theme.ascii);
+                return self.sync_table_view();
             }
             Err(error) => {
                 self.set_error(format!("reading {}: {error}", self.tree.uri_of(node)));
                 self.preview.failed(error);
             }
         }
+        Vec::new()
     }
 }

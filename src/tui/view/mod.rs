@@ -6,6 +6,7 @@ mod help;
 mod preview;
 mod queue;
 mod status;
+mod table;
 mod tree;
 
 use ratatui::Frame;

@@ -114,6 +114,21 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
     let [top_area, body_area, footer_area] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(Paragraph::new(top), top_area);
+    if let Some(view) = state.preview.table.as_ref().filter(|v| v.hdu == state.preview.hdu) {
+        let title = format!(" HDU {} · table, {} rows ", view.hdu, view.rows());
+        let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
+        let [rule_area, rows_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body_area);
+        frame.render_widget(Paragraph::new(Line::styled(fit(&rule, width), dim(t))), rule_area);
+        super::table::render(frame, rows_area, state, view);
+        let footer = format!(
+            "{} · headers: {} requests, {} read",
+            super::table::footer(state, view, rows_area.height),
+            data.requests,
+            human_size(data.bytes_read)
+        );
+        frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim(t))), footer_area);
+        return;
+    }
     let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
     let lines = state.preview.body_lines();
     let search = state.preview.search.as_deref().filter(|s| !s.is_empty()).map(str::to_lowercase);
@@ -138,6 +153,12 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
         let keys = &state.config.keys;
         let hdu = keys.hint_pair(&Intent::PreviousHdu, &Intent::NextHdu);
         footer.push_str(&format!(" · {hdu} HDU · {} search", keys.hint(Layer::Normal, &Intent::StartFilter)));
+        let shown = headers.hdus.get(state.preview.hdu);
+        if shown.is_some_and(|h| {
+            matches!(h.kind.as_str(), "BINTABLE" | "TABLE") && h.header.logical("ZIMAGE") != Some(true)
+        }) {
+            footer.push_str(&format!(" · {} table", keys.hint(Layer::Normal, &Intent::CycleView)));
+        }
         if headers.stopped.is_some() {
             footer.push_str(&format!(" · {} read on", keys.hint(Layer::Normal, &Intent::ReadOn)));
         }

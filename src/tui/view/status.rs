@@ -110,6 +110,7 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
                 LineKind::Filter => (format!("/{text}▏"), input("search server", "clear")),
                 LineKind::Jump => (format!(":{text}▏"), input("go", "cancel")),
                 LineKind::Search => (format!("find /{text}▏"), input("keep", "clear")),
+                LineKind::Columns => (format!("columns (words, comma-separated): {text}▏"), input("pick", "cancel")),
             };
             (left, Style::new().fg(t.busy), keys)
         }
