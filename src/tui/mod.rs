@@ -21,6 +21,7 @@ mod test_support;
 pub mod theme;
 pub mod tree;
 pub mod update;
+#[cfg(test)]
 mod update_tests;
 pub mod view;
 #[cfg(test)]
