@@ -18,6 +18,37 @@ use crate::tui::table_view::{PAGE_ROWS, TableView};
 /// No column is drawn wider than this.
 const MAX_COLUMN: usize = 24;
 
+/// A row's escaped cells: `Ok(None)` while its page is read.
+type RowCells = Result<Option<Vec<String>>, String>;
+
+/// A column that fits on screen.
+struct Shown {
+    /// Its index among the view's columns (and the row's cells).
+    position: usize,
+    name: String,
+    unit: String,
+    width: usize,
+    /// Numbers are right-aligned, text left.
+    right: bool,
+}
+
+/// `text` cut or padded to `width`, aligned.
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let text = fit(text, width);
+    let gap = " ".repeat(width.saturating_sub(text.width()));
+    if right { format!("{gap}{text}") } else { format!("{text}{gap}") }
+}
+
+/// A heading line: the row-number gutter, then one part per column.
+fn heading(shown: &[Shown], gutter: usize, part: impl Fn(&Shown) -> &str) -> String {
+    let mut line = " ".repeat(gutter);
+    for column in shown {
+        line.push_str("  ");
+        line.push_str(&pad(part(column), column.width, column.right));
+    }
+    line
+}
+
 /// Draws the column headings and the rows into `area`.
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, view: &TableView) {
     let t = &state.config.theme;
@@ -27,7 +58,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, view: &TableView
     let last_row = (view.top + visible).min(view.rows());
     let number_width = view.rows().max(1).to_string().len();
     // Cells escaped once; widths from what is visible.
-    let rows: Vec<(u64, Result<Option<Vec<String>>, String>)> = (view.top..last_row)
+    let rows: Vec<(u64, RowCells)> = (view.top..last_row)
         .map(|r| {
             let row = view.row(r).map(|cells| cells.map(|c| c.iter().map(|s| t.escape(s).into_owned()).collect()));
             (r, row.map_err(str::to_string))
@@ -48,35 +79,24 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, view: &TableView
         used += 2 + w;
         let right = !matches!(&column.layout, Layout::Binary(f) if f.element == BinaryType::Char)
             && !matches!(&column.layout, Layout::Ascii { form: AsciiForm::Text(_), .. });
-        shown.push((position, name, unit, w, right));
+        shown.push(Shown { position, name, unit, width: w, right });
     }
-    let pad = |text: &str, w: usize, right: bool| {
-        let text = fit(text, w);
-        let gap = " ".repeat(w.saturating_sub(text.width()));
-        if right { format!("{gap}{text}") } else { format!("{text}{gap}") }
-    };
-    let heading = |pick: &dyn Fn(&(usize, String, String, usize, bool)) -> String| {
-        let mut line = " ".repeat(number_width);
-        for column in &shown {
-            line.push_str("  ");
-            line.push_str(&pad(&pick(column), column.3, column.4));
-        }
-        line
-    };
+    let names = heading(&shown, number_width, |c| &c.name);
+    let units = heading(&shown, number_width, |c| &c.unit);
     let mut lines = vec![
-        Line::styled(fit(&heading(&|c| c.1.clone()), width), Style::new().fg(t.keyword).add_modifier(Modifier::BOLD)),
-        Line::styled(fit(&heading(&|c| c.2.clone()), width), dim(t)),
+        Line::styled(fit(&names, width), Style::new().fg(t.keyword).add_modifier(Modifier::BOLD)),
+        Line::styled(fit(&units, width), dim(t)),
     ];
     for (r, row) in &rows {
         let number = Span::styled(format!("{r:>number_width$}"), dim(t));
         let line = match row {
             Ok(Some(cells)) => {
                 let mut spans = vec![number];
-                for (position, _, _, w, right) in &shown {
-                    let cell = cells.get(*position).map(String::as_str).unwrap_or("");
+                for column in &shown {
+                    let cell = cells.get(column.position).map(String::as_str).unwrap_or("");
                     let style = if cell == "--" { dim(t) } else { Style::new() };
                     spans.push(Span::raw("  "));
-                    spans.push(Span::styled(pad(cell, *w, *right), style));
+                    spans.push(Span::styled(pad(cell, column.width, column.right), style));
                 }
                 Line::from(spans)
             }
