@@ -166,13 +166,30 @@ fn not_fits_and_empty_objects_exit_2() {
 }
 
 #[test]
-fn truncated_files_are_read_with_a_warning() {
-    let output = run(&["header", &format!("s3://{EDGE_BUCKET}/files/truncated.fits")]);
+fn a_file_cut_in_its_header_prints_what_was_read_and_exits_2() {
+    let uri = format!("s3://{EDGE_BUCKET}/files/truncated.fits");
+    let output = run(&["header", &uri]);
+    let why = format!("s3scope: reading the header of {uri}: HDU 0: the file ends in the header: no END card\n");
+    assert_one_line_error(&output, 2, "no END card");
+    assert_eq!(stderr(&output), why);
+    assert!(stdout(&output).contains("SIMPLE  ="));
+    let output = run(&["header", "--json", &uri]);
+    assert_eq!(stderr(&output), why);
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_str(stdout(&output).trim()).expect("the JSON of what was read");
+    assert_eq!(json["truncated_header"], "HDU 0: the file ends in the header: no END card");
+    assert_eq!(json["hdus"][0]["cards"][0]["keyword"], "SIMPLE");
+    assert!(json["hdus"][0]["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("no END")));
+}
+
+#[test]
+fn a_file_cut_after_its_headers_is_no_error() {
+    let uri = format!("s3://{EDGE_BUCKET}/files/truncated-data.fits");
+    let output = run(&["header", &uri]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("SIMPLE  ="));
-    assert!(stderr(&output).contains("s3scope: warning: HDU 0: the file ends in the header"));
-    let json = header_json(&format!("s3://{EDGE_BUCKET}/files/truncated.fits"), &[]);
-    assert!(json["hdus"][0]["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("no END")));
+    let json = header_json(&uri, &[]);
+    assert_eq!(json["truncated_header"], Value::Null);
 }
 
 #[test]

@@ -64,12 +64,18 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
         }
         _ => {}
     }
+    let truncated = report.headers.truncated_header.as_ref();
     if !args.json {
-        for warning in warnings(&report.headers) {
-            eprintln!("s3scope: warning: {}", escape_for_terminal(&warning));
+        // The cut header is the error below, not a warning too.
+        for warning in warnings(&report.headers).iter().filter(|&w| Some(w) != truncated) {
+            eprintln!("s3scope: warning: {}", escape_for_terminal(warning));
         }
     }
-    Ok(())
+    // What was read is out; a header without its END is still bad input (astropy refuses it).
+    match truncated {
+        Some(why) => Err(AppError::input(format!("reading the header of {uri}"), why.clone())),
+        None => Ok(()),
+    }
 }
 
 /// Reads the headers of `uri` over range requests.
@@ -207,6 +213,7 @@ struct DocumentJson<'a> {
     bytes_read: u64,
     gzip: bool,
     stopped: Option<&'a str>,
+    truncated_header: Option<&'a str>,
     warnings: &'a [String],
     hdus: Vec<HduJson<'a>>,
 }
@@ -220,6 +227,7 @@ fn write_json(out: &mut impl Write, report: &Report, only: Option<usize>) -> io:
         bytes_read: report.bytes_read,
         gzip: headers.gzip,
         stopped: headers.stopped.as_deref(),
+        truncated_header: headers.truncated_header.as_deref(),
         warnings: &headers.warnings,
         hdus: selected(report, only).map(hdu_json).collect(),
     };

@@ -225,7 +225,13 @@ pub fn fits_preview(etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     let mut scanner = crate::fits::scanner::Scanner::new(None);
     scanner.feed(&file).unwrap();
     scanner.finish().unwrap();
-    let headers = crate::fits::reader::FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: vec![], stopped: None };
+    let headers = crate::fits::reader::FitsHeaders {
+        hdus: scanner.hdus,
+        gzip: false,
+        warnings: vec![],
+        stopped: None,
+        truncated_header: None,
+    };
     std::sync::Arc::new(crate::preview::PreviewData {
         details: crate::preview::ObjectDetails {
             size: file.len() as u64,
