@@ -193,6 +193,40 @@ fn a_file_cut_after_its_headers_is_no_error() {
 }
 
 #[test]
+fn record_valued_cards_and_integers_beyond_64_bits() {
+    let uri = format!("s3://{EDGE_BUCKET}/files/odd-header.fits");
+    let output = run(&["header", "--json", &uri]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    // Exact integers in the JSON text, not reals.
+    assert!(text.contains(r#""keyword":"HUGEINT","value":123456789012345678901234567890,"#), "{text}");
+    assert!(text.contains(r#""keyword":"HUGENEG","value":-9223372036854775809,"#), "{text}");
+    // A record value is a real, as astropy gives it.
+    assert!(text.contains(r#""keyword":"DP1.HUGE","value":-1.2345678901234568e+29,"#), "{text}");
+    let json: Value = serde_json::from_str(text.trim()).unwrap();
+    let primary = &json["hdus"][0];
+    assert_eq!(card(primary, "DP1.NAXES")["value"].as_f64(), Some(2.0));
+    assert!(card(primary, "DP1.NAXES")["value"].is_f64());
+    assert_eq!(card(primary, "DP1.NAXES")["comment"], "a record-valued card");
+    assert_eq!(card(primary, "DP1.AXIS.1")["value"], 1.0);
+    assert_eq!(card(primary, "DP1.LOOKUP.2.SCALE")["value"], -1.5e-2);
+    assert_eq!(card(primary, "NOTREC")["value"], "AXIS.1:1");
+    assert_eq!(card(primary, "NOTREC2")["value"], "TIME: 12:00");
+    // The text output keeps the file's lines.
+    let output = run(&["header", &uri]);
+    assert!(stdout(&output).contains("\nDP1     = 'AXIS.1: 1'\n"));
+    assert!(stdout(&output).contains("\nHUGEINT = 123456789012345678901234567890 / 30 digits"));
+    // HST distortion cards.
+    let key = hst_key("_flt.fits");
+    let json = header_json(&format!("s3://stpubdata/{key}"), &["--hdu", "1"]);
+    let sci = &json["hdus"][0];
+    assert_eq!(card(sci, "DP1.EXTVER")["value"], 1.0);
+    assert_eq!(card(sci, "DP1.NPOL.SCALE")["value"], 0.05);
+    assert_eq!(card(sci, "D2IM1.AXIS.1")["value"], 1.0);
+    assert_eq!(card(sci, "D2IM1.EXTVER")["comment"], "version of the D2IMARR extension");
+}
+
+#[test]
 fn missing_objects_and_prefixes_are_runtime_and_usage_errors() {
     assert_one_line_error(&run(&["header", "s3://stpubdata/no/such/key.fits"]), 1, "no such key");
     assert_one_line_error(&run(&["header", "s3://stpubdata/hst/"]), 2, "prefix");

@@ -29,6 +29,14 @@ fn odd_header(rng: &mut Rng) -> Vec<u8> {
         "HIERARCH ESO INS FILT1 NAME = 'g_SDSS' / filter name",
         "BIGINT  =       12345678901234 / beyond 32 bits",
         "NEGREAL =               -0.5E-3",
+        "HUGEINT = 123456789012345678901234567890 / 30 digits, beyond 64 bits",
+        "HUGENEG = -9223372036854775809 / one below the smallest 64-bit integer",
+        "DP1     = 'NAXES: 2'           / a record-valued card",
+        "DP1     = 'AXIS.1: 1'",
+        "DP1     = 'LOOKUP.2.SCALE: -1.5E-2' / a real record value",
+        "DP1     = 'HUGE: -123456789012345678901234567890'",
+        "NOTREC  = 'AXIS.1:1'           / no blank after the colon: a string",
+        "NOTREC2 = 'TIME: 12:00'        / not a number: a string",
     ] {
         h.verbatim(card);
     }
