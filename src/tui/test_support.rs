@@ -182,6 +182,17 @@ impl Harness {
         self.act(Report::Previewed { request, node, result: Ok(fits_preview(&etag)) })
     }
 
+    /// Answers the pending preview with these FITS bytes.
+    pub fn answer_preview_with(&mut self, file: &[u8]) -> &mut Self {
+        let node = self.state.selected_node().unwrap();
+        let Some(Effect::Preview { request, .. }) =
+            self.pending.iter().rev().find(|e| matches!(e, Effect::Preview { .. })).cloned()
+        else {
+            panic!("a preview request")
+        };
+        self.act(Report::Previewed { request, node, result: Ok(fits_preview_of(file, "\"x\"")) })
+    }
+
     pub fn selected_uri(&self) -> String {
         self.state.tree.uri_of(self.state.selected_node().unwrap()).to_string()
     }
@@ -222,15 +233,20 @@ pub fn fits_preview(etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     push_hdu(&mut file, &primary, &[]);
     push_hdu(&mut file, &image_header(-32, &[64, 64], "SCI"), &[0; 64 * 64 * 4]);
     push_hdu(&mut file, &image_header(16, &[64, 64], "ERR"), &[0; 64 * 64 * 2]);
+    fits_preview_of(&file, etag)
+}
+
+/// The preview of these FITS bytes, read whole.
+pub fn fits_preview_of(file: &[u8], etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     let mut scanner = crate::fits::scanner::Scanner::new(None);
-    scanner.feed(&file).unwrap();
+    scanner.feed(file).unwrap();
     scanner.finish().unwrap();
     let headers = crate::fits::reader::FitsHeaders {
         hdus: scanner.hdus,
         gzip: false,
-        warnings: vec![],
+        warnings: scanner.warnings,
         stopped: None,
-        truncated_header: None,
+        truncated_header: scanner.truncated_header,
     };
     std::sync::Arc::new(crate::preview::PreviewData {
         details: crate::preview::ObjectDetails {
