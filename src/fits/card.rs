@@ -113,8 +113,9 @@ pub fn parse_card(raw: &[u8]) -> Card {
     if !commentary && indicator == "= " {
         let (value, comment, warning) = parse_value(&text[10..]);
         warnings.extend(warning);
+        // astropy's pattern wants printable ASCII to the end; END is never a record.
         let printable = raw.iter().take(CARD_LEN).skip(10).all(|b| (0x20..0x7f).contains(b));
-        if let Some((field, number)) = record_value(&text[10..]).filter(|_| printable) {
+        if let Some((field, number)) = record_value(&text[10..]).filter(|_| printable && keyword != "END") {
             let mut card = finish(CardKind::Value { value: number, comment }, warnings);
             card.keyword = format!("{keyword}.{field}");
             return card;
@@ -441,6 +442,8 @@ mod tests {
         }
         assert_eq!(record("DP1     = 'AXIS: 1' junk"), ("DP1".into(), Value::String("AXIS: 1".into())));
         assert_eq!(parse_card(b"COMMENT = 'AXIS: 1'").keyword, "COMMENT");
+        assert_eq!(parse_card(b"END     = 'AXIS: 1'").keyword, "END");
+        assert_eq!(record("DP1     = 'AXIS: 1' / caf\u{e9}"), ("DP1".into(), Value::String("AXIS: 1".into())));
         assert_eq!(parse_card(b"HIERARCH DP1 = 'AXIS: 1'").keyword, "DP1");
         assert_eq!(record("DP1     ='AXIS: 1'"), ("DP1".into(), Value::String("AXIS: 1".into())));
     }
