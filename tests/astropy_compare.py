@@ -66,10 +66,24 @@ def same_value(ours, theirs):
     if isinstance(theirs, complex):
         return isinstance(ours, dict) and math.isclose(ours["re"], theirs.real) and math.isclose(ours["im"], theirs.imag)
     if isinstance(theirs, float):
-        return isinstance(ours, (int, float)) and not isinstance(ours, bool) and math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=0.0)
+        # A real in the JSON text too (astropy's record-valued cards are reals, integers included).
+        return isinstance(ours, float) and math.isclose(ours, theirs, rel_tol=1e-12, abs_tol=0.0)
     if isinstance(theirs, int):
-        return ours == theirs and not isinstance(ours, bool)
+        # Exact, however many digits: an integer in the JSON text, not a real.
+        return isinstance(ours, int) and not isinstance(ours, bool) and ours == theirs
     return ours == str(theirs)
+
+
+# Cards of the conventions that are easy to lose, counted over every file
+# compared: the run fails if none was seen.
+COVERED = {"record-valued": 0, "beyond 64 bits": 0}
+
+
+def count_covered(card):
+    if card.field_specifier:
+        COVERED["record-valued"] += 1
+    if isinstance(card.value, int) and not isinstance(card.value, bool) and not -2**63 <= card.value < 2**63:
+        COVERED["beyond 64 bits"] += 1
 
 
 def compare(path, ours):
@@ -91,6 +105,7 @@ def compare(path, ours):
                     problems.append(f"HDU {index}: {len(mine['cards'])} cards, astropy {len(cards)}")
                     continue
                 for card, got in zip(cards, mine["cards"]):
+                    count_covered(card)
                     if card.keyword != got["keyword"]:
                         problems.append(f"HDU {index}: keyword {got['keyword']!r}, astropy {card.keyword!r}")
                     elif not same_value(got["value"], card.value):
@@ -155,7 +170,12 @@ def nulls(hdu, column, raw, rows):
     return [False] * rows
 
 
+# Table HDUs and image planes whose values were compared.
+DATA_COVERED = {"table": 0, "image": 0}
+
+
 def compare_table(path, index, lines):
+    DATA_COVERED["table"] += 1
     problems = []
     described, rows = lines[0], lines[1:]
     with warnings.catch_warnings():
@@ -205,6 +225,85 @@ def tables_of(binary, endpoint, env, uri, path, header):
     return problems
 
 
+def compare_image(path, index, ours):
+    """`image --json` against astropy's `hdu.data` at the sampled indices, and
+    its zscale against astropy's `ZScaleInterval` on the same samples."""
+    from astropy.visualization import ZScaleInterval
+    DATA_COVERED["image"] += 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with fits.open(path) as hdul, fits.open(path, do_not_scale_image_data=True) as raw_hdul:
+            data = np.asarray(hdul[index].data)
+            raw = np.asarray(raw_hdul[index].data)
+            blank = raw_hdul[index].header.get("BLANK") if raw.dtype.kind in "iu" else None
+    shape = list(data.shape[-2:]) if data.ndim >= 2 else [data.shape[0]]
+    if ours["shape"] != shape:
+        return [f"HDU {index}: shape {ours['shape']}, astropy {shape}"]
+    plane = ours["plane"]
+    if data.ndim >= 3:
+        data = data.reshape(-1, *shape)[plane]
+        raw = raw.reshape(-1, *shape)[plane]
+    if data.ndim == 1:
+        data, raw = data[np.newaxis, :], raw[np.newaxis, :]
+        rows = [ours["data"]]
+        stride = [1] + ours["stride"]
+    else:
+        rows, stride = ours["data"], ours["stride"]
+    sampled = data[::stride[0], ::stride[1]]
+    raw_sampled = raw[::stride[0], ::stride[1]]
+    problems = []
+    if [len(rows), len(rows[0]) if rows else 0] != list(sampled.shape):
+        return [f"HDU {index}: {len(rows)} sampled rows, astropy {sampled.shape}"]
+    for i, row in enumerate(rows):
+        for j, got in enumerate(row):
+            value = sampled[i, j]
+            if (blank is not None and raw_sampled[i, j] == blank) or not np.isfinite(value):
+                want = None
+            else:
+                want = value.item()
+            integral = data.dtype.kind in "iu"
+            if want is None:
+                ok = got is None
+            elif integral:
+                ok = isinstance(got, int) and not isinstance(got, bool) and got == want
+            else:
+                ok = isinstance(got, (int, float)) and (np.float32(got) == np.float32(want) if data.dtype == np.float32 else math.isclose(got, want, rel_tol=1e-12))
+            if not ok:
+                problems.append(f"HDU {index} [{i * stride[0]}, {j * stride[1]}]: {got!r}, astropy {want!r}")
+                return problems
+    finite = np.array([v for row in rows for v in row if v is not None], dtype=float)
+    if finite.size:
+        lo, hi = ZScaleInterval().get_limits(finite)
+        if ours["zscale"] is None or not (math.isclose(ours["zscale"][0], lo, rel_tol=1e-9, abs_tol=1e-9) and math.isclose(ours["zscale"][1], hi, rel_tol=1e-9, abs_tol=1e-9)):
+            problems.append(f"HDU {index}: zscale {ours['zscale']}, astropy {[lo, hi]}")
+    return problems
+
+
+def images_of(binary, endpoint, env, uri, path, header):
+    problems = []
+    for hdu in header["hdus"]:
+        summary = hdu.get("summary", "")
+        is_image = hdu["data_size"] > 0 and (hdu["kind"] in ("PRIMARY", "IMAGE")) and "random groups" not in summary
+        if not is_image:
+            continue
+        planes = 1
+        for card in hdu["cards"]:
+            if card["keyword"].startswith("NAXIS") and card["keyword"][5:].isdigit() and int(card["keyword"][5:]) >= 3:
+                planes *= card["value"]
+        for plane in sorted({0, planes - 1}):
+            run = subprocess.run([binary, "--endpoint-url", endpoint, "--no-sign-request", "image", "--json",
+                                  "--hdu", str(hdu["index"]), "--plane", str(plane), uri],
+                                 capture_output=True, text=True, env=env)
+            if run.returncode != 0:
+                problems.append(f"image HDU {hdu['index']} failed: {run.stderr.strip()}")
+                continue
+            try:
+                problems += compare_image(path, hdu["index"], json.loads(run.stdout))
+            except Exception as e:
+                problems.append(f"image HDU {hdu['index']}: astropy failed: {e}")
+    return problems
+
+
 def main():
     binary = sys.argv[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -229,6 +328,7 @@ def main():
                         header = json.loads(run.stdout)
                         problems = compare(objects[(bucket, key)], header)
                         problems += tables_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
+                        problems += images_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
                     if problems:
                         failed += 1
                         print(f"FAIL {uri}")
@@ -240,8 +340,16 @@ def main():
         finally:
             server.terminate()
             server.wait()
-    print(f"astropy: {passed} passed, {failed} failed")
-    sys.exit(1 if failed or not passed else 0)
+    missing = [name for name, count in COVERED.items() if count == 0]
+    print(f"astropy: {passed} passed, {failed} failed; cards compared: "
+          + ", ".join(f"{count} {name}" for name, count in COVERED.items())
+          + f"; data compared: {DATA_COVERED['table']} table HDUs, {DATA_COVERED['image']} image planes")
+    if missing:
+        print(f"astropy: no {' or '.join(missing)} card was compared")
+    no_data = [kind for kind, count in DATA_COVERED.items() if count == 0]
+    if no_data:
+        print(f"astropy: no {' or '.join(no_data)} data was compared")
+    sys.exit(1 if failed or not passed or missing or no_data else 0)
 
 
 if __name__ == "__main__":

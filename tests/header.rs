@@ -166,13 +166,64 @@ fn not_fits_and_empty_objects_exit_2() {
 }
 
 #[test]
-fn truncated_files_are_read_with_a_warning() {
-    let output = run(&["header", &format!("s3://{EDGE_BUCKET}/files/truncated.fits")]);
+fn a_file_cut_in_its_header_prints_what_was_read_and_exits_2() {
+    let uri = format!("s3://{EDGE_BUCKET}/files/truncated.fits");
+    let output = run(&["header", &uri]);
+    let why = format!("s3scope: reading the header of {uri}: HDU 0: the file ends in the header: no END card\n");
+    assert_one_line_error(&output, 2, "no END card");
+    assert_eq!(stderr(&output), why);
+    assert!(stdout(&output).contains("SIMPLE  ="));
+    let output = run(&["header", "--json", &uri]);
+    assert_eq!(stderr(&output), why);
+    assert_eq!(output.status.code(), Some(2));
+    let json: Value = serde_json::from_str(stdout(&output).trim()).expect("the JSON of what was read");
+    assert_eq!(json["truncated_header"], "HDU 0: the file ends in the header: no END card");
+    assert_eq!(json["hdus"][0]["cards"][0]["keyword"], "SIMPLE");
+    assert!(json["hdus"][0]["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("no END")));
+}
+
+#[test]
+fn a_file_cut_after_its_headers_is_no_error() {
+    let uri = format!("s3://{EDGE_BUCKET}/files/truncated-data.fits");
+    let output = run(&["header", &uri]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("SIMPLE  ="));
-    assert!(stderr(&output).contains("s3scope: warning: HDU 0: the file ends in the header"));
-    let json = header_json(&format!("s3://{EDGE_BUCKET}/files/truncated.fits"), &[]);
-    assert!(json["hdus"][0]["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("no END")));
+    let json = header_json(&uri, &[]);
+    assert_eq!(json["truncated_header"], Value::Null);
+}
+
+#[test]
+fn record_valued_cards_and_integers_beyond_64_bits() {
+    let uri = format!("s3://{EDGE_BUCKET}/files/odd-header.fits");
+    let output = run(&["header", "--json", &uri]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    // Exact integers in the JSON text, not reals.
+    assert!(text.contains(r#""keyword":"HUGEINT","value":123456789012345678901234567890,"#), "{text}");
+    assert!(text.contains(r#""keyword":"HUGENEG","value":-9223372036854775809,"#), "{text}");
+    // A record value is a real, as astropy gives it.
+    assert!(text.contains(r#""keyword":"DP1.HUGE","value":-1.2345678901234568e+29,"#), "{text}");
+    let json: Value = serde_json::from_str(text.trim()).unwrap();
+    let primary = &json["hdus"][0];
+    assert_eq!(card(primary, "DP1.NAXES")["value"].as_f64(), Some(2.0));
+    assert!(card(primary, "DP1.NAXES")["value"].is_f64());
+    assert_eq!(card(primary, "DP1.NAXES")["comment"], "a record-valued card");
+    assert_eq!(card(primary, "DP1.AXIS.1")["value"], 1.0);
+    assert_eq!(card(primary, "DP1.LOOKUP.2.SCALE")["value"], -1.5e-2);
+    assert_eq!(card(primary, "NOTREC")["value"], "AXIS.1:1");
+    assert_eq!(card(primary, "NOTREC2")["value"], "TIME: 12:00");
+    // The text output keeps the file's lines.
+    let output = run(&["header", &uri]);
+    assert!(stdout(&output).contains("\nDP1     = 'AXIS.1: 1'\n"));
+    assert!(stdout(&output).contains("\nHUGEINT = 123456789012345678901234567890 / 30 digits"));
+    // HST distortion cards.
+    let key = hst_key("_flt.fits");
+    let json = header_json(&format!("s3://stpubdata/{key}"), &["--hdu", "1"]);
+    let sci = &json["hdus"][0];
+    assert_eq!(card(sci, "DP1.EXTVER")["value"], 1.0);
+    assert_eq!(card(sci, "DP1.NPOL.SCALE")["value"], 0.05);
+    assert_eq!(card(sci, "D2IM1.AXIS.1")["value"], 1.0);
+    assert_eq!(card(sci, "D2IM1.EXTVER")["comment"], "version of the D2IMARR extension");
 }
 
 #[test]

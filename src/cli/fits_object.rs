@@ -57,6 +57,9 @@ impl FitsObject {
             ReadError::Source(why) => AppError::runtime(context(), why.0),
             ReadError::Fits(why) => AppError::input(context(), why.to_string()),
         })?;
+        if let Some(why) = &headers.truncated_header {
+            return Err(AppError::input(context(), why.clone()));
+        }
         let found = headers.hdus.last().filter(|h| stop.is_last(h)).cloned();
         let Some(hdu) = found else {
             let count = headers.hdus.len();

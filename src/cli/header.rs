@@ -3,7 +3,9 @@
 use std::io::{self, Write};
 
 use clap::Args;
-use serde_json::{Value as Json, json};
+use serde::Serialize;
+use serde::ser::{Error as _, Serializer};
+use serde_json::value::RawValue;
 
 use super::Session;
 use crate::error::AppError;
@@ -63,12 +65,18 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
         }
         _ => {}
     }
+    let truncated = report.headers.truncated_header.as_ref();
     if !args.json {
-        for warning in warnings(&report.headers) {
-            eprintln!("s3scope: warning: {}", escape_for_terminal(&warning));
+        // The cut header is the error below, not a warning too.
+        for warning in warnings(&report.headers).iter().filter(|&w| Some(w) != truncated) {
+            eprintln!("s3scope: warning: {}", escape_for_terminal(warning));
         }
     }
-    Ok(())
+    // What was read is out; a header without its END is still bad input (astropy refuses it).
+    match truncated {
+        Some(why) => Err(AppError::input(format!("reading the header of {uri}"), why.clone())),
+        None => Ok(()),
+    }
 }
 
 /// Reads the headers of `uri` over range requests.
@@ -132,48 +140,99 @@ fn write_text(out: &mut impl Write, report: &Report, only: Option<usize>) -> io:
     )
 }
 
-pub fn value_json(value: &Value) -> Json {
-    match value {
-        Value::Logical(b) => json!(b),
-        Value::Integer(i) => json!(i),
-        Value::Real(r) => json!(r),
-        Value::Complex(re, im) => json!({"re": re, "im": im}),
-        Value::String(s) => json!(s),
-        Value::Undefined => Json::Null,
+/// A card value as the CLI contract writes it; an integer beyond 64 bits
+/// is written with every digit.
+pub struct ValueJson<'a>(pub &'a Value);
+
+#[derive(Serialize)]
+struct ComplexJson {
+    re: f64,
+    im: f64,
+}
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Logical(b) => serializer.serialize_bool(*b),
+            Value::Integer(i) => serializer.serialize_i64(*i),
+            Value::BigInteger(digits) => {
+                // The digits were checked when the card was parsed: a valid JSON number.
+                RawValue::from_string(digits.clone()).map_err(S::Error::custom)?.serialize(serializer)
+            }
+            Value::Real(r) => serializer.serialize_f64(*r),
+            Value::Complex(re, im) => ComplexJson { re: *re, im: *im }.serialize(serializer),
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Undefined => serializer.serialize_unit(),
+        }
     }
 }
 
-pub fn hdu_json(hdu: &Hdu) -> Json {
-    let cards: Vec<Json> = hdu
+#[derive(Serialize)]
+struct CardJson<'a> {
+    keyword: &'a str,
+    value: ValueJson<'a>,
+    comment: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct HduJson<'a> {
+    index: usize,
+    kind: &'a str,
+    name: &'a str,
+    header_start: u64,
+    data_start: u64,
+    data_size: u64,
+    summary: String,
+    warnings: &'a [String],
+    cards: Vec<CardJson<'a>>,
+}
+
+pub fn hdu_json(hdu: &Hdu) -> HduJson<'_> {
+    let cards = hdu
         .header
         .cards
         .iter()
-        .map(|c| json!({"keyword": c.keyword, "value": value_json(&c.value), "comment": c.comment}))
+        .map(|c| CardJson { keyword: &c.keyword, value: ValueJson(&c.value), comment: c.comment.as_deref() })
         .collect();
-    json!({
-        "index": hdu.index,
-        "kind": hdu.kind,
-        "name": hdu.name,
-        "header_start": hdu.header_start,
-        "data_start": hdu.data_start,
-        "data_size": hdu.data_size,
-        "summary": summary::describe(hdu),
-        "warnings": hdu.warnings,
-        "cards": cards,
-    })
+    HduJson {
+        index: hdu.index,
+        kind: &hdu.kind,
+        name: &hdu.name,
+        header_start: hdu.header_start,
+        data_start: hdu.data_start,
+        data_size: hdu.data_size,
+        summary: summary::describe(hdu),
+        warnings: &hdu.warnings,
+        cards,
+    }
+}
+
+#[derive(Serialize)]
+struct DocumentJson<'a> {
+    uri: String,
+    size: u64,
+    requests: u64,
+    bytes_read: u64,
+    gzip: bool,
+    stopped: Option<&'a str>,
+    truncated_header: Option<&'a str>,
+    warnings: &'a [String],
+    hdus: Vec<HduJson<'a>>,
 }
 
 fn write_json(out: &mut impl Write, report: &Report, only: Option<usize>) -> io::Result<()> {
-    let document = json!({
-        "uri": report.uri.to_string(),
-        "size": report.size,
-        "requests": report.requests,
-        "bytes_read": report.bytes_read,
-        "gzip": report.headers.gzip,
-        "stopped": report.headers.stopped,
-        "warnings": report.headers.warnings,
-        "hdus": selected(report, only).map(hdu_json).collect::<Vec<_>>(),
-    });
+    let headers = &report.headers;
+    let document = DocumentJson {
+        uri: report.uri.to_string(),
+        size: report.size,
+        requests: report.requests,
+        bytes_read: report.bytes_read,
+        gzip: headers.gzip,
+        stopped: headers.stopped.as_deref(),
+        truncated_header: headers.truncated_header.as_deref(),
+        warnings: &headers.warnings,
+        hdus: selected(report, only).map(hdu_json).collect(),
+    };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)
 }

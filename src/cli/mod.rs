@@ -4,6 +4,7 @@ pub mod demo;
 pub mod fits_object;
 pub mod get;
 pub mod header;
+pub mod image;
 pub mod ls;
 pub mod setup;
 pub mod table;
@@ -189,6 +190,8 @@ pub enum Command {
     Header(header::HeaderArgs),
     /// Rows of a FITS table (BINTABLE or ASCII), read with range requests
     Table(table::TableArgs),
+    /// A sampled plane of a FITS image (values, a PNG or a character picture), read with range requests
+    Image(image::ImageArgs),
     /// Download objects (or prefixes with --recursive), resumable
     Get(get::GetArgs),
     /// The explorer on the embedded demo archive (--serve: only serve it on 127.0.0.1)
@@ -206,6 +209,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Ls(_) => "ls",
         Command::Header(_) => "header",
         Command::Table(_) => "table",
+        Command::Image(_) => "image",
         Command::Get(_) => "get",
         Command::Demo(_) => "demo",
         Command::Config(_) => "config",
@@ -229,6 +233,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Some(Command::Ls(args)) => ls::run(&args, &session).await,
         Some(Command::Header(args)) => header::run(&args, &session).await,
         Some(Command::Table(args)) => table::run(&args, &session).await,
+        Some(Command::Image(args)) => image::run(&args, &session).await,
         Some(Command::Get(args)) => get::run(&args, &session).await,
         Some(Command::Demo(args)) => demo::run(&args, &cli.global, &session).await,
         Some(Command::Config(_) | Command::Completions(_) | Command::Man) => Ok(()),

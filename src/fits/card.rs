@@ -14,6 +14,9 @@ pub const CARD_LEN: usize = 80;
 pub enum Value {
     Logical(bool),
     Integer(i64),
+    /// An integer beyond 64 bits, exact: its decimal digits, with a `-` if
+    /// negative, without a `+` or leading zeros.
+    BigInteger(String),
     Real(f64),
     Complex(f64, f64),
     /// Doubled quotes unescaped, trailing blanks stripped.
@@ -27,6 +30,7 @@ impl fmt::Display for Value {
         match self {
             Value::Logical(b) => f.write_str(if *b { "T" } else { "F" }),
             Value::Integer(i) => write!(f, "{i}"),
+            Value::BigInteger(digits) => f.write_str(digits),
             Value::Real(r) => write!(f, "{r}"),
             Value::Complex(re, im) => write!(f, "({re}, {im})"),
             Value::String(s) => f.write_str(s),
@@ -109,6 +113,13 @@ pub fn parse_card(raw: &[u8]) -> Card {
     if !commentary && indicator == "= " {
         let (value, comment, warning) = parse_value(&text[10..]);
         warnings.extend(warning);
+        // astropy's pattern wants printable ASCII to the end; END is never a record.
+        let printable = raw.iter().take(CARD_LEN).skip(10).all(|b| (0x20..0x7f).contains(b));
+        if let Some((field, number)) = record_value(&text[10..]).filter(|_| printable && keyword != "END") {
+            let mut card = finish(CardKind::Value { value: number, comment }, warnings);
+            card.keyword = format!("{keyword}.{field}");
+            return card;
+        }
         return finish(CardKind::Value { value, comment }, warnings);
     }
     if !commentary && text.as_bytes()[8] == b'=' {
@@ -181,15 +192,87 @@ fn parse_scalar(text: &str) -> Option<Value> {
         let (re, im) = inner.split_once(',')?;
         return Some(Value::Complex(parse_real(re.trim())?, parse_real(im.trim())?));
     }
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(match text.parse::<i64>() {
-            Ok(i) => Value::Integer(i),
-            // Beyond 64 bits: keep the magnitude as a real.
-            Err(_) => Value::Real(text.parse::<f64>().ok()?),
-        });
+    integer(text).or_else(|| parse_real(text).map(Value::Real))
+}
+
+/// An integer (`[+-]digits`), exact whatever its length.
+fn integer(text: &str) -> Option<Value> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    parse_real(text).map(Value::Real)
+    Some(match text.parse::<i64>() {
+        Ok(i) => Value::Integer(i),
+        // Beyond 64 bits (so not zero): the digits as they are.
+        Err(_) => {
+            let digits = digits.trim_start_matches('0');
+            Value::BigInteger(if negative { format!("-{digits}") } else { digits.to_string() })
+        }
+    })
+}
+
+/// The value field of a record-valued keyword card (the convention of the
+/// FITS distortion paper, `DP1     = 'AXIS.1: 1'`): the field specifier
+/// (`AXIS.1`) and the number, when the field holds nothing but such a string
+/// and a comment. astropy's pattern: `'<specifier>: +<number>'`, the
+/// specifier dot-separated identifiers each optionally followed by `.digits`,
+/// the number a fixed-format integer or real (upper-case `E` exponent; astropy
+/// fails on a `D` exponent there, so such a string stays a string). The value
+/// is a real, integers too, as astropy's `Card.value` gives it.
+pub fn record_value(field: &str) -> Option<(&str, Value)> {
+    let inner = field.trim_start().strip_prefix('\'')?;
+    let (body, after) = inner.split_once('\'')?;
+    let after = after.trim_start_matches(' ');
+    if !(after.is_empty() || after.starts_with('/')) {
+        return None;
+    }
+    let (specifier, number) = body.split_once(':')?;
+    let number = number.strip_prefix(' ')?.trim_start_matches(' ');
+    if !is_field_specifier(specifier) || !is_fixed_number(number) {
+        return None;
+    }
+    Some((specifier, Value::Real(number.parse().ok()?)))
+}
+
+/// `identifier(.digits)?(.identifier(.digits)?)*`, identifiers `[A-Za-z_]\w*`.
+fn is_field_specifier(text: &str) -> bool {
+    let identifier = |part: &str| {
+        part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let mut after_identifier = false;
+    for (i, part) in text.split('.').enumerate() {
+        after_identifier = if identifier(part) {
+            true
+        } else if i > 0 && after_identifier && digits(part) {
+            false
+        } else {
+            return false;
+        };
+    }
+    true
+}
+
+/// `[+-]?(\.\d+|\d+(\.\d*)?)(E[+-]?\d+)?`: a number in fixed format, without
+/// the `D` exponent (see [`record_value`]).
+fn is_fixed_number(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match body.split_once('E') {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (body, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = all_digits(whole) && all_digits(fraction) && (!whole.is_empty() || !fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !digits.is_empty() && all_digits(digits)
+    });
+    mantissa_ok && exponent_ok
 }
 
 /// A FITS real: digits, optional point, optional E or D exponent.
@@ -238,7 +321,7 @@ mod tests {
         assert_eq!(value_of("CDELT1  = -1.366E-4").0, Value::Real(-1.366e-4));
         assert_eq!(value_of("X       = .5").0, Value::Real(0.5));
         assert_eq!(value_of("Z       = (1.5, -2E1) / complex").0, Value::Complex(1.5, -20.0));
-        assert_eq!(value_of("BIG     = 99999999999999999999").0, Value::Real(1e20));
+        assert_eq!(value_of("INT64   = -9223372036854775808").0, Value::Integer(i64::MIN));
     }
 
     #[test]
@@ -302,6 +385,67 @@ mod tests {
         assert!(card.warning.unwrap().contains("unparsable"));
         let card = parse_card(b"ESC     = 'a\x1b[31m' / \xff");
         assert!(card.warning.unwrap().contains("printable ASCII"));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_keep_every_digit() {
+        let big = |digits: &str| Value::BigInteger(digits.into());
+        assert_eq!(value_of("BIG     = 99999999999999999999").0, big("99999999999999999999"));
+        assert_eq!(value_of("NEG     = -9223372036854775809").0, big("-9223372036854775809"));
+        assert_eq!(value_of("POS     = +9223372036854775808").0, big("9223372036854775808"));
+        assert_eq!(
+            value_of("ZEROS   = -000123456789012345678901234567890 / c"),
+            (big("-123456789012345678901234567890"), Some("c".into()))
+        );
+        assert_eq!(value_of("SMALL   = -0000000000000000000000000042").0, Value::Integer(-42));
+        assert_eq!(big("-123456789012345678901234567890").to_string(), "-123456789012345678901234567890");
+    }
+
+    #[test]
+    fn record_valued_cards_are_named_by_their_field() {
+        let card = parse_card(b"DP1     = 'AXIS.1: 1' / distortion axis");
+        assert_eq!(card.keyword, "DP1.AXIS.1");
+        assert_eq!(card.kind, CardKind::Value { value: Value::Real(1.0), comment: Some("distortion axis".into()) });
+        let card = parse_card(b"D2IM1   = 'EXTVER: 1'");
+        assert_eq!(
+            (card.keyword.as_str(), card.kind),
+            ("D2IM1.EXTVER", CardKind::Value { value: Value::Real(1.0), comment: None })
+        );
+        let record = |card: &str| {
+            let card = parse_card(card.as_bytes());
+            match card.kind {
+                CardKind::Value { value, .. } => (card.keyword, value),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(record("DP1     = 'NAXES:  2'"), ("DP1.NAXES".into(), Value::Real(2.0)));
+        assert_eq!(record("dp1     = 'Lookup.2.x_3: -1.5E2'"), ("DP1.Lookup.2.x_3".into(), Value::Real(-150.0)));
+        assert_eq!(record("DP1     = 'AXIS.1: .5'"), ("DP1.AXIS.1".into(), Value::Real(0.5)));
+        assert_eq!(record("DP1     = 'AXIS.1: 7.'"), ("DP1.AXIS.1".into(), Value::Real(7.0)));
+        // A real even when it is a big integer, as astropy's value is.
+        assert_eq!(
+            record("DP1     = 'BIG: -123456789012345678901234567890'"),
+            ("DP1.BIG".into(), Value::Real(-1.2345678901234568e29))
+        );
+        // Strings that are not records stay strings.
+        for (card, text) in [
+            ("DP1     = 'AXIS.1:1'", "AXIS.1:1"),
+            ("DP1     = 'AXIS.1: 1 '", "AXIS.1: 1"),
+            ("DP1     = 'AXIS.1.2: 1'", "AXIS.1.2: 1"),
+            ("DP1     = '1AXIS: 1'", "1AXIS: 1"),
+            ("DP1     = 'AXIS: 1.5D3'", "AXIS: 1.5D3"),
+            ("DP1     = 'AXIS: 1e3'", "AXIS: 1e3"),
+            ("DP1     = 'AXIS: x'", "AXIS: x"),
+            ("DATE-OBS= 'TIME: 12:00'", "TIME: 12:00"),
+        ] {
+            assert_eq!(record(card), (card[..8].trim_end().to_string(), Value::String(text.into())), "{card}");
+        }
+        assert_eq!(record("DP1     = 'AXIS: 1' junk"), ("DP1".into(), Value::String("AXIS: 1".into())));
+        assert_eq!(parse_card(b"COMMENT = 'AXIS: 1'").keyword, "COMMENT");
+        assert_eq!(parse_card(b"END     = 'AXIS: 1'").keyword, "END");
+        assert_eq!(record("DP1     = 'AXIS: 1' / caf\u{e9}"), ("DP1".into(), Value::String("AXIS: 1".into())));
+        assert_eq!(parse_card(b"HIERARCH DP1 = 'AXIS: 1'").keyword, "DP1");
+        assert_eq!(record("DP1     ='AXIS: 1'"), ("DP1".into(), Value::String("AXIS: 1".into())));
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl Header {
         self.cards.iter().find(|c| !c.commentary && c.keyword == keyword).map(|c| &c.value)
     }
 
+    /// An integer value (or a real without a fraction); `None` for one beyond 64 bits.
     pub fn int(&self, keyword: &str) -> Option<i64> {
         match self.get(keyword)? {
             Value::Integer(i) => Some(*i),
@@ -97,6 +98,7 @@ impl Header {
     pub fn real(&self, keyword: &str) -> Option<f64> {
         match self.get(keyword)? {
             Value::Integer(i) => Some(*i as f64),
+            Value::BigInteger(digits) => digits.parse().ok(),
             Value::Real(r) => Some(*r),
             _ => None,
         }
@@ -158,6 +160,16 @@ mod tests {
         assert_eq!(header.cards[2].keyword, "CONTINUE");
         assert!(header.warnings.iter().any(|w| w.contains("CONTINUE without")));
         assert_eq!(header.raw.len(), 5, "every physical card is kept for display");
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_do_not_wrap() {
+        let bytes = header_bytes(&["NAXIS   = 18446744073709551618", "BIG     = -9223372036854775809", "OK      = 7"]);
+        let header = parse_header(&bytes, find_end(&bytes).unwrap());
+        assert_eq!(header.int("NAXIS"), None);
+        assert_eq!(header.int("BIG"), None);
+        assert_eq!(header.real("BIG"), Some(-9.223372036854776e18));
+        assert_eq!(header.int("OK"), Some(7));
     }
 
     #[test]

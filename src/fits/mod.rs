@@ -4,6 +4,7 @@
 pub mod card;
 pub mod hdu;
 pub mod header;
+pub mod image;
 pub mod reader;
 pub mod scanner;
 pub mod stream;

@@ -55,6 +55,9 @@ pub struct FitsHeaders {
     pub warnings: Vec<String>,
     /// Why the walk stopped before the end of the file, if it did.
     pub stopped: Option<String>,
+    /// The file ends inside a header, before its END card (see
+    /// [`Scanner::truncated_header`]).
+    pub truncated_header: Option<String>,
 }
 
 /// Why reading failed.
@@ -172,7 +175,8 @@ async fn read_plain<S: RangeSource>(
             }
         }
     }
-    Ok(FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: scanner.warnings, stopped: None })
+    let truncated_header = scanner.truncated_header;
+    Ok(FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: scanner.warnings, stopped: None, truncated_header })
 }
 
 /// Where the next two headers would start if the extensions repeat: the
@@ -275,5 +279,6 @@ async fn read_gzip<S: RangeSource>(
     }
     let sink = decoder.get_mut();
     let scanner = std::mem::take(&mut sink.scanner);
-    Ok(FitsHeaders { hdus: scanner.hdus, gzip: true, warnings: scanner.warnings, stopped })
+    let truncated_header = scanner.truncated_header;
+    Ok(FitsHeaders { hdus: scanner.hdus, gzip: true, warnings: scanner.warnings, stopped, truncated_header })
 }

@@ -8,6 +8,8 @@ use super::header::{find_end, parse_header};
 
 /// A header that grows past this without END is not a header.
 pub const MAX_HEADER_BYTES: u64 = 1000 * BLOCK;
+/// The warning of an HDU whose header the file ends in.
+pub const NO_END: &str = "the file ends in the header: no END card";
 /// More HDUs than this are not walked.
 pub const MAX_HDUS: usize = 10_000;
 
@@ -63,6 +65,9 @@ pub enum Stop {
     AtFirstTable,
     /// Stop after the first HDU with this EXTNAME (case-insensitive).
     AtName(String),
+    /// Stop after the first image with data: a primary array, an IMAGE
+    /// extension or a tile-compressed image.
+    AtFirstImage,
 }
 
 impl Stop {
@@ -73,6 +78,11 @@ impl Stop {
             Stop::After(last) => hdu.index >= *last,
             Stop::AtFirstTable => hdu.index > 0 && matches!(hdu.kind.as_str(), "BINTABLE" | "TABLE"),
             Stop::AtName(name) => hdu.name.eq_ignore_ascii_case(name.trim()),
+            Stop::AtFirstImage => {
+                let h = &hdu.header;
+                let array = hdu.index == 0 && h.logical("GROUPS") != Some(true) || hdu.kind == "IMAGE";
+                hdu.data_size > 0 && (array || h.logical("ZIMAGE") == Some(true))
+            }
         }
     }
 }
@@ -85,6 +95,11 @@ pub struct Scanner {
     pub hdus: Vec<Hdu>,
     /// Warnings about the file as a whole (trailing bytes, truncation).
     pub warnings: Vec<String>,
+    /// The stream ended inside a header, before its END card: where. The
+    /// cards read are kept (as an HDU when there was a whole card) and the
+    /// same words are among the warnings; astropy refuses such a file
+    /// ("Header missing END card"), so callers that must be strict can.
+    pub truncated_header: Option<String>,
     stop: Stop,
 }
 
@@ -102,6 +117,7 @@ impl Scanner {
             state: State::Header { start: 0, buf: Vec::new() },
             hdus: Vec::new(),
             warnings: Vec::new(),
+            truncated_header: None,
             stop,
         }
     }
@@ -271,17 +287,21 @@ impl Scanner {
                     return Ok(());
                 }
                 let cards = buf.len() / 80;
+                let index = self.hdus.len();
                 if cards == 0 {
                     if self.hdus.is_empty() {
                         check_primary(&buf)?;
                     }
-                    self.warnings.push(format!("the file ends {} bytes into a header", buf.len()));
+                    let why = format!("the file ends {} bytes into the header of HDU {index}", buf.len());
+                    self.warnings.push(why.clone());
+                    self.truncated_header = Some(why);
                     return Ok(());
                 }
-                let warning = "the file ends in the header: no END card".to_string();
+                let warning = NO_END.to_string();
                 let header_len = (cards * 80) as u64;
                 // Without END, what follows the cards is unknown: no data is claimed present.
                 self.finish_header(start, &buf, cards, header_len, vec![warning])?;
+                self.truncated_header = Some(format!("HDU {index}: {NO_END}"));
                 self.state = State::Done;
             }
             State::Data { .. } => self.note_truncated_data(),

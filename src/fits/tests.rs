@@ -203,14 +203,50 @@ fn truncated_files_read_with_warnings() {
     let scanner = scan_all(&file[..6 * 2880 + 2880 + 100], 1000).unwrap();
     assert_eq!(scanner.hdus.len(), 2);
     assert!(scanner.hdus[1].warnings.iter().any(|w| w.contains("truncated")), "{:?}", scanner.hdus[1].warnings);
+    assert_eq!(scanner.truncated_header, None, "missing data is not a cut header");
     // Cut inside the primary header: the cards so far, and a warning.
     let scanner = scan_all(&file[..1000], 333).unwrap();
     assert_eq!(scanner.hdus.len(), 1);
     assert!(scanner.hdus[0].warnings.iter().any(|w| w.contains("no END")));
+    assert_eq!(scanner.truncated_header.as_deref(), Some("HDU 0: the file ends in the header: no END card"));
     // Over range reads too.
     let mut source = Memory::new(file[..6 * 2880 + 2880 + 100].to_vec());
     let headers = block_on(read_headers(&mut source, false, ReadOptions::default())).unwrap();
     assert!(headers.hdus[1].warnings.iter().any(|w| w.contains("truncated")));
+    assert_eq!(headers.truncated_header, None);
+}
+
+#[test]
+fn a_file_that_ends_in_a_header_says_which() {
+    let file = hst_like(64);
+    assert_eq!(scan_all(&file, 4096).unwrap().truncated_header, None);
+    let err_header = scan_all(&file, 4096).unwrap().hdus[2].header_start as usize;
+    // Inside the ERR extension's cards.
+    let cut = &file[..err_header + 500];
+    let scanner = scan_all(cut, 700).unwrap();
+    assert_eq!(scanner.hdus.len(), 3);
+    assert_eq!(scanner.hdus[2].kind, "IMAGE");
+    assert_eq!(scanner.truncated_header.as_deref(), Some("HDU 2: the file ends in the header: no END card"));
+    let mut source = Memory::new(cut.to_vec());
+    let headers = block_on(read_headers(&mut source, false, ReadOptions::default())).unwrap();
+    assert_eq!(headers.truncated_header, scanner.truncated_header);
+    // Inside its first card: no HDU, but still a cut header.
+    let scanner = scan_all(&file[..err_header + 40], 4096).unwrap();
+    assert_eq!(scanner.hdus.len(), 2);
+    assert_eq!(scanner.truncated_header.as_deref(), Some("the file ends 40 bytes into the header of HDU 2"));
+    assert!(scanner.warnings.contains(scanner.truncated_header.as_ref().unwrap()));
+    let scanner = scan_all(&file[..40], 4096).unwrap();
+    assert_eq!(scanner.truncated_header.as_deref(), Some("the file ends 40 bytes into the header of HDU 0"));
+    // Bytes after the last HDU that start no extension are not a header.
+    let mut trailing = file.clone();
+    trailing.extend(b"garbage");
+    assert_eq!(scan_all(&trailing, 4096).unwrap().truncated_header, None);
+    // A gzip stream cut in a header.
+    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
+    gz.write_all(cut).unwrap();
+    let mut source = Memory::new(gz.finish().unwrap());
+    let headers = block_on(read_headers(&mut source, true, ReadOptions::default())).unwrap();
+    assert_eq!(headers.truncated_header.as_deref(), Some("HDU 2: the file ends in the header: no END card"));
 }
 
 #[test]

@@ -231,7 +231,7 @@ pub fn fits_table_preview(rows: usize) -> std::sync::Arc<crate::preview::Preview
         Column { name: "NAME", form: "8A", unit: "" },
     ];
     push_hdu(&mut file, &bintable_header(&columns, rows, "EVENTS"), &vec![0; rows * 20]);
-    preview_of(file, "\"e\"")
+    fits_preview_of(&file, "\"e\"")
 }
 
 /// A FITS preview as the runner would deliver it: a primary with key cards
@@ -248,15 +248,21 @@ pub fn fits_preview(etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     push_hdu(&mut file, &primary, &[]);
     push_hdu(&mut file, &image_header(-32, &[64, 64], "SCI"), &[0; 64 * 64 * 4]);
     push_hdu(&mut file, &image_header(16, &[64, 64], "ERR"), &[0; 64 * 64 * 2]);
-    preview_of(file, etag)
+    fits_preview_of(&file, etag)
 }
 
-/// The preview the runner makes of `file`, as if read in two requests.
-fn preview_of(file: Vec<u8>, etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
+/// The preview of these FITS bytes, read whole.
+pub fn fits_preview_of(file: &[u8], etag: &str) -> std::sync::Arc<crate::preview::PreviewData> {
     let mut scanner = crate::fits::scanner::Scanner::new(crate::fits::scanner::Stop::AtEnd);
-    scanner.feed(&file).unwrap();
+    scanner.feed(file).unwrap();
     scanner.finish().unwrap();
-    let headers = crate::fits::reader::FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: vec![], stopped: None };
+    let headers = crate::fits::reader::FitsHeaders {
+        hdus: scanner.hdus,
+        gzip: false,
+        warnings: scanner.warnings,
+        stopped: None,
+        truncated_header: scanner.truncated_header,
+    };
     std::sync::Arc::new(crate::preview::PreviewData {
         details: crate::preview::ObjectDetails {
             size: file.len() as u64,

@@ -109,6 +109,30 @@ fn fits_preview_shows_hdus_key_cards_wcs_and_coloured_cards() {
 }
 
 #[test]
+fn a_header_cut_before_end_shows_its_cards_exact_values_and_a_warning() {
+    use crate::demo::fits_writer::{primary_header, push_hdu};
+    let mut primary = primary_header(8, &[]);
+    primary.verbatim("EXPTIME = 123456789012345678901234567890 / 30 digits");
+    primary.verbatim("DP1     = 'AXIS.1: 1'          / a record-valued card");
+    let mut file = Vec::new();
+    push_hdu(&mut file, &primary, &[]);
+    let end = file.chunks(80).position(|card| card.starts_with(b"END ")).unwrap();
+    file.truncate(end * 80);
+    let mut h = Harness::with_size(160, 48);
+    h.keys(&[Intent::Open, Intent::Down, Intent::Down]);
+    h.answer_preview_with(super::test_support::fits_preview_of(&file, "\"x\""));
+    let all = text(&screen(&h));
+    for expected in [
+        "! the file ends in the header: no END card",
+        "EXPTIME 123456789012345678901234567890",
+        "EXPTIME = 123456789012345678901234567890 / 30 digits",
+        "DP1     = 'AXIS.1: 1'",
+    ] {
+        assert!(all.contains(expected), "{expected} missing:\n{all}");
+    }
+}
+
+#[test]
 fn object_metadata_comes_with_the_preview() {
     let mut h = Harness::with_size(160, 48);
     h.keys(&[Intent::Open, Intent::Down, Intent::Down]);

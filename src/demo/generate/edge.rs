@@ -30,6 +30,14 @@ fn odd_header(rng: &mut Rng) -> Vec<u8> {
         "HIERARCH ESO INS FILT1 NAME = 'g_SDSS' / filter name",
         "BIGINT  =       12345678901234 / beyond 32 bits",
         "NEGREAL =               -0.5E-3",
+        "HUGEINT = 123456789012345678901234567890 / 30 digits, beyond 64 bits",
+        "HUGENEG = -9223372036854775809 / one below the smallest 64-bit integer",
+        "DP1     = 'NAXES: 2'           / a record-valued card",
+        "DP1     = 'AXIS.1: 1'",
+        "DP1     = 'LOOKUP.2.SCALE: -1.5E-2' / a real record value",
+        "DP1     = 'HUGE: -123456789012345678901234567890'",
+        "NOTREC  = 'AXIS.1:1'           / no blank after the colon: a string",
+        "NOTREC2 = 'TIME: 12:00'        / not a number: a string",
     ] {
         h.verbatim(card);
     }
@@ -53,6 +61,15 @@ fn hostile_header() -> Vec<u8> {
     if let Some(at) = out.windows(4).position(|w| w == b"]0;p") {
         out[at + 1] = 0x9b;
     }
+    out
+}
+
+/// A 64 x 64 float32 star field cut off halfway through its data.
+fn truncated_image(rng: &mut Rng) -> Vec<u8> {
+    let mut out = Vec::new();
+    let pixels = be_f32(super::sky::star_field(rng, 64, 64, 12, 50.0, 3.0).into_iter());
+    push_hdu(&mut out, &primary_header(-32, &[64, 64]), &pixels);
+    out.truncate(2880 + pixels.len() / 2);
     out
 }
 
@@ -88,6 +105,7 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("files/empty.dat".into(), Vec::new()),
         ("files/truncated.fits".into(), fits[..1000].to_vec()),
         ("files/truncated-data.fits".into(), fits[..fits.len() - 100].to_vec()),
+        ("files/truncated-image.fits".into(), truncated_image(rng)),
         ("files/not-fits.fits".into(), b"<html><body>404 Not Found</body></html>\n".to_vec()),
         ("files/binary.bin".into(), (0..4096).map(|_| rng.below(256) as u8).collect()),
         ("files/odd-header.fits".into(), odd_header(rng)),

@@ -68,6 +68,14 @@ pub(super) fn irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
 
     const EUCLID: &str = "nasa-irsa-euclid-q1";
     w.bucket(EUCLID, true)?;
+    // A mosaic of 100 MiB (5120 x 5120 float32), stored sparse: a quick-look reads a few per cent of it.
+    let mut head = Vec::new();
+    push_hdu(&mut head, &primary_header(8, &[]), &[]);
+    let mut sci = super::super::fits_writer::image_header(-32, &[MOSAIC_SIDE, MOSAIC_SIDE], "SCI");
+    sci.string("BUNIT", "MJy/sr", "").string("TELESCOP", "EUCLID", "").string("FILTER", "VIS", "");
+    head.extend(sci.to_bytes());
+    let mosaic = w.sparse_blob(&head, (MOSAIC_SIDE * MOSAIC_SIDE * 4) as u64, &[])?;
+    w.put_blob(EUCLID, MOSAIC_KEY, &mosaic, epoch_secs(2025, 3, 19, 0, 0, 0))?;
     let frame = euclid_frame(rng);
     let mtime = epoch_secs(2025, 3, 19, 0, 0, 0);
     w.put(EUCLID, "q1/VIS/2681/EUC_VIS_SWL-DET-002681-00-1-0000000__20241017T042839.727728Z.fits", &frame, mtime)?;

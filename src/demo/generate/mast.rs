@@ -63,6 +63,22 @@ fn hst_file(rng: &mut Rng, dataset: &str, suffix: &str) -> Vec<u8> {
         h.int("EXTVER", 1, "extension version").string("BUNIT", "ELECTRONS", "");
         h.string("CTYPE1", "RA---TAN", "").real("CRVAL1", 265.1754, "").real("CRPIX1", 32.0, "");
         h.string("CTYPE2", "DEC--TAN", "").real("CRVAL2", -53.6743, "").real("CRPIX2", 32.0, "");
+        if suffix == "flt" && *extname == "SCI" {
+            // Distortion corrections as record-valued cards (the FITS distortion paper's convention).
+            h.string("D2IMEXT", "iref$02c1450oi_d2i.fits", "detector to image correction file");
+            h.real("D2IMERR1", 0.0, "maximum error of the correction");
+            for card in [
+                "DP1     = 'EXTVER: 1'          / version of the NPOL extension",
+                "DP1     = 'NAXES: 2'           / number of independent variables",
+                "DP1     = 'AXIS.1: 1'          / axis mapping",
+                "DP1     = 'AXIS.2: 2'          / axis mapping",
+                "DP1     = 'NPOL.SCALE: 0.05'   / scale of the lookup table",
+                "D2IM1   = 'EXTVER: 1'          / version of the D2IMARR extension",
+                "D2IM1   = 'AXIS.1: 1'          / axis mapping",
+            ] {
+                h.verbatim(card);
+            }
+        }
         let data: Vec<u8> = match bitpix {
             16 => be_i16((0..side * side).map(|_| rng.below(2000) as i16)),
             32 => (0..side * side).flat_map(|_| (rng.below(8) as i32).to_be_bytes()).collect(),

@@ -20,13 +20,16 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 6;
+pub const ARCHIVE_VERSION: u32 = 7;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
 /// An uncompressed event list of [`BIG_EVENT_ROWS`] rows, in `nasa-heasarc`.
 pub const BIG_EVENT_KEY: &str = "xrism/data/obs/3/300049010/resolve/event_uf/xa300049010rsl_p0px1000_uf.evt";
 pub const BIG_EVENT_ROWS: usize = 200_000;
+/// A 100 MiB uncompressed mosaic of [`MOSAIC_SIDE`]² float32 pixels, in `nasa-irsa-euclid-q1`.
+pub const MOSAIC_KEY: &str = "q1/MER/102018211/EUC_MER_BGSUB-MOSAIC-VIS_TILE102018211-B1D3FC_20241018T122404.fits";
+pub const MOSAIC_SIDE: usize = 5120;
 /// The large flat prefix, in `stpubdata`.
 pub const TESS_FFI_PREFIX: &str = "tess/public/ffi/s0014/2019/199/2-3/";
 /// The object with a small header and ~100 MB of data.

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{border_style, dim, error_style, fit, spinner};
+use crate::fits::card::record_value;
 use crate::fits::reader::FitsHeaders;
 use crate::fits::summary;
 use crate::format::{date_time, human_size, rfc3339};
@@ -234,12 +235,18 @@ fn card_line<'a>(t: &Theme, card: &str) -> Line<'a> {
         ]);
     }
     let (value, comment) = split_comment(&card[10..]);
-    Line::from(vec![
-        Span::styled(card[..8].to_string(), keyword_style),
-        Span::raw("= "),
-        Span::styled(value.to_string(), value_style(t, value)),
-        Span::styled(comment.to_string(), dim(t)),
-    ])
+    let mut spans = vec![Span::styled(card[..8].to_string(), keyword_style), Span::raw("= ")];
+    match record_value(value) {
+        // A record-valued card (`DP1 = 'AXIS.1: 1'`): its field is part of its keyword, its value a number.
+        Some((field, _)) if let Some((before, number)) = value.split_once(field) => spans.extend([
+            Span::raw(before.to_string()),
+            Span::styled(field.to_string(), keyword_style),
+            Span::styled(number.to_string(), Style::new().fg(t.number)),
+        ]),
+        _ => spans.push(Span::styled(value.to_string(), value_style(t, value))),
+    }
+    spans.push(Span::styled(comment.to_string(), dim(t)));
+    Line::from(spans)
 }
 
 /// Splits a value field at the `/` that starts its comment (outside quotes).
@@ -324,5 +331,16 @@ mod tests {
         assert_eq!(line.spans[2].style.fg, Some(Color::Magenta));
         let history = card_line(&Theme::default(), "HISTORY step one");
         assert_eq!(history.spans[0].content, "HISTORY ");
+    }
+
+    #[test]
+    fn record_valued_cards_show_their_field_as_keyword_and_their_value_as_a_number() {
+        let t = Theme::default();
+        let line = card_line(&t, "DP1     = 'AXIS.1: 1'          / axis");
+        let parts: Vec<&str> = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(parts, ["DP1     ", "= ", "'", "AXIS.1", ": 1'          ", "/ axis"]);
+        assert_eq!((line.spans[3].style.fg, line.spans[4].style.fg), (Some(t.keyword), Some(t.number)));
+        let plain = card_line(&t, "DP1     = 'AXIS.1:1'");
+        assert_eq!(plain.spans[2].style.fg, Some(t.string));
     }
 }
