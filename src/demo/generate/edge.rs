@@ -67,7 +67,7 @@ fn hostile_header() -> Vec<u8> {
 /// A 64 x 64 float32 star field cut off halfway through its data.
 fn truncated_image(rng: &mut Rng) -> Vec<u8> {
     let mut out = Vec::new();
-    let pixels = be_f32(super::sky::star_field(rng, 64, 64, 12, 50.0, 3.0).into_iter());
+    let pixels = be_f32(sky::star_field(rng, 64, 64, 12, 50.0, 3.0).into_iter());
     push_hdu(&mut out, &primary_header(-32, &[64, 64]), &pixels);
     out.truncate(2880 + pixels.len() / 2);
     out

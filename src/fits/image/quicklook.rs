@@ -48,6 +48,6 @@ mod tests {
     #[test]
     fn nan_is_black_and_an_all_nan_plane_has_no_limits() {
         let look = Quicklook::new(&[vec![f64::NAN, f64::NAN]], Interval::ZScale, Stretch::Asinh);
-        assert_eq!((look.limits, look.grey.clone()), (None, vec![0, 0]));
+        assert_eq!((look.limits, look.grey), (None, vec![0, 0]));
     }
 }
