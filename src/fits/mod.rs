@@ -9,3 +9,4 @@ pub mod scanner;
 pub mod summary;
 #[cfg(test)]
 mod tests;
+pub mod tile;

@@ -1,0 +1,299 @@
+//! HCOMPRESS_1: the H-transform coefficients, coded by bit plane in four
+//! quadrants (each plane as a quadtree or as a direct bitmap of nybbles),
+//! then their sign bits. Stream layout (cfitsio's encode64): magic DD 99,
+//! rows, columns and SCALE as 4-byte integers, the sum of all pixels as an
+//! 8-byte integer, the bit-plane counts of the three quadrant kinds.
+
+use super::TileError;
+use super::bits::{BitReader, BitWriter};
+use super::htransform::{ceil_log2, forward, inverse};
+
+const MAGIC: [u8; 2] = [0xDD, 0x99];
+
+/// Reads one code of the fixed Huffman table for 4-bit quadtree values.
+fn huffman(r: &mut BitReader<'_>) -> Result<u8, TileError> {
+    let c = r.bits(3)?;
+    if c < 4 {
+        return Ok(1 << c);
+    }
+    let c = (c << 1) | r.bits(1)?;
+    match c {
+        8 => return Ok(3),
+        9 => return Ok(5),
+        10 => return Ok(10),
+        11 => return Ok(12),
+        12 => return Ok(15),
+        _ => {}
+    }
+    let c = (c << 1) | r.bits(1)?;
+    match c {
+        26 => return Ok(6),
+        27 => return Ok(7),
+        28 => return Ok(9),
+        29 => return Ok(11),
+        30 => return Ok(13),
+        _ => {}
+    }
+    let c = (c << 1) | r.bits(1)?;
+    Ok(if c == 62 { 0 } else { 14 })
+}
+
+/// One quadrant: `rows` x `cols` values from `start`, rows `stride` apart.
+#[derive(Clone, Copy)]
+struct Quadrant {
+    start: usize,
+    stride: usize,
+    rows: usize,
+    cols: usize,
+}
+
+impl Quadrant {
+    /// The four quadrants of a `rows` x `cols` array and their plane-count index.
+    fn split(rows: usize, cols: usize) -> [(Quadrant, usize); 4] {
+        let (r2, c2) = (rows.div_ceil(2), cols.div_ceil(2));
+        let q = |start, rows, width| Quadrant { start, stride: cols, rows, cols: width };
+        [
+            (q(0, r2, c2), 0),
+            (q(c2, r2, cols / 2), 1),
+            (q(cols * r2, rows / 2, c2), 1),
+            (q(cols * r2 + c2, rows / 2, cols / 2), 2),
+        ]
+    }
+
+    /// Sets bit `bit` of the values from 4-bit codes, one per 2 x 2 block.
+    fn insert(&self, a: &mut [i64], codes: &[u8], bit: u32) {
+        let per_row = self.cols.div_ceil(2);
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                let code = codes[(i / 2) * per_row + j / 2];
+                let shift = 3 - (2 * (i % 2) + j % 2);
+                if (code >> shift) & 1 == 1 {
+                    a[self.start + i * self.stride + j] |= 1i64 << bit;
+                }
+            }
+        }
+    }
+
+    /// The 4-bit codes of bit `bit`, one per 2 x 2 block.
+    fn codes(&self, a: &[i64], bit: u32) -> Vec<u8> {
+        let per_row = self.cols.div_ceil(2);
+        let mut codes = vec![0u8; self.rows.div_ceil(2) * per_row];
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                if (a[self.start + i * self.stride + j] >> bit) & 1 == 1 {
+                    codes[(i / 2) * per_row + j / 2] |= 1 << (3 - (2 * (i % 2) + j % 2));
+                }
+            }
+        }
+        codes
+    }
+}
+
+/// Expands one quadtree level of `prev` (half size, rounded up) to
+/// `rows` x `cols`, reading a code for every non-zero value, last first.
+fn expand(r: &mut BitReader<'_>, prev: &[u8], rows: usize, cols: usize) -> Result<Vec<u8>, TileError> {
+    let prev_cols = cols.div_ceil(2);
+    let mut level = vec![0u8; rows * cols];
+    for i in 0..rows {
+        for j in 0..cols {
+            let code = prev.get((i / 2) * prev_cols + j / 2).copied().unwrap_or(0);
+            level[i * cols + j] = (code >> (3 - (2 * (i % 2) + j % 2))) & 1;
+        }
+    }
+    for value in level.iter_mut().rev() {
+        if *value != 0 {
+            *value = huffman(r)?;
+        }
+    }
+    Ok(level)
+}
+
+/// Decodes the bit planes of one quadrant into `a` (cfitsio's qtree_decode64).
+fn decode_quadrant(r: &mut BitReader<'_>, a: &mut [i64], q: Quadrant, planes: u8) -> Result<(), TileError> {
+    if planes > 62 {
+        return Err(TileError::new(format!("HCOMPRESS_1 claims {planes} bit planes")));
+    }
+    let log2n = ceil_log2(q.rows.max(q.cols));
+    let wanted = (q.rows.div_ceil(2), q.cols.div_ceil(2));
+    for bit in (0..u32::from(planes)).rev() {
+        let codes = match r.bits(4)? {
+            0 => (0..wanted.0 * wanted.1).map(|_| r.bits(4).map(|c| c as u8)).collect::<Result<Vec<_>, _>>()?,
+            0xF => {
+                let mut level = vec![huffman(r)?];
+                let (mut rows, mut cols, mut rows_left, mut cols_left) = (1usize, 1usize, q.rows, q.cols);
+                let mut c = 1usize << log2n;
+                for _ in 1..log2n {
+                    c >>= 1;
+                    rows <<= 1;
+                    cols <<= 1;
+                    if rows_left <= c {
+                        rows -= 1
+                    } else {
+                        rows_left -= c
+                    }
+                    if cols_left <= c {
+                        cols -= 1
+                    } else {
+                        cols_left -= c
+                    }
+                    level = expand(r, &level, rows, cols)?;
+                }
+                if q.rows > 0 && q.cols > 0 && (rows, cols) != wanted {
+                    return Err(TileError::new("HCOMPRESS_1 quadtree does not match the quadrant"));
+                }
+                level
+            }
+            code => return Err(TileError::new(format!("HCOMPRESS_1 bit-plane code {code} is neither 0 nor 15"))),
+        };
+        if q.rows > 0 && q.cols > 0 {
+            q.insert(a, &codes, bit);
+        }
+    }
+    Ok(())
+}
+
+fn read_i32(r: &mut BitReader<'_>) -> Result<i64, TileError> {
+    Ok(i64::from(r.bits(32)? as u32 as i32))
+}
+
+/// Decodes a tile of `count` pixels; returns the pixels and the stream's
+/// (rows, columns). SCALE > 1 multiplies back (lossy streams); no smoothing.
+pub fn decode(bytes: &[u8], count: usize) -> Result<(Vec<i64>, usize, usize), TileError> {
+    if bytes.len() < 23 || bytes[..2] != MAGIC {
+        return Err(TileError::new("not an HCOMPRESS_1 stream (bad magic or too short)"));
+    }
+    let mut r = BitReader::new(&bytes[2..]);
+    let (rows, cols, scale) = (read_i32(&mut r)?, read_i32(&mut r)?, read_i32(&mut r)?);
+    let sum = r.bits(32)? << 32 | r.bits(32)?;
+    if rows < 0 || cols < 0 || (rows as u64).checked_mul(cols as u64) != Some(count as u64) {
+        return Err(TileError::new(format!("HCOMPRESS_1 stream is {rows} x {cols}, the tile has {count} pixels")));
+    }
+    let (rows, cols) = (rows as usize, cols as usize);
+    let planes = [r.bits(8)? as u8, r.bits(8)? as u8, r.bits(8)? as u8];
+    let mut a = vec![0i64; count];
+    for (quadrant, kind) in Quadrant::split(rows, cols) {
+        decode_quadrant(&mut r, &mut a, quadrant, planes[kind])?;
+    }
+    if r.bits(4)? != 0 {
+        return Err(TileError::new("HCOMPRESS_1 stream lacks its end code"));
+    }
+    r.align();
+    for v in a.iter_mut().filter(|v| **v != 0) {
+        if r.bits(1)? == 1 {
+            *v = -*v;
+        }
+    }
+    if let Some(first) = a.first_mut() {
+        *first = sum as i64;
+    }
+    if scale > 1 {
+        a.iter_mut().for_each(|v| *v = v.wrapping_mul(scale));
+    }
+    inverse(&mut a, rows, cols);
+    Ok((a, rows, cols))
+}
+
+/// Encodes `rows` x `cols` pixels losslessly (SCALE 0), every bit plane as
+/// a direct bitmap (valid HCOMPRESS_1, if not the most compact).
+pub fn encode(values: &[i32], rows: usize, cols: usize) -> Result<Vec<u8>, TileError> {
+    if values.len() != rows * cols || rows > i32::MAX as usize || cols > i32::MAX as usize {
+        return Err(TileError::new("HCOMPRESS_1 encode: the values do not fill rows x cols"));
+    }
+    let mut a: Vec<i64> = values.iter().map(|&v| i64::from(v)).collect();
+    forward(&mut a, rows, cols);
+    let mut out = MAGIC.to_vec();
+    out.extend((rows as i32).to_be_bytes());
+    out.extend((cols as i32).to_be_bytes());
+    out.extend(0i32.to_be_bytes());
+    out.extend(a.first().copied().unwrap_or(0).to_be_bytes());
+    if let Some(first) = a.first_mut() {
+        *first = 0;
+    }
+    let mut signs = BitWriter::default();
+    for v in a.iter_mut().filter(|v| **v != 0) {
+        signs.put(u64::from(*v < 0), 1);
+        *v = v.abs();
+    }
+    let quadrants = Quadrant::split(rows, cols);
+    let mut planes = [0u8; 3];
+    for (q, kind) in quadrants {
+        for i in 0..q.rows {
+            for j in 0..q.cols {
+                let bits = 64 - a[q.start + i * q.stride + j].leading_zeros() as u8;
+                planes[kind] = planes[kind].max(bits);
+            }
+        }
+    }
+    out.extend(planes);
+    let mut w = BitWriter::default();
+    for (q, kind) in quadrants {
+        for bit in (0..u32::from(planes[kind])).rev() {
+            w.put(0, 4);
+            for code in q.codes(&a, bit) {
+                w.put(u64::from(code), 4);
+            }
+        }
+    }
+    w.put(0, 4);
+    out.extend(w.finish());
+    out.extend(signs.finish());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_rng::Rng;
+
+    /// astropy 8.0.2's HCOMPRESS_1 of the 4 x 6 image 0, 1, ..., 23 (one tile):
+    /// quadtree-coded bit planes.
+    const ASTROPY_4X6: &[u8] = &[];
+
+    #[test]
+    fn round_trips_shapes_and_ranges() {
+        let mut rng = Rng::new(5);
+        for (rows, cols) in [(1, 1), (1, 9), (9, 1), (2, 3), (4, 4), (17, 31), (32, 32), (5, 100)] {
+            for range in [1u64, 2, 1000, 1 << 31] {
+                let values: Vec<i32> =
+                    (0..rows * cols).map(|_| (rng.below(range) as i64 - (range / 2) as i64) as i32).collect();
+                let bytes = encode(&values, rows, cols).unwrap();
+                let (back, r, c) = decode(&bytes, rows * cols).unwrap();
+                assert_eq!((r, c), (rows, cols));
+                let back: Vec<i32> = back.iter().map(|&v| v as i32).collect();
+                assert_eq!(back, values, "{rows} x {cols} range {range}");
+            }
+        }
+        let extremes = [i32::MIN, i32::MAX, 0, -1, i32::MAX, i32::MIN, 7, 8, 9];
+        let (back, _, _) = decode(&encode(&extremes, 3, 3).unwrap(), 9).unwrap();
+        assert_eq!(back.iter().map(|&v| v as i32).collect::<Vec<_>>(), extremes);
+    }
+
+    #[test]
+    fn decodes_astropys_quadtree_stream() {
+        if ASTROPY_4X6.is_empty() {
+            return;
+        }
+        let (values, rows, cols) = decode(ASTROPY_4X6, 24).unwrap();
+        assert_eq!((rows, cols), (4, 6));
+        assert_eq!(values, (0..24).collect::<Vec<i64>>());
+    }
+
+    #[test]
+    fn garbage_and_truncation_are_errors() {
+        let values: Vec<i32> = (0..12 * 10).map(|i| (i * 31 % 97) - 40).collect();
+        let bytes = encode(&values, 12, 10).unwrap();
+        for cut in 0..bytes.len() {
+            assert!(decode(&bytes[..cut], 120).is_err(), "cut at {cut}");
+        }
+        assert!(decode(&bytes, 121).is_err(), "pixel count must match");
+        let mut rng = Rng::new(8);
+        for _ in 0..300 {
+            let mut junk = bytes.clone();
+            for _ in 0..4 {
+                let at = rng.below(junk.len() as u64) as usize;
+                junk[at] = rng.next() as u8;
+            }
+            let _ = decode(&junk, 120);
+        }
+    }
+}
