@@ -49,10 +49,18 @@ impl std::error::Error for TileError {}
 /// ZCMPTYPE with its parameters (ZNAMEi / ZVALi).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Algorithm {
-    Rice { blocksize: usize, bytepix: usize },
+    Rice {
+        blocksize: usize,
+        bytepix: usize,
+    },
     Gzip1,
     Gzip2,
-    Hcompress { scale: i64, smooth: i64 },
+    /// Smoothing (SMOOTH != 0, which acts only with a lossy SCALE > 1) is
+    /// not implemented: such tiles are an error.
+    Hcompress {
+        scale: i64,
+        smooth: i64,
+    },
     Plio,
     NoCompress,
 }
