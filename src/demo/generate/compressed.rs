@@ -132,12 +132,16 @@ pub(super) fn compressed(w: &mut ArchiveWriter) -> io::Result<()> {
         }
     }
     put("rice-float32-dither2.fits", &zeroed, &[200, 120], -32, &quantized(Dither::SubtractiveDither2, 7), &[])?;
-    // Blank pixels: a bad column and a saturated blob, ZBLANK'd.
+    // Blank pixels: a bad column and a saturated blob, ZBLANK'd; a dead row
+    // and a flat row cannot be quantized, so they are stored gzipped as
+    // they are (GZIP_COMPRESSED_DATA).
     let mut holes = floats.clone();
     for (i, v) in holes.iter_mut().enumerate() {
         let (x, y) = ((i % 200) as f64, (i / 200) as f64);
-        if i % 200 == 77 || (x - 140.0).powi(2) + (y - 60.0).powi(2) < 36.0 {
+        if i % 200 == 77 || (x - 140.0).powi(2) + (y - 60.0).powi(2) < 36.0 || i / 200 == 100 {
             *v = f64::NAN;
+        } else if i / 200 == 101 {
+            *v = 0.25;
         }
     }
     put("rice-float32-blank.fits", &holes, &[200, 120], -32, &quantized(Dither::SubtractiveDither1, 3), &[])?;
