@@ -246,3 +246,33 @@ fn lying_headers_and_bytes_are_errors() {
         let _ = image.decode_tile(0, row, &[junk]);
     }
 }
+
+#[test]
+fn tiles_in_the_uncompressed_data_column_are_read_as_they_are() {
+    let values = [1.5f32, -2.25, f32::NAN, 1e30];
+    let mut table = vec![0u8; 8];
+    table.extend(4i32.to_be_bytes());
+    table.extend(0i32.to_be_bytes());
+    let c = Compressed {
+        columns: vec![("COMPRESSED_DATA".into(), "1PB".into()), ("UNCOMPRESSED_DATA".into(), "1PE".into())],
+        keywords: vec![
+            ("ZIMAGE".into(), Value::Logical(true)),
+            ("ZBITPIX".into(), Value::Integer(-32)),
+            ("ZNAXIS".into(), Value::Integer(1)),
+            ("ZNAXIS1".into(), Value::Integer(4)),
+            ("ZCMPTYPE".into(), Value::String("RICE_1".into())),
+            ("ZSCALE".into(), Value::Real(0.5)),
+            ("ZZERO".into(), Value::Real(3.0)),
+        ],
+        row_width: 16,
+        rows: 1,
+        table,
+        heap: values.iter().flat_map(|v| v.to_be_bytes()).collect(),
+    };
+    let image = CompressedImage::from_header(&header_of(&c, &[])).unwrap();
+    assert_eq!(image.heap_ranges(&c.table).unwrap(), vec![(16, 16)]);
+    let tile = image.decode_tile(0, &c.table, std::slice::from_ref(&c.heap)).unwrap();
+    assert_eq!((tile.origin, tile.shape), (vec![0], vec![4]));
+    assert_eq!(&tile.values[..2], &[1.5, -2.25]);
+    assert!(tile.values[2].is_nan() && tile.values[3] == f64::from(1e30f32) && !tile.integer);
+}
