@@ -148,11 +148,8 @@ impl CompressedImage {
             Algorithm::Gzip1 => plain(gzip::inflate(bytes, count.saturating_mul(8))?, false),
             Algorithm::Gzip2 => plain(gzip::inflate(bytes, count.saturating_mul(8))?, true),
             Algorithm::NoCompress => plain(bytes.to_vec(), false),
-            Algorithm::Hcompress { scale, smooth } if smooth != 0 && scale > 1 => {
-                Err(TileError::new("HCOMPRESS_1 smoothing (SMOOTH = 1) is not supported"))
-            }
-            Algorithm::Hcompress { .. } => {
-                let (values, rows, cols) = hcompress::decode(bytes, count)?;
+            Algorithm::Hcompress { smooth, .. } => {
+                let (values, rows, cols) = hcompress::decode(bytes, count, smooth != 0)?;
                 let expected = (shape.get(1).copied().unwrap_or(1), shape.first().copied().unwrap_or(1));
                 if (rows as u64, cols as u64) != expected && (cols as u64, rows as u64) != expected {
                     return Err(TileError::new(format!("HCOMPRESS_1 tile is {rows} x {cols}, not the tile's shape")));

@@ -161,8 +161,9 @@ fn read_i32(r: &mut BitReader<'_>) -> Result<i64, TileError> {
 }
 
 /// Decodes a tile of `count` pixels; returns the pixels and the stream's
-/// (rows, columns). SCALE > 1 multiplies back (lossy streams); no smoothing.
-pub fn decode(bytes: &[u8], count: usize) -> Result<(Vec<i64>, usize, usize), TileError> {
+/// (rows, columns). SCALE > 1 multiplies back (lossy streams), and `smooth`
+/// then smooths (SMOOTH = 1).
+pub fn decode(bytes: &[u8], count: usize, smooth: bool) -> Result<(Vec<i64>, usize, usize), TileError> {
     if bytes.len() < 23 || bytes[..2] != MAGIC {
         return Err(TileError::new("not an HCOMPRESS_1 stream (bad magic or too short)"));
     }
@@ -193,7 +194,7 @@ pub fn decode(bytes: &[u8], count: usize) -> Result<(Vec<i64>, usize, usize), Ti
     if scale > 1 {
         a.iter_mut().for_each(|v| *v = v.wrapping_mul(scale));
     }
-    inverse(&mut a, rows, cols);
+    inverse(&mut a, rows, cols, if smooth { scale } else { 0 });
     Ok((a, rows, cols))
 }
 
@@ -300,6 +301,28 @@ mod tests {
         0xD5, 0x7F, 0xDE, 0xAB, 0xD5, 0x7F, 0xDF, 0xF7, 0xAA, 0xFF, 0xBD, 0x50, 0x00, 0xDB, 0x26, 0x40,
     ];
 
+    /// astropy 8.0.2's HCOMPRESS_1 of an 8 x 8 int32 tile with SCALE 4 and
+    /// SMOOTH 1, and the values astropy decodes from it (smoothed).
+    const ASTROPY_SMOOTHED: [u8; 71] = [
+        0xDD, 0x99, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x02, 0xF4, 0x08, 0x05, 0x01, 0xF6, 0x7E, 0xA1, 0x7B, 0x20, 0x9F, 0x81, 0xEC, 0xFA, 0xCF, 0x38,
+        0x01, 0x7A, 0xDF, 0xF7, 0xFC, 0x1F, 0xFF, 0xA0, 0x41, 0x46, 0x1A, 0xA9, 0xDF, 0x11, 0x00, 0x41, 0x98, 0x02,
+        0x7D, 0xA1, 0xBE, 0x24, 0x0A, 0x63, 0x40, 0x33, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x82, 0x10, 0x80,
+    ];
+    const ASTROPY_SMOOTHED_VALUES: [i64; 64] = [
+        100, 110, 120, 130, 140, 151, 160, 170, 104, 114, 126, 136, 146, 153, 164, 174, 112, 124, 135, 144, 153, 163,
+        173, 185, 128, 140, 149, 160, 169, 177, 190, 198, 148, 162, 170, 180, 188, 198, 210, 220, 175, 185, 195, 205,
+        215, 225, 235, 245, 207, 219, 230, 241, 251, 258, 269, 281, 247, 259, 270, 277, 289, 296, 309, 321,
+    ];
+
+    #[test]
+    fn smooths_lossy_tiles_as_astropy_does() {
+        let (smoothed, _, _) = decode(&ASTROPY_SMOOTHED, 64, true).unwrap();
+        assert_eq!(smoothed, ASTROPY_SMOOTHED_VALUES);
+        let (plain, _, _) = decode(&ASTROPY_SMOOTHED, 64, false).unwrap();
+        assert_ne!(plain, smoothed, "smoothing changes this tile");
+    }
+
     #[test]
     fn round_trips_shapes_and_ranges() {
         let mut rng = Rng::new(5);
@@ -308,20 +331,20 @@ mod tests {
                 let values: Vec<i32> =
                     (0..rows * cols).map(|_| (rng.below(range) as i64 - (range / 2) as i64) as i32).collect();
                 let bytes = encode(&values, rows, cols).unwrap();
-                let (back, r, c) = decode(&bytes, rows * cols).unwrap();
+                let (back, r, c) = decode(&bytes, rows * cols, false).unwrap();
                 assert_eq!((r, c), (rows, cols));
                 let back: Vec<i32> = back.iter().map(|&v| v as i32).collect();
                 assert_eq!(back, values, "{rows} x {cols} range {range}");
             }
         }
         let extremes = [i32::MIN, i32::MAX, 0, -1, i32::MAX, i32::MIN, 7, 8, 9];
-        let (back, _, _) = decode(&encode(&extremes, 3, 3).unwrap(), 9).unwrap();
+        let (back, _, _) = decode(&encode(&extremes, 3, 3).unwrap(), 9, true).unwrap();
         assert_eq!(back.iter().map(|&v| v as i32).collect::<Vec<_>>(), extremes);
     }
 
     #[test]
     fn matches_astropys_quadtree_stream_both_ways() {
-        let (values, rows, cols) = decode(&ASTROPY_4X6, 24).unwrap();
+        let (values, rows, cols) = decode(&ASTROPY_4X6, 24, false).unwrap();
         assert_eq!((rows, cols), (4, 6));
         assert_eq!(values, (0..24).map(|i| i * 37 % 101 - 50).collect::<Vec<i64>>());
         let narrow: Vec<i32> = values.iter().map(|&v| v as i32).collect();
@@ -333,9 +356,9 @@ mod tests {
         let values: Vec<i32> = (0..12 * 10).map(|i| (i * 31 % 97) - 40).collect();
         let bytes = encode(&values, 12, 10).unwrap();
         for cut in 0..bytes.len() {
-            assert!(decode(&bytes[..cut], 120).is_err(), "cut at {cut}");
+            assert!(decode(&bytes[..cut], 120, false).is_err(), "cut at {cut}");
         }
-        assert!(decode(&bytes, 121).is_err(), "pixel count must match");
+        assert!(decode(&bytes, 121, false).is_err(), "pixel count must match");
         let mut rng = Rng::new(8);
         for _ in 0..300 {
             let mut junk = bytes.clone();
@@ -343,7 +366,7 @@ mod tests {
                 let at = rng.below(junk.len() as u64) as usize;
                 junk[at] = rng.next() as u8;
             }
-            let _ = decode(&junk, 120);
+            let _ = decode(&junk, 120, true);
         }
     }
 }

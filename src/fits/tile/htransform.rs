@@ -2,6 +2,8 @@
 //! inverse, on a `rows` x `cols` array stored row by row (`cols` fastest).
 //! Arithmetic wraps, so garbage input cannot overflow.
 
+use super::hsmooth::smooth;
+
 /// log2 of `n` rounded up (0 for 0 and 1).
 pub(crate) fn ceil_log2(n: usize) -> u32 {
     if n <= 1 { 0 } else { usize::BITS - (n - 1).leading_zeros() }
@@ -39,9 +41,9 @@ fn shuffle(a: &mut [i64], base: usize, n: usize, stride: usize, tmp: &mut Vec<i6
     }
 }
 
-/// The inverse H-transform without smoothing (cfitsio's hinv64, smooth = 0).
-/// `a` must hold `rows * cols` values.
-pub fn inverse(a: &mut [i64], rows: usize, cols: usize) {
+/// The inverse H-transform (cfitsio's hinv64), smoothing with the stream's
+/// SCALE when `smooth_scale` is above 1. `a` must hold `rows * cols` values.
+pub fn inverse(a: &mut [i64], rows: usize, cols: usize, smooth_scale: i64) {
     let nmax = rows.max(cols);
     if nmax <= 1 || a.len() < rows * cols {
         return;
@@ -85,6 +87,9 @@ pub fn inverse(a: &mut [i64], rows: usize, cols: usize) {
         }
         for j in 0..ytop {
             unshuffle(a, j, xtop, cols, &mut tmp);
+        }
+        if smooth_scale > 1 {
+            smooth(a, xtop, ytop, cols, smooth_scale);
         }
         let (oddx, oddy) = (xtop % 2, ytop % 2);
         let mut i = 0;
@@ -248,7 +253,7 @@ mod tests {
             let values: Vec<i64> = (0..rows * cols).map(|_| rng.below(1 << 20) as i64 - (1 << 19)).collect();
             let mut a = values.clone();
             forward(&mut a, rows, cols);
-            inverse(&mut a, rows, cols);
+            inverse(&mut a, rows, cols, 0);
             assert_eq!(a, values, "{rows} x {cols}");
         }
     }

@@ -9,6 +9,7 @@ pub mod encode;
 mod geometry;
 pub mod gzip;
 pub mod hcompress;
+mod hsmooth;
 pub mod htransform;
 pub mod plio;
 pub mod quantize;
@@ -55,8 +56,7 @@ pub enum Algorithm {
     },
     Gzip1,
     Gzip2,
-    /// Smoothing (SMOOTH != 0, which acts only with a lossy SCALE > 1) is
-    /// not implemented: such tiles are an error.
+    /// SMOOTH = 1 smooths lossy (SCALE > 1) tiles as they are decoded.
     Hcompress {
         scale: i64,
         smooth: i64,
@@ -107,15 +107,17 @@ pub struct CompressedImage {
 /// The value of ZVALi whose ZNAMEi is `name`, or ZVAL`position` when no
 /// ZNAMEi is there at all.
 fn parameter(header: &Header, name: &str, position: usize) -> Option<f64> {
+    // A number, or a logical (astropy writes SMOOTH as T or F).
+    let number = |key: &str| header.real(key).or_else(|| header.logical(key).map(|b| f64::from(u8::from(b))));
     let names = (1..=999).map_while(|i| header.string(&format!("ZNAME{i}")).map(|n| (i, n.trim().to_string())));
     let mut any = false;
     for (i, n) in names {
         any = true;
         if n.eq_ignore_ascii_case(name) {
-            return header.real(&format!("ZVAL{i}"));
+            return number(&format!("ZVAL{i}"));
         }
     }
-    if any { None } else { header.real(&format!("ZVAL{position}")) }
+    if any { None } else { number(&format!("ZVAL{position}")) }
 }
 
 fn algorithm(header: &Header, bitpix: i64) -> Result<Algorithm, TileError> {
