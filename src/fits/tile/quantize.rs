@@ -54,7 +54,7 @@ struct Walk {
 impl Walk {
     /// `row` is the tile's index (0-based) plus ZDITHER0.
     fn new(row: i64) -> Self {
-        let seed = (row - 1).rem_euclid(N_RANDOM as i64) as usize;
+        let seed = (i128::from(row) - 1).rem_euclid(N_RANDOM as i128) as usize;
         Self { seed, next: Self::start(seed) }
     }
 
@@ -226,5 +226,6 @@ mod tests {
         assert_eq!(back[1], (10.0 - f64::from(r[start + 1]) + 0.5) * 2.0 + 1.0);
         // ZDITHER0 <= 0 does not index out of the sequence.
         assert_eq!(unquantize(&[1; 3], 1.0, 0.0, Dither::SubtractiveDither1, -20_000, None).len(), 3);
+        assert_eq!(unquantize(&[1; 3], 1.0, 0.0, Dither::SubtractiveDither1, i64::MIN, None).len(), 3);
     }
 }
