@@ -12,3 +12,4 @@ pub mod summary;
 pub mod table;
 #[cfg(test)]
 pub(crate) mod tests;
+pub mod tile;

@@ -13,3 +13,6 @@ run() {
 }
 run fits_header & run config & wait
 run fits_card & run s3_uri & wait
+run tile_rice & run tile_gzip & wait
+run tile_hcompress & run tile_plio & wait
+run tile_decode

@@ -8,6 +8,7 @@ use std::path::Path;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
+mod compressed;
 mod edge;
 mod heasarc;
 mod irsa;
@@ -20,7 +21,7 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 7;
+pub const ARCHIVE_VERSION: u32 = 8;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -86,6 +87,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
     heasarc::lambda(&mut w, &mut rng)?;
     mast::mast(&mut w, &mut rng)?;
     irsa::irsa(&mut w, &mut rng)?;
+    compressed::compressed(&mut w)?;
     edge::edge(&mut w, &mut rng)?;
     w.bucket(PRIVATE_BUCKET, false)?;
     w.put(
