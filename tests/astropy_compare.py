@@ -38,7 +38,9 @@ PREFIXES = [
     ("nasa-heasarc", "chandra/data/byobsid/3/"),
     ("nasa-heasarc", "swift/data/obs/2005_01/"),
     ("nasa-heasarc", "xrism/"),
-    ("nasa-irsa-euclid-q1", "q1/"),
+    ("nasa-irsa-euclid-q1", "q1/VIS/"),
+    ("nasa-irsa-euclid-q1", "q1/NIR/"),
+    ("nasa-irsa-euclid-q1", "q1/compressed/"),
     ("nasa-lambda", "data/"),
     ("demo-edge", "unicode/"),
     ("demo-edge", "files/odd-header"),
@@ -283,12 +285,15 @@ def images_of(binary, endpoint, env, uri, path, header):
     problems = []
     for hdu in header["hdus"]:
         summary = hdu.get("summary", "")
-        is_image = hdu["data_size"] > 0 and (hdu["kind"] in ("PRIMARY", "IMAGE")) and "random groups" not in summary
-        if not is_image:
+        tiled = any(card["keyword"] == "ZIMAGE" and card["value"] is True for card in hdu["cards"])
+        plain = hdu["kind"] in ("PRIMARY", "IMAGE") and "random groups" not in summary
+        if hdu["data_size"] == 0 or not (plain or tiled):
             continue
+        axis = "ZNAXIS" if tiled else "NAXIS"
         planes = 1
         for card in hdu["cards"]:
-            if card["keyword"].startswith("NAXIS") and card["keyword"][5:].isdigit() and int(card["keyword"][5:]) >= 3:
+            number = card["keyword"][len(axis):]
+            if card["keyword"].startswith(axis) and number.isdigit() and int(number) >= 3:
                 planes *= card["value"]
         for plane in sorted({0, planes - 1}):
             run = subprocess.run([binary, "--endpoint-url", endpoint, "--no-sign-request", "image", "--json",

@@ -65,6 +65,26 @@ fn a_quick_look_of_a_100_mib_image_reads_a_few_per_cent() {
 }
 
 #[test]
+fn tile_compressed_images_read_only_the_tiles_of_sampled_rows() {
+    let base = "s3://nasa-irsa-euclid-q1/q1/compressed/";
+    let all = image_json(&format!("{base}rice-int16.fits"), &["--max", "256x192"]);
+    assert!(rows(&all).iter().flatten().all(Value::is_i64), "RICE int16 stays integer");
+    let few = image_json(&format!("{base}rice-int16.fits"), &["--max", "256x4"]);
+    assert_eq!(few["stride"], serde_json::json!([48, 1]));
+    assert_eq!(rows(&few)[1], rows(&all)[48], "the same pixels through fewer tiles");
+    let (few_bytes, all_bytes) = (few["bytes_read"].as_u64().unwrap(), all["bytes_read"].as_u64().unwrap());
+    assert!(few_bytes * 2 < all_bytes, "4 of 192 tiles cost {few_bytes} bytes, all of them {all_bytes}");
+    let gzip = image_json(&format!("{base}gzip1-int16.fits"), &["--max", "256x192"]);
+    assert_eq!(gzip["data"], all["data"], "GZIP_1 and RICE_1 of the same field agree");
+    let floats = image_json(&format!("{base}rice-float32-blank.fits"), &[]);
+    let values: Vec<Value> = rows(&floats).into_iter().flatten().collect();
+    assert!(values.iter().any(Value::is_null), "ZBLANK is null");
+    assert!(values.iter().filter(|v| !v.is_null()).all(Value::is_f64), "quantized floats");
+    let cube = image_json(&format!("{base}rice-cube-int16.fits"), &["--plane", "3"]);
+    assert_eq!(cube["shape"], serde_json::json!([48, 64]));
+}
+
+#[test]
 fn png_and_character_pictures() {
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("look.png");
@@ -99,6 +119,8 @@ fn bad_input_is_one_line() {
     assert_one_line_error(&output, 2, "truncated");
     let output = run(&["image", "s3://demo-edge/files/truncated.fits"]);
     assert_one_line_error(&output, 2, "END");
+    let output = run(&["image", "s3://demo-edge/files/broken-tile.fits"]);
+    assert_one_line_error(&output, 2, "tile 2");
     let output = run(&["image", "s3://demo-edge/files/not-fits.fits"]);
     assert_one_line_error(&output, 2, "not a FITS file");
 }

@@ -11,8 +11,8 @@ use super::Session;
 use super::fits_object::{FitsObject, HduArg};
 use crate::error::AppError;
 use crate::fits::image::quicklook::Quicklook;
-use crate::fits::image::read::read_grid;
-use crate::fits::image::sample::{Grid, ImageLayout};
+use crate::fits::image::read::{ImageData, read_samples};
+use crate::fits::image::sample::Grid;
 use crate::fits::image::scale::{Interval, Stretch, zscale};
 use crate::fits::scanner::Stop;
 use crate::s3::{Clients, S3Uri};
@@ -78,20 +78,21 @@ pub async fn run(args: &ImageArgs, session: &Session) -> Result<(), AppError> {
     let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
     let mut object = FitsObject::open(&uri, &clients, args.hdu.as_ref(), Stop::AtFirstImage).await?;
     let context = || format!("reading HDU {} of {uri} as an image", object.hdu.index);
-    let layout = ImageLayout::from_hdu(&object.hdu).map_err(|why| AppError::input(context(), why))?;
-    let grid = Grid::new(&layout, args.max.0, args.max.1, args.plane).map_err(|why| AppError::input(context(), why))?;
+    let data = ImageData::from_hdu(&object.hdu).map_err(|why| AppError::input(context(), why))?;
+    let grid =
+        Grid::new(data.axes(), args.max.0, args.max.1, args.plane).map_err(|why| AppError::input(context(), why))?;
     let options = object.stream_options();
-    let values = read_grid(&mut object.source, &object.hdu, &layout, &grid, options)
+    let samples = read_samples(&mut object.source, &object.hdu, &data, &grid, options)
         .await
         .map_err(|e| object.data_error("reading pixels", e))?;
-    let look = Quicklook::new(&values, args.interval, args.stretch);
+    let look = Quicklook::new(&samples.values, args.interval, args.stretch);
     if let Some(path) = &args.png {
         write_png(path, &look).map_err(|why| AppError::runtime(format!("writing {}", path.display()), why))?;
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = if args.json {
-        let document = document(&object, &grid, &values, layout.integral());
+        let document = document(&object, &grid, &samples.values, samples.integral);
         writeln!(out, "{document}")
     } else {
         write_picture(&mut out, &object, &grid, &look, args)

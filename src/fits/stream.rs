@@ -28,7 +28,7 @@ impl std::fmt::Display for DataError {
 }
 
 /// Ranges closer than this are read as one request: a round trip costs more than the bytes between them.
-pub const MERGE_GAP: u64 = 16 * 1024;
+pub const MERGE_GAP: u64 = 4 * 1024;
 
 /// How a stream is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -163,6 +163,19 @@ pub(super) fn compressed(w: &mut ArchiveWriter) -> io::Result<()> {
     put("rice-cube-int16.fits", &cube, &[64, 48, 4], 16, &plain(rice(2), &[64, 48, 1]), &[])
 }
 
+/// A GZIP_1 image whose third tile's gzip stream is broken: the tile does not decompress.
+pub(super) fn broken_tile(rng: &mut Rng) -> io::Result<Vec<u8>> {
+    let field = integers(&star_field(rng, 64, 32, 300.0, 12.0, 30_000.0), -32768.0, 32767.0);
+    let options = Options { algorithm: Algorithm::Gzip1, tile: vec![64, 8], quantize: None, dither_seed: 1 };
+    let mut c = compress(&field, &[64, 32], 16, &options).map_err(io::Error::other)?;
+    // The tiles sit in the heap in order; overwrite the start of the third.
+    let third = c.heap.windows(2).enumerate().filter(|(_, w)| w == &[0x1f, 0x8b]).nth(2).map(|(i, _)| i);
+    if let Some(at) = third {
+        c.heap[at..at + 12].fill(0x55);
+    }
+    Ok(fits_file(&c, "broken", &[]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,6 +106,7 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("files/truncated.fits".into(), fits[..1000].to_vec()),
         ("files/truncated-data.fits".into(), fits[..fits.len() - 100].to_vec()),
         ("files/truncated-image.fits".into(), truncated_image(rng)),
+        ("files/broken-tile.fits".into(), compressed::broken_tile(rng)?),
         ("files/not-fits.fits".into(), b"<html><body>404 Not Found</body></html>\n".to_vec()),
         ("files/binary.bin".into(), (0..4096).map(|_| rng.below(256) as u8).collect()),
         ("files/odd-header.fits".into(), odd_header(rng)),

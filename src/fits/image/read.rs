@@ -1,10 +1,123 @@
-//! Reading a sampled image plane through a range source: the sampled
-//! pixels' bytes only, neighbours merged into one request.
+//! Reading a sampled image plane through a range source: for a plain image
+//! the sampled pixels' bytes only, neighbours merged into one request; for a
+//! tile-compressed one the table rows of the tiles holding sampled rows,
+//! then their heap bytes, decompressed.
 
 use super::sample::{Grid, ImageLayout};
 use crate::fits::hdu::Hdu;
 use crate::fits::reader::RangeSource;
 use crate::fits::stream::{DataError, StreamOptions, read_ranges};
+use crate::fits::tile::{CompressedImage, Tile};
+
+/// How an image HDU stores its pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageData {
+    Plain(ImageLayout),
+    Tiled(Box<CompressedImage>),
+}
+
+impl ImageData {
+    /// A tile-compressed image (ZIMAGE = T), a primary array or an IMAGE extension.
+    pub fn from_hdu(hdu: &Hdu) -> Result<Self, String> {
+        if hdu.header.logical("ZIMAGE") == Some(true) {
+            let tiled = CompressedImage::from_header(&hdu.header).map_err(|e| e.to_string())?;
+            return Ok(ImageData::Tiled(Box::new(tiled)));
+        }
+        ImageLayout::from_hdu(hdu).map(ImageData::Plain)
+    }
+
+    /// The image's axes, fastest first.
+    pub fn axes(&self) -> &[u64] {
+        match self {
+            ImageData::Plain(layout) => &layout.axes,
+            ImageData::Tiled(tiled) => &tiled.axes,
+        }
+    }
+}
+
+/// A sampled plane: one row of physical values per sampled row (NaN for
+/// blanks), and whether they are all integers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Samples {
+    pub values: Vec<Vec<f64>>,
+    pub integral: bool,
+}
+
+/// Reads the pixels of `grid` from an image HDU stored as `data`.
+pub async fn read_samples<S: RangeSource>(
+    source: &mut S,
+    hdu: &Hdu,
+    data: &ImageData,
+    grid: &Grid,
+    options: StreamOptions,
+) -> Result<Samples, DataError> {
+    match data {
+        ImageData::Plain(layout) => {
+            let values = read_grid(source, hdu, layout, grid, options).await?;
+            Ok(Samples { values, integral: layout.integral() })
+        }
+        ImageData::Tiled(tiled) => read_tiles(source, hdu, tiled, grid, options).await,
+    }
+}
+
+/// The tiles holding the sampled rows: their table rows in one read, their
+/// heap bytes in a second, then each decompressed and sampled.
+async fn read_tiles<S: RangeSource>(
+    source: &mut S,
+    hdu: &Hdu,
+    image: &CompressedImage,
+    grid: &Grid,
+    options: StreamOptions,
+) -> Result<Samples, DataError> {
+    let tiles = image.tiles_for_rows(&grid.rows, &grid.plane_coordinates(&image.axes));
+    let at = |(offset, len): (u64, u64)| (hdu.data_start + offset, len);
+    let row_ranges: Vec<(u64, u64)> = tiles.iter().map(|&t| at(image.tile_row_range(t))).collect();
+    let rows = read_ranges(source, &row_ranges, options).await?;
+    if rows.iter().any(|r| r.len() as u64 != image.row_width) {
+        return Err(DataError::Invalid("the file ends inside the table of compressed tiles (truncated?)".into()));
+    }
+    let invalid = |e: crate::fits::tile::TileError| DataError::Invalid(e.to_string());
+    let mut heap_ranges = Vec::new();
+    let mut counts = Vec::with_capacity(tiles.len());
+    for row in &rows {
+        let ranges = image.heap_ranges(row).map_err(invalid)?;
+        counts.push(ranges.len());
+        heap_ranges.extend(ranges.into_iter().map(at));
+    }
+    let mut heap = read_ranges(source, &heap_ranges, options).await?.into_iter();
+    let mut decoded = Vec::with_capacity(tiles.len());
+    for ((&tile, row), count) in tiles.iter().zip(&rows).zip(counts) {
+        let parts: Vec<Vec<u8>> = heap.by_ref().take(count).collect();
+        let tile = image.decode_tile(tile, row, &parts).map_err(|e| DataError::Invalid(format!("tile {tile}: {e}")))?;
+        decoded.push(tile);
+    }
+    let integral = !decoded.is_empty() && decoded.iter().all(|t| t.integer);
+    let plane = grid.plane_coordinates(&image.axes);
+    let values =
+        grid.rows.iter().map(|&y| grid.cols.iter().map(|&x| sample(&decoded, x, y, &plane)).collect()).collect();
+    Ok(Samples { values, integral })
+}
+
+/// The value at pixel (x, y) of the plane, from whichever tile holds it (NaN if none does).
+fn sample(tiles: &[Tile], x: u64, y: u64, plane: &[u64]) -> f64 {
+    let point: Vec<u64> = [x, y].into_iter().chain(plane.iter().copied()).collect();
+    for tile in tiles {
+        let inside = tile.origin.iter().zip(&tile.shape).enumerate().all(|(axis, (&o, &n))| {
+            let p = point.get(axis).copied().unwrap_or(0);
+            p >= o && p < o + n
+        });
+        if inside {
+            let mut index = 0u64;
+            let mut stride = 1u64;
+            for (axis, (&o, &n)) in tile.origin.iter().zip(&tile.shape).enumerate() {
+                index += (point.get(axis).copied().unwrap_or(0) - o) * stride;
+                stride *= n;
+            }
+            return tile.values.get(index as usize).copied().unwrap_or(f64::NAN);
+        }
+    }
+    f64::NAN
+}
 
 /// Reads the pixels of `grid` from an uncompressed image HDU: one row of
 /// physical values per sampled row (NaN for BLANK, NaN and missing bytes).
@@ -51,7 +164,7 @@ mod tests {
         let headers = block_on(read_headers(&mut source, gzip, ReadOptions::default())).unwrap();
         let hdu = &headers.hdus[0];
         let layout = ImageLayout::from_hdu(hdu).unwrap();
-        let grid = Grid::new(&layout, max, max, 0).unwrap();
+        let grid = Grid::new(&layout.axes, max, max, 0).unwrap();
         let values = block_on(read_grid(&mut source, hdu, &layout, &grid, StreamOptions::new(gzip))).unwrap();
         (values, grid, source)
     }
@@ -81,7 +194,7 @@ mod tests {
         let mut source = Memory::new(bytes);
         let headers = block_on(read_headers(&mut source, false, ReadOptions::default())).unwrap();
         let layout = ImageLayout::from_hdu(&headers.hdus[0]).unwrap();
-        let grid = Grid::new(&layout, 64, 64, 0).unwrap();
+        let grid = Grid::new(&layout.axes, 64, 64, 0).unwrap();
         let err =
             block_on(read_grid(&mut source, &headers.hdus[0], &layout, &grid, StreamOptions::new(false))).unwrap_err();
         assert!(matches!(&err, DataError::Invalid(why) if why.contains("truncated")), "{err:?}");

@@ -68,11 +68,23 @@ impl ImageLayout {
             -32 => return self.physical(f32::from_be_bytes([b[0], b[1], b[2], b[3]]) as f64),
             _ => return self.physical(f64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
         };
-        if self.blank == Some(raw) { f64::NAN } else { self.physical(raw as f64) }
+        if self.blank == Some(raw) { f64::NAN } else { scaled(self.bitpix, raw, self.scale, self.zero) }
     }
 
     fn physical(&self, raw: f64) -> f64 {
         if self.scale == 1.0 && self.zero == 0.0 { raw } else { raw * self.scale + self.zero }
+    }
+}
+
+/// A stored integer's physical value, `raw * scale + zero`, computed as
+/// astropy computes it: in float32 for 8- and 16-bit data, else float64.
+pub fn scaled(bitpix: i64, raw: i64, scale: f64, zero: f64) -> f64 {
+    if scale == 1.0 && zero == 0.0 {
+        raw as f64
+    } else if bitpix == 8 || bitpix == 16 {
+        f64::from(raw as f32 * scale as f32 + zero as f32)
+    } else {
+        raw as f64 * scale + zero
     }
 }
 
@@ -90,22 +102,39 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// At most `max_w` x `max_h` samples of `plane`: `sy = ceil(NAXIS2/H)`, `sx = ceil(NAXIS1/W)`.
-    pub fn new(layout: &ImageLayout, max_w: u64, max_h: u64, plane: u64) -> Result<Self, String> {
-        let planes = layout.planes();
+    /// At most `max_w` x `max_h` samples of `plane` of an image of `axes`
+    /// (fastest first): `sy = ceil(NAXIS2/H)`, `sx = ceil(NAXIS1/W)`.
+    pub fn new(axes: &[u64], max_w: u64, max_h: u64, plane: u64) -> Result<Self, String> {
+        let planes: u64 = axes.iter().skip(2).product();
+        if axes.is_empty() || axes.contains(&0) {
+            return Err("the image has no pixels".into());
+        }
         if plane >= planes {
             return Err(format!("there is no plane {plane}: the image has {planes}"));
         }
-        let nx = layout.axes[0];
+        let nx = axes[0];
         let sx = nx.div_ceil(max_w.max(1));
         let cols: Vec<u64> = (0..nx).step_by(sx as usize).collect();
-        if layout.axes.len() == 1 {
+        if axes.len() == 1 {
             return Ok(Self { shape: vec![nx], stride: vec![sx], plane, rows: vec![0], cols });
         }
-        let ny = layout.axes[1];
+        let ny = axes[1];
         let sy = ny.div_ceil(max_h.max(1));
         let rows = (0..ny).step_by(sy as usize).collect();
         Ok(Self { shape: vec![ny, nx], stride: vec![sy, sx], plane, rows, cols })
+    }
+
+    /// The plane's coordinates on axes 3, 4, … of an image of `axes`.
+    pub fn plane_coordinates(&self, axes: &[u64]) -> Vec<u64> {
+        let mut rest = self.plane;
+        axes.iter()
+            .skip(2)
+            .map(|&n| {
+                let at = rest % n.max(1);
+                rest /= n.max(1);
+                at
+            })
+            .collect()
     }
 
     fn row_len(&self) -> u64 {
@@ -153,13 +182,13 @@ mod tests {
     #[test]
     fn the_grid_samples_every_stride_th_pixel() {
         let layout = ImageLayout::from_hdu(&hdu(primary_header(16, &[100, 50]), 0)).unwrap();
-        let grid = Grid::new(&layout, 64, 64, 0).unwrap();
+        let grid = Grid::new(&layout.axes, 64, 64, 0).unwrap();
         assert_eq!((grid.shape.clone(), grid.stride.clone()), (vec![50, 100], vec![1, 2]));
         assert_eq!((grid.rows.len(), grid.cols.len()), (50, 50));
         let ranges = grid.pixel_ranges(&layout);
         assert_eq!(ranges[1], (4, 2), "the second sample is pixel x = 2");
         assert_eq!(ranges[50], (200, 2), "the second row starts at y = 1");
-        assert!(Grid::new(&layout, 64, 64, 1).unwrap_err().contains("no plane 1"));
+        assert!(Grid::new(&layout.axes, 64, 64, 1).unwrap_err().contains("no plane 1"));
     }
 
     #[test]
@@ -168,10 +197,10 @@ mod tests {
         h.int("BLANK", 5, "ignored for floats");
         let cube = ImageLayout::from_hdu(&hdu(h, 1)).unwrap();
         assert_eq!((cube.planes(), cube.blank), (4, None));
-        let grid = Grid::new(&cube, 5, 5, 3).unwrap();
+        let grid = Grid::new(&cube.axes, 5, 5, 3).unwrap();
         assert_eq!(grid.pixel_ranges(&cube)[0], (300 * 4, 4));
         let line = ImageLayout::from_hdu(&hdu(primary_header(8, &[1000]), 0)).unwrap();
-        let grid = Grid::new(&line, 64, 64, 0).unwrap();
+        let grid = Grid::new(&line.axes, 64, 64, 0).unwrap();
         assert_eq!((grid.shape.clone(), grid.stride.clone(), grid.cols.len()), (vec![1000], vec![16], 63));
     }
 
@@ -182,6 +211,10 @@ mod tests {
         let layout = ImageLayout::from_hdu(&hdu(h, 0)).unwrap();
         assert!(!layout.integral());
         assert_eq!(layout.value(&3i16.to_be_bytes()), 106.0);
+        // astropy scales 16-bit data in float32: 0.01 is not 0.01 there.
+        assert_eq!(scaled(16, 287, 0.01, 20.0), f64::from(287.0f32 * 0.01f32 + 20.0f32));
+        assert_ne!(scaled(16, 287, 0.01, 20.0), 287.0 * 0.01 + 20.0);
+        assert_eq!(scaled(32, 287, 0.01, 20.0), 287.0 * 0.01 + 20.0);
         assert!(layout.value(&(-1i16).to_be_bytes()).is_nan());
         let mut unsigned = primary_header(16, &[4]);
         unsigned.int("BZERO", 32768, "");

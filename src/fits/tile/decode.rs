@@ -218,7 +218,10 @@ impl CompressedImage {
             (Pixels::Ints(v), None) => {
                 let values = v
                     .into_iter()
-                    .map(|i| if blank == Some(i) { f64::NAN } else { single(i as f64 * scale + zero) })
+                    .map(|i| match blank {
+                        Some(b) if b == i => f64::NAN,
+                        _ => single(crate::fits::image::sample::scaled(self.bitpix, i, scale, zero)),
+                    })
                     .collect();
                 (values, self.bitpix > 0 && scale == 1.0 && zero.fract() == 0.0)
             }
