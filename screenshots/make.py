@@ -232,6 +232,32 @@ def scenes(binary, endpoint):
     run("preview-tab-80x24", "", 80, 24, preview_tab)
     run("fits-preview-160x48", "", 160, 48, hst)
 
+    def table_view(s):
+        s.wait("nasa-heasarc/")
+        s.keys(":", "C-u")
+        s.type("s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz")
+        s.keys("Enter")
+        s.wait("HDU 0 PRIMARY")
+        s.keys("Tab", "]", "v")
+        s.wait("rows 1-")
+        s.keys("PageDown")
+        s.wait("ENERGY")
+
+    run("table-view-120x36", "", 120, 36, table_view)
+
+    def quicklook(s):
+        s.wait("nasa-heasarc/")
+        s.keys(":", "C-u")
+        s.type("s3://nasa-irsa-euclid-q1/q1/compressed/rice-int16.fits")
+        s.keys("Enter")
+        s.wait("HDU 0 PRIMARY")
+        s.keys("Tab", "]", "v")
+        s.wait("samples")
+        s.keys("t", "t")
+        s.wait("asinh")
+
+    run("image-quicklook-120x40", "", 120, 40, quicklook)
+
     def tess(s):
         s.wait("tess2019199")
         s.keys("G")

@@ -569,3 +569,28 @@ fn inside_tmux_without_set_clipboard_on_y_says_how_to_fix_it() {
     assert_eq!(tmux.buffer(), None);
     quit_and_check(&tmux);
 }
+
+#[test]
+fn a_table_view_and_a_half_block_quick_look_in_a_terminal() {
+    // An event list's rows, read by range as the view scrolls.
+    let tmux = explorer("s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_src2.fits", 120, 36);
+    tmux.wait_for("HDU 0 PRIMARY", WAIT);
+    tmux.keys(&["Tab", "]", "v"]);
+    let screen = tmux.wait_for("rows 1-", WAIT);
+    assert!(screen.contains("DEC") && screen.contains("CXO J0534") && screen.contains("deg"), "{screen}");
+    tmux.keys(&["G"]);
+    let screen = tmux.wait_for(" of 60 ", WAIT);
+    assert!(screen.contains("59"), "the last row shows: {screen}");
+    // The image view of a tile-compressed star field, drawn in half blocks.
+    tmux.keys(&[":", "C-u"]);
+    tmux.type_text("s3://nasa-irsa-euclid-q1/q1/compressed/rice-float32-dither1.fits");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("HDU 0 PRIMARY", WAIT);
+    tmux.keys(&["Tab", "]", "v"]);
+    let screen = tmux.wait_for("samples", WAIT);
+    assert!(screen.contains('▀') || screen.contains('▄'), "half blocks: {screen}");
+    assert!(screen.contains("allow-passthrough"), "inside tmux the status says how to get graphics: {screen}");
+    tmux.keys(&["t", "z"]);
+    tmux.wait_for("minmax sqrt", WAIT);
+    quit_and_check(&tmux);
+}

@@ -21,6 +21,7 @@ use crate::queue::engine::DownloadOptions;
 use crate::s3::client::{DEFAULT_REGION, Timeouts};
 use crate::s3::net::{ConnectTo, NetworkOptions};
 use crate::s3::{ConnectOptions, S3Uri};
+use crate::tui::graphics::{Graphics, Protocol};
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::{self, Theme};
 use crate::tui::{self, ExplorerConfig};
@@ -84,6 +85,9 @@ pub struct GlobalArgs {
     /// Explorer: where downloads land [default: ., or the config's downloads.dir]
     #[arg(long, global = true, value_name = "DIR")]
     pub download_dir: Option<PathBuf>,
+    /// Explorer: how images are drawn: auto (from the terminal's environment), halfblocks, kitty, sixel, iterm2
+    #[arg(long, global = true, value_name = "HOW", default_value = "auto", value_parser = parse_graphics)]
+    pub graphics: GraphicsChoice,
     /// Explorer: compressed bytes a gzip preview reads before asking to read on [default: 4 MiB]
     #[arg(long, global = true, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..))]
     pub preview_budget: Option<u64>,
@@ -123,6 +127,8 @@ impl GlobalArgs {
         config.preview_budget = self.preview_budget.unwrap_or(config.preview_budget).max(1);
         config.download_dir = self.download_dir.clone().unwrap_or(config.download_dir);
         config.clipboard = self.clipboard.unwrap_or(config.clipboard);
+        let window = crossterm::terminal::window_size().ok().map(|w| (w.columns, w.rows, w.width, w.height));
+        config.graphics = Graphics::detect(env, window, self.graphics.0);
         ExplorerConfig { keys: session.keys.clone(), theme, ..config }
     }
 
@@ -175,6 +181,22 @@ impl GlobalArgs {
 }
 
 /// Seconds, like `8` or `2.5`, from 0.1 to an hour.
+/// `--graphics`: a protocol, or `None` for `auto` (the environment decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphicsChoice(pub Option<Protocol>);
+
+fn parse_graphics(text: &str) -> Result<GraphicsChoice, String> {
+    let protocol = match text.to_ascii_lowercase().as_str() {
+        "auto" => None,
+        "halfblocks" | "half-blocks" => Some(Protocol::HalfBlocks),
+        "kitty" => Some(Protocol::Kitty),
+        "sixel" => Some(Protocol::Sixel),
+        "iterm2" => Some(Protocol::Iterm2),
+        _ => return Err(format!("'{text}' is not auto, halfblocks, kitty, sixel or iterm2")),
+    };
+    Ok(GraphicsChoice(protocol))
+}
+
 fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     match text.parse::<f64>() {
         Ok(s) if (0.1..=3600.0).contains(&s) => Ok(std::time::Duration::from_secs_f64(s)),

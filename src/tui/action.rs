@@ -40,6 +40,12 @@ pub enum Intent {
     CycleView,
     /// Pick the columns of the table view by words of their names.
     PickColumns,
+    /// The image view: the next stretch (linear, sqrt, asinh), the next interval (zscale, min-max, 99.5 %).
+    CycleStretch,
+    CycleInterval,
+    /// The image view of a cube: the next / previous plane.
+    NextPlane,
+    PreviousPlane,
     /// Download the selected object, or (after asking) the selected prefix.
     Download,
     TogglePause,
@@ -96,6 +102,14 @@ pub enum Report {
         hdu: usize,
         page: u64,
         result: Result<Vec<Vec<String>>, String>,
+    },
+    /// The sampled pixels of a plane, for the image view.
+    ImageRead {
+        request: RequestId,
+        node: NodeId,
+        hdu: usize,
+        plane: u64,
+        result: Result<Arc<crate::fits::image::read::Samples>, String>,
     },
     BucketsListed {
         request: RequestId,

@@ -39,6 +39,8 @@ pub struct ExplorerConfig {
     pub download_options: DownloadOptions,
     /// What to do with unfinished downloads of an earlier run.
     pub on_start: OnStart,
+    /// How image quick-looks are drawn.
+    pub graphics: crate::tui::graphics::Graphics,
 }
 
 impl ExplorerConfig {
@@ -63,6 +65,7 @@ impl ExplorerConfig {
             jobs: (downloads.jobs as usize).max(1),
             download_options: DownloadOptions::from(downloads),
             on_start: downloads.on_start,
+            graphics: crate::tui::graphics::Graphics::default(),
         }
     }
 }

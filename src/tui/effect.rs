@@ -65,6 +65,22 @@ pub struct RowsJob {
     pub columns: Vec<usize>,
 }
 
+/// Sample a plane of an image HDU by range requests, for the image view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageJob {
+    pub request: RequestId,
+    pub node: NodeId,
+    pub bucket: String,
+    pub key: String,
+    pub etag: Option<String>,
+    pub size: u64,
+    pub gzip: bool,
+    pub hdu: Arc<Hdu>,
+    pub plane: u64,
+    /// At most this many samples across and down (one stride both ways).
+    pub max: (u64, u64),
+}
+
 /// Work for the effect runner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -88,6 +104,7 @@ pub enum Effect {
         prefix: String,
     },
     ReadRows(RowsJob),
+    ReadImage(ImageJob),
     Queue(QueueEffect),
     Cancel(RequestId),
     /// Put `text` on the clipboard; `what` names it in the status bar.

@@ -6,6 +6,10 @@ pub mod config;
 #[cfg(test)]
 mod copy_tests;
 pub mod effect;
+pub mod graphics;
+#[cfg(test)]
+mod image_tests;
+pub mod image_view;
 pub mod keymap;
 pub mod layout;
 pub mod mode;

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::Arc;
 
+use super::image_view::ImageView;
 use super::table_view::TableView;
 use super::tree::{NodeId, RequestId};
 use crate::escape::escape_for_display;
@@ -43,6 +44,10 @@ pub struct Preview {
     pub table: Option<TableView>,
     /// HDUs shown as tables (kept while stepping through the HDUs).
     pub table_hdus: BTreeSet<usize>,
+    /// The image view of the shown HDU, when it is on.
+    pub image: Option<ImageView>,
+    /// HDUs shown as images.
+    pub image_hdus: BTreeSet<usize>,
 }
 
 /// A hex dump line: offset, 16 bytes, their printable ASCII.

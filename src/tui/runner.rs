@@ -13,9 +13,11 @@ use tokio::task::{AbortHandle, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use super::action::{Action, Report};
-use super::effect::{Effect, ListJob, QueueEffect, RowsJob};
+use super::effect::{Effect, ImageJob, ListJob, QueueEffect, RowsJob};
 use super::tree::{NodeId, RequestId};
 use crate::clipboard::Clipboard;
+use crate::fits::image::read::{ImageData, read_samples};
+use crate::fits::image::sample::Grid;
 use crate::fits::stream::StreamOptions;
 use crate::fits::table::display::Style;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
@@ -157,6 +159,7 @@ impl Runner {
                 (request, tokio::spawn(task).abort_handle())
             }
             Effect::ReadRows(job) => (job.request, tokio::spawn(read_rows(clients, sender, job)).abort_handle()),
+            Effect::ReadImage(job) => (job.request, tokio::spawn(read_image(clients, sender, job)).abort_handle()),
             Effect::Queue(effect) => {
                 self.run_queue(effect);
                 return;
@@ -252,6 +255,23 @@ async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: 
         tracing::info!("rows of HDU {} of s3://{bucket}/{key}: {why}", hdu.index);
     }
     let _ = sender.send(Action::from(Report::RowsRead { request, node, hdu: hdu.index, page, result }));
+}
+
+/// A plane sampled for the image view, one stride both ways.
+async fn read_image(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ImageJob) {
+    let ImageJob { request, node, bucket, key, etag, size, gzip, hdu, plane, max } = job;
+    let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
+    let result = async {
+        let data = ImageData::from_hdu(&hdu)?;
+        let grid = Grid::square(data.axes(), max.0, max.1, plane)?;
+        read_samples(&mut source, &hdu, &data, &grid, StreamOptions::new(gzip)).await.map_err(|e| e.to_string())
+    }
+    .await
+    .map(Arc::new);
+    if let Err(why) = &result {
+        tracing::info!("pixels of HDU {} of s3://{bucket}/{key}: {why}", hdu.index);
+    }
+    let _ = sender.send(Action::from(Report::ImageRead { request, node, hdu: hdu.index, plane, result }));
 }
 
 /// Every object below a prefix, for the download question.

@@ -84,7 +84,7 @@ fn stepping_hdus_and_objects_keeps_the_view_per_hdu_and_cancels_reads() {
     assert!(requests.iter().all(|r| h.cancelled.contains(r)), "leaving the HDU cancels its reads");
     assert!(screen(&h).contains("SIMPLE  ="), "the primary shows its cards");
     h.keys(&[Intent::CycleView]);
-    assert!(h.state.status.text.contains("no table view"), "{}", h.state.status.text);
+    assert!(h.state.status.text.contains("no table or image view"), "{}", h.state.status.text);
     h.keys(&[Intent::NextHdu]);
     assert_eq!(row_jobs(&h).len(), 2, "back on the table HDU, its table view again");
     let pending: Vec<u64> = row_jobs(&h).iter().map(|j| j.request).collect();

@@ -215,7 +215,8 @@ pub fn request_of(effect: &Effect) -> Option<u64> {
         | Effect::Preview { request, .. }
         | Effect::ListBuckets { request }
         | Effect::CountPrefix { request, .. }
-        | Effect::ReadRows(crate::tui::effect::RowsJob { request, .. }) => Some(*request),
+        | Effect::ReadRows(crate::tui::effect::RowsJob { request, .. })
+        | Effect::ReadImage(crate::tui::effect::ImageJob { request, .. }) => Some(*request),
         Effect::Cancel(_) | Effect::Queue(_) | Effect::Copy { .. } => None,
     }
 }

@@ -112,16 +112,28 @@ impl Grid {
         if plane >= planes {
             return Err(format!("there is no plane {plane}: the image has {planes}"));
         }
+        let sx = axes[0].div_ceil(max_w.max(1));
+        let sy = axes.get(1).map_or(1, |ny| ny.div_ceil(max_h.max(1)));
+        Ok(Self::with_strides(axes, sx, sy, plane))
+    }
+
+    /// At most `max_w` x `max_h` samples with one stride both ways, so the
+    /// samples keep the image's proportions (a picture, not a table of values).
+    pub fn square(axes: &[u64], max_w: u64, max_h: u64, plane: u64) -> Result<Self, String> {
+        let grid = Self::new(axes, max_w, max_h, plane)?;
+        let stride = grid.stride.iter().copied().max().unwrap_or(1);
+        Ok(Self::with_strides(axes, stride, stride, plane))
+    }
+
+    fn with_strides(axes: &[u64], sx: u64, sy: u64, plane: u64) -> Self {
         let nx = axes[0];
-        let sx = nx.div_ceil(max_w.max(1));
-        let cols: Vec<u64> = (0..nx).step_by(sx as usize).collect();
+        let cols: Vec<u64> = (0..nx).step_by(sx.max(1) as usize).collect();
         if axes.len() == 1 {
-            return Ok(Self { shape: vec![nx], stride: vec![sx], plane, rows: vec![0], cols });
+            return Self { shape: vec![nx], stride: vec![sx], plane, rows: vec![0], cols };
         }
         let ny = axes[1];
-        let sy = ny.div_ceil(max_h.max(1));
-        let rows = (0..ny).step_by(sy as usize).collect();
-        Ok(Self { shape: vec![ny, nx], stride: vec![sy, sx], plane, rows, cols })
+        let rows = (0..ny).step_by(sy.max(1) as usize).collect();
+        Self { shape: vec![ny, nx], stride: vec![sy, sx], plane, rows, cols }
     }
 
     /// The plane's coordinates on axes 3, 4, … of an image of `axes`.
@@ -189,6 +201,8 @@ mod tests {
         assert_eq!(ranges[1], (4, 2), "the second sample is pixel x = 2");
         assert_eq!(ranges[50], (200, 2), "the second row starts at y = 1");
         assert!(Grid::new(&layout.axes, 64, 64, 1).unwrap_err().contains("no plane 1"));
+        let square = Grid::square(&layout.axes, 64, 64, 0).unwrap();
+        assert_eq!((square.stride.clone(), square.rows.len(), square.cols.len()), (vec![2, 2], 25, 50));
     }
 
     #[test]

@@ -97,6 +97,10 @@ const NORMAL: &[Bindable] = &[
     bind("read_on", Intent::ReadOn, &[ch('m')]),
     bind("view", Intent::CycleView, &[ch('v')]),
     bind("columns", Intent::PickColumns, &[ch('c')]),
+    bind("stretch", Intent::CycleStretch, &[ch('t')]),
+    bind("interval", Intent::CycleInterval, &[ch('z')]),
+    bind("next_plane", Intent::NextPlane, &[ch('>')]),
+    bind("previous_plane", Intent::PreviousPlane, &[ch('<')]),
     bind("download", Intent::Download, &[ch('d')]),
     bind("copy", Intent::Copy, &[ch('y')]),
     bind("copy_menu", Intent::CopyMenu, &[ch('Y')]),
@@ -271,7 +275,12 @@ impl Keymap {
             (n(&[Intent::NextMatch, Intent::PreviousMatch]), "next / previous match".into()),
             (n(&[Intent::PreviousHdu, Intent::NextHdu]), "previous / next HDU of a FITS file".into()),
             (n(&[Intent::ReadOn]), "read on past the byte budget of a gzip preview".into()),
-            (n(&[Intent::CycleView]), "show a table HDU's rows, or its cards again".into()),
+            (n(&[Intent::CycleView]), "show a table HDU's rows or an image's quick-look, or its cards again".into()),
+            (
+                n(&[Intent::CycleStretch, Intent::CycleInterval]),
+                "image view: next stretch (linear, sqrt, asinh) / interval (zscale, minmax, 99.5%)".into(),
+            ),
+            (n(&[Intent::PreviousPlane, Intent::NextPlane]), "image view: previous / next plane of a cube".into()),
             (
                 n(&[Intent::PickColumns]),
                 format!(

@@ -24,7 +24,8 @@ fn normal_mode_keys() {
     let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
     assert_eq!(keys.intent_for(shift_g, &Mode::Normal, Pane::Tree), Some(Intent::Last));
     assert_eq!(normal(&keys, KeyCode::Char('/')), Some(Intent::StartFilter));
-    assert_eq!(normal(&keys, KeyCode::Char('z')), None);
+    assert_eq!(normal(&keys, KeyCode::Char('z')), Some(Intent::CycleInterval));
+    assert_eq!(normal(&keys, KeyCode::Char('Q')), None);
     assert_eq!(normal(&keys, KeyCode::Char('d')), Some(Intent::Download));
     assert_eq!(normal(&keys, KeyCode::Char('y')), Some(Intent::Copy));
     assert_eq!(normal(&keys, KeyCode::Char('Y')), Some(Intent::CopyMenu));

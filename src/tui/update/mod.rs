@@ -8,6 +8,7 @@
 //! keys every pane shares. No arm depends on the order of another.
 
 mod copy;
+mod image;
 mod jump;
 mod modal;
 mod preview;
@@ -51,6 +52,10 @@ fn on_report(state: &mut State, report: Report) -> Vec<Effect> {
         }
         Report::Previewed { request, node, result } => state.on_previewed(request, node, result),
         Report::RowsRead { request, node, hdu, page, result } => state.on_rows_read(request, node, hdu, page, result),
+        Report::ImageRead { request, node, hdu, plane, result } => {
+            state.on_image_read(request, node, hdu, plane, result);
+            Vec::new()
+        }
         Report::PrefixCounted { request, result } => {
             state.on_counted(request, result);
             Vec::new()

@@ -20,10 +20,17 @@ impl State {
         match intent {
             Intent::NextHdu | Intent::PreviousHdu => {
                 self.preview.step_hdu(if *intent == Intent::NextHdu { 1 } else { -1 });
-                return Some(self.sync_table_view());
+                return Some(self.sync_views());
             }
             Intent::ReadOn => return Some(self.read_on()),
             Intent::CycleView => return Some(self.cycle_view()),
+            Intent::CycleStretch | Intent::CycleInterval | Intent::NextPlane | Intent::PreviousPlane => {
+                if let Some(effects) = self.on_image_intent(intent) {
+                    return Some(effects);
+                }
+                let view = self.config.keys.hint(Layer::Normal, &Intent::CycleView);
+                self.set_status(format!("that key works in an image view ({view} on an image HDU)"));
+            }
             _ if !focused => return None,
             _ if self.preview.table.is_some() => {
                 if let Some(effects) = self.on_table_intent(intent) {
@@ -88,6 +95,7 @@ impl State {
         if let Some(view) = &self.preview.table {
             effects.extend(view.requests().into_iter().map(Effect::Cancel));
         }
+        effects.extend(self.preview.image.as_ref().and_then(|v| v.request).map(Effect::Cancel));
         self.preview = Preview::for_node(selected);
         let Some(node) = selected else { return effects };
         let Some(meta) = self.tree.node(node).object() else { return effects };
@@ -141,7 +149,7 @@ impl State {
                     self.cache.insert((uri.bucket, uri.key, etag), data.clone());
                 }
                 self.preview.show(data, self.config.theme.ascii);
-                return self.sync_table_view();
+                return self.sync_views();
             }
             Err(error) => {
                 self.set_error(format!("reading {}: {error}", self.tree.uri_of(node)));

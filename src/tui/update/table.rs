@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::fits::image::read::ImageData;
 use crate::fits::table::Table;
 use crate::preview::PreviewBody;
 use crate::tui::action::Intent;
@@ -13,27 +14,43 @@ use crate::tui::table_view::TableView;
 use crate::tui::tree::{NodeId, RequestId};
 
 impl State {
-    /// `v`: the shown HDU between its cards and its table.
+    /// `v`: the shown HDU between its cards and its table (a table HDU) or
+    /// its quick-look (an image, tile-compressed ones included).
     pub(super) fn cycle_view(&mut self) -> Vec<Effect> {
         let hdu = self.preview.hdu;
         if self.preview.table_hdus.remove(&hdu) {
             return self.close_table_view();
         }
+        if self.preview.image_hdus.remove(&hdu) {
+            return self.close_image_view();
+        }
         let Some(PreviewBody::Fits(headers)) = self.preview.data().map(|d| &d.body) else {
-            self.set_status("no FITS HDU to show as a table");
+            self.set_status("no FITS HDU to show as a table or an image");
             return Vec::new();
         };
         let Some(shown) = headers.hdus.get(hdu) else { return Vec::new() };
-        match Table::from_hdu(shown) {
-            Ok(_) => {
+        let compressed = shown.header.logical("ZIMAGE") == Some(true);
+        let table = if compressed { None } else { Some(Table::from_hdu(shown)) };
+        match (table, ImageData::from_hdu(shown)) {
+            (Some(Ok(_)), _) => {
                 self.preview.table_hdus.insert(hdu);
-                self.sync_table_view()
             }
-            Err(why) => {
-                self.set_status(format!("no table view: {why}"));
-                Vec::new()
+            (_, Ok(_)) => {
+                self.preview.image_hdus.insert(hdu);
+            }
+            (_, Err(why)) => {
+                self.set_status(format!("no table or image view: {why}"));
+                return Vec::new();
             }
         }
+        self.sync_views()
+    }
+
+    /// The table and image views made to match the shown HDU.
+    pub(super) fn sync_views(&mut self) -> Vec<Effect> {
+        let mut effects = self.sync_table_view();
+        effects.extend(self.sync_image_view());
+        effects
     }
 
     fn close_table_view(&mut self) -> Vec<Effect> {

@@ -3,6 +3,7 @@
 
 mod copy_menu;
 mod help;
+mod image;
 mod preview;
 mod queue;
 mod status;

@@ -115,6 +115,16 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
     let [top_area, body_area, footer_area] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(Paragraph::new(top), top_area);
+    if let Some(view) = state.preview.image.as_ref().filter(|v| v.hdu == state.preview.hdu) {
+        let title = format!(" HDU {} · quick-look ", view.hdu);
+        let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
+        let [rule_area, picture_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body_area);
+        frame.render_widget(Paragraph::new(Line::styled(fit(&rule, width), dim(t))), rule_area);
+        super::image::render(frame, picture_area, state, view);
+        let footer = super::image::footer(state, view);
+        frame.render_widget(Paragraph::new(Line::styled(fit(&footer, width), dim(t))), footer_area);
+        return;
+    }
     if let Some(view) = state.preview.table.as_ref().filter(|v| v.hdu == state.preview.hdu) {
         let title = format!(" HDU {} · table, {} rows ", view.hdu, view.rows());
         let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
@@ -154,11 +164,16 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
         let keys = &state.config.keys;
         let hdu = keys.hint_pair(&Intent::PreviousHdu, &Intent::NextHdu);
         footer.push_str(&format!(" · {hdu} HDU · {} search", keys.hint(Layer::Normal, &Intent::StartFilter)));
-        let shown = headers.hdus.get(state.preview.hdu);
-        if shown.is_some_and(|h| {
-            matches!(h.kind.as_str(), "BINTABLE" | "TABLE") && h.header.logical("ZIMAGE") != Some(true)
-        }) {
-            footer.push_str(&format!(" · {} table", keys.hint(Layer::Normal, &Intent::CycleView)));
+        let view = keys.hint(Layer::Normal, &Intent::CycleView);
+        match headers.hdus.get(state.preview.hdu) {
+            Some(h)
+                if h.header.logical("ZIMAGE") == Some(true)
+                    || h.data_size > 0 && (h.index == 0 || h.kind == "IMAGE") =>
+            {
+                footer.push_str(&format!(" · {view} image"));
+            }
+            Some(h) if matches!(h.kind.as_str(), "BINTABLE" | "TABLE") => footer.push_str(&format!(" · {view} table")),
+            _ => {}
         }
         if headers.stopped.is_some() {
             footer.push_str(&format!(" · {} read on", keys.hint(Layer::Normal, &Intent::ReadOn)));
