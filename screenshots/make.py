@@ -240,6 +240,10 @@ def scenes(binary, endpoint):
         s.wait("HDU 0 PRIMARY")
         s.keys("Tab", "]", "v")
         s.wait("rows 1-")
+        s.keys("c")
+        s.type("time,x,y,pi,energy")
+        s.keys("Enter")
+        s.wait("columns shown")
         s.keys("PageDown")
         s.wait("ENERGY")
 

@@ -12,6 +12,9 @@ use super::error::{S3Error, S3ErrorKind};
 use super::object::ObjectDetails;
 use crate::fits::reader::{RangeSource, SourceError};
 
+/// Ranged GETs one reader keeps in flight at once (a quick-look's sampled rows).
+pub const IN_FLIGHT: usize = 16;
+
 /// Bytes at the start of the object kept for a text preview.
 const HEAD_KEPT: usize = 8192;
 
@@ -64,6 +67,14 @@ impl S3RangeSource {
     /// The object's size, once a read has told it.
     pub fn size_known(&self) -> Option<u64> {
         self.size
+    }
+
+    /// One range of a multi-range read (an empty one is refused).
+    async fn fetch_range(&self, etag: Option<&str>, start: u64, len: u64) -> Result<Answer, S3Error> {
+        if len == 0 {
+            return Err(S3Error::new(S3ErrorKind::InvalidRange, "empty range"));
+        }
+        fetch_within(&self.object(), self.time_limit, etag, start, len).await
     }
 
     fn object(&self) -> Object<'_> {
@@ -247,20 +258,17 @@ impl RangeSource for S3RangeSource {
         self.get(start, len).await.map_err(|e| SourceError(e.message))
     }
 
-    /// The ranges are fetched at once, each pinned to the ETag already seen.
+    /// The ranges are fetched concurrently, at most [`IN_FLIGHT`] at once,
+    /// each pinned to the ETag already seen; answers come back in order.
     async fn read_many(&mut self, ranges: &[(u64, u64)]) -> Vec<Result<Vec<u8>, SourceError>> {
+        use futures::StreamExt;
         let etag = self.etag.clone();
         let this: &Self = self;
-        let answers = futures::future::join_all(ranges.iter().map(|&(start, len)| {
-            let etag = etag.as_deref();
-            async move {
-                if len == 0 {
-                    return Err(S3Error::new(S3ErrorKind::InvalidRange, "empty range"));
-                }
-                fetch_within(&this.object(), this.time_limit, etag, start, len).await
-            }
-        }))
-        .await;
+        let mut pending = Vec::with_capacity(ranges.len());
+        for &(start, len) in ranges {
+            pending.push(this.fetch_range(etag.as_deref(), start, len));
+        }
+        let answers: Vec<_> = futures::stream::iter(pending).buffered(IN_FLIGHT).collect().await;
         ranges
             .iter()
             .zip(answers)

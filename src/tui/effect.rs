@@ -47,11 +47,9 @@ impl ListJob {
     }
 }
 
-/// Read rows of a table by range requests, for a page of the table view.
+/// The previewed HDU a data view reads from: which object, as the preview found it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RowsJob {
-    pub request: RequestId,
-    pub node: NodeId,
+pub struct HduSource {
     pub bucket: String,
     pub key: String,
     /// Pinned from the preview: a changed object is an error, not a mix.
@@ -59,6 +57,14 @@ pub struct RowsJob {
     pub size: u64,
     pub gzip: bool,
     pub hdu: Arc<Hdu>,
+}
+
+/// Read rows of a table by range requests, for a page of the table view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsJob {
+    pub request: RequestId,
+    pub node: NodeId,
+    pub source: HduSource,
     pub table: Arc<Table>,
     pub page: u64,
     pub rows: Range<u64>,
@@ -70,12 +76,7 @@ pub struct RowsJob {
 pub struct ImageJob {
     pub request: RequestId,
     pub node: NodeId,
-    pub bucket: String,
-    pub key: String,
-    pub etag: Option<String>,
-    pub size: u64,
-    pub gzip: bool,
-    pub hdu: Arc<Hdu>,
+    pub source: HduSource,
     pub plane: u64,
     /// At most this many samples across and down (one stride both ways).
     pub max: (u64, u64),

@@ -3,24 +3,10 @@
 
 use std::sync::Arc;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
 use super::action::{Intent, Report};
 use super::effect::{Effect, ImageJob};
-use super::test_support::Harness;
-use super::view::render;
+use super::test_support::{Harness, screen_text as screen};
 use crate::fits::image::read::Samples;
-
-fn screen(h: &Harness) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(h.state.width, h.state.height)).unwrap();
-    terminal.draw(|frame| render(frame, &h.state)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    (0..buffer.area.height)
-        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The FITS preview's SCI image (HDU 1, 64x64 float32) shown, the preview focused.
 fn on_image(width: u16, height: u16) -> Harness {
@@ -45,7 +31,7 @@ fn answer(h: &mut Harness) {
     h.act(Report::ImageRead {
         request: job.request,
         node: job.node,
-        hdu: job.hdu.index,
+        hdu: job.source.hdu.index,
         plane: job.plane,
         result: Ok(samples),
     });
@@ -58,7 +44,7 @@ fn v_on_an_image_reads_a_plane_sized_to_the_pane_and_draws_half_blocks() {
     let jobs = image_jobs(&h);
     assert_eq!(jobs.len(), 1);
     let job = &jobs[0];
-    assert_eq!((job.hdu.index, job.plane, job.etag.is_some()), (1, 0, true));
+    assert_eq!((job.source.hdu.index, job.plane, job.source.etag.is_some()), (1, 0, true));
     let (w, rows) = job.max;
     assert!((40..=60).contains(&w) && rows >= 30, "half blocks of the pane: {:?}", job.max);
     assert!(screen(&h).contains("reading pixels"));

@@ -13,7 +13,7 @@ use tokio::task::{AbortHandle, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use super::action::{Action, Report};
-use super::effect::{Effect, ImageJob, ListJob, QueueEffect, RowsJob};
+use super::effect::{Effect, HduSource, ImageJob, ListJob, QueueEffect, RowsJob};
 use super::tree::{NodeId, RequestId};
 use crate::clipboard::Clipboard;
 use crate::fits::image::read::{ImageData, read_samples};
@@ -241,7 +241,8 @@ async fn preview(
 
 /// A page of rows for the table view, formatted as the view shows them.
 async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: RowsJob) {
-    let RowsJob { request, node, bucket, key, etag, size, gzip, hdu, table, page, rows, columns } = job;
+    let RowsJob { request, node, source, table, page, rows, columns } = job;
+    let HduSource { bucket, key, etag, size, gzip, hdu } = source;
     let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
     let read = crate::fits::table::read::read_rows(&mut source, &hdu, &table, rows, &columns, StreamOptions::new(gzip));
     let result = read.await.map_err(|e| e.to_string()).map(|rows| {
@@ -259,7 +260,8 @@ async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: 
 
 /// A plane sampled for the image view, one stride both ways.
 async fn read_image(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ImageJob) {
-    let ImageJob { request, node, bucket, key, etag, size, gzip, hdu, plane, max } = job;
+    let ImageJob { request, node, source, plane, max } = job;
+    let HduSource { bucket, key, etag, size, gzip, hdu } = source;
     let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
     let result = async {
         let data = ImageData::from_hdu(&hdu)?;

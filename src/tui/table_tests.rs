@@ -1,23 +1,9 @@
 //! The table view: switching to it, the pages of rows it reads, scrolling,
 //! picking columns, and how it is drawn.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
 use super::action::{Intent, Report};
 use super::effect::{Effect, RowsJob};
-use super::test_support::{Harness, fits_table_preview};
-use super::view::render;
-
-fn screen(h: &Harness) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(h.state.width, h.state.height)).unwrap();
-    terminal.draw(|frame| render(frame, &h.state)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    (0..buffer.area.height)
-        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use super::test_support::{Harness, fits_table_preview, screen_text as screen};
 
 /// An event list previewed, its table HDU shown, the preview focused.
 fn on_table(width: u16, height: u16, rows: usize) -> Harness {
@@ -40,7 +26,7 @@ fn answer_rows(h: &mut Harness) {
         h.act(Report::RowsRead {
             request: job.request,
             node: job.node,
-            hdu: job.hdu.index,
+            hdu: job.source.hdu.index,
             page: job.page,
             result: Ok(rows),
         });
@@ -54,8 +40,8 @@ fn the_table_view_reads_the_rows_shown_and_a_page_ahead() {
     h.keys(&[Intent::CycleView]);
     let jobs = row_jobs(&h);
     assert_eq!(jobs.iter().map(|j| j.rows.clone()).collect::<Vec<_>>(), vec![0..64, 64..128]);
-    assert_eq!((jobs[0].hdu.index, jobs[0].columns.clone(), jobs[0].gzip), (1, vec![0, 1, 2], false));
-    assert_eq!(jobs[0].etag.as_deref(), Some("\"e\""), "reads are pinned to the previewed ETag");
+    assert_eq!((jobs[0].source.hdu.index, jobs[0].columns.clone(), jobs[0].source.gzip), (1, vec![0, 1, 2], false));
+    assert_eq!(jobs[0].source.etag.as_deref(), Some("\"e\""), "reads are pinned to the previewed ETag");
     answer_rows(&mut h);
     let all = screen(&h);
     assert!(all.contains("TIME") && all.contains("chan") && all.contains("src 3"), "{all}");

@@ -133,17 +133,19 @@ impl TableView {
         self.first_column = (self.first_column as isize + delta).clamp(0, last.max(0)) as usize;
     }
 
-    /// Shows only the columns whose names hold one of the comma-separated
-    /// words (case-insensitive); an empty pick shows them all. The pages read
-    /// for the old columns are dropped. False if nothing matches.
+    /// Shows only the columns picked by the comma-separated words
+    /// (case-insensitive): a word that is a column's whole name picks that
+    /// column, any other word every column whose name holds it; an empty pick
+    /// shows them all. The pages read for the old columns are dropped. False
+    /// if nothing matches.
     pub fn pick_columns(&mut self, pick: &str) -> bool {
         let words: Vec<String> = pick.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
-        let columns: Vec<usize> = (0..self.table.columns.len())
-            .filter(|&c| {
-                let name = self.table.columns[c].name.to_lowercase();
-                words.is_empty() || words.iter().any(|w| name.contains(w))
-            })
-            .collect();
+        let names: Vec<String> = self.table.columns.iter().map(|c| c.name.to_lowercase()).collect();
+        let picks = |name: &String, word: &String| {
+            if names.contains(word) { name == word } else { name.contains(word.as_str()) }
+        };
+        let columns: Vec<usize> =
+            (0..names.len()).filter(|&c| words.is_empty() || words.iter().any(|w| picks(&names[c], w))).collect();
         if columns.is_empty() {
             return false;
         }
@@ -216,15 +218,18 @@ mod tests {
 
     #[test]
     fn picking_columns_by_words() {
-        let mut view = TableView::new(1, table(100, &["RA", "DEC", "FLUX_G", "FLUX_R", "MAG_G"]));
+        let mut view = TableView::new(1, table(100, &["RA", "DEC", "FLUX_G", "FLUX_R", "MAG_G", "X", "CHIPX"]));
         view.loading(0, 1);
         assert!(view.pick_columns("flux, mag"));
         assert_eq!(view.columns, vec![2, 3, 4]);
+        assert!(view.pick_columns("x"));
+        assert_eq!(view.columns, vec![5], "a whole name picks that column alone");
+        assert!(view.pick_columns("flux, mag"));
         assert_eq!(view.missing_pages(10), vec![0, 1], "pages of the old columns are dropped");
         assert!(!view.pick_columns("nothing"));
         assert_eq!(view.columns, vec![2, 3, 4], "a pick that matches nothing changes nothing");
         assert!(view.pick_columns(""));
-        assert_eq!(view.columns.len(), 5);
+        assert_eq!(view.columns.len(), 7);
         assert_eq!(view.pick, None);
     }
 

@@ -209,6 +209,18 @@ impl Harness {
     }
 }
 
+/// The state drawn on a `TestBackend` of its size, as text, line by line.
+pub fn screen_text(h: &Harness) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(h.state.width, h.state.height)).unwrap();
+    terminal.draw(|frame| super::view::render(frame, &h.state)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..buffer.area.height)
+        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn request_of(effect: &Effect) -> Option<u64> {
     match effect {
         Effect::List(ListJob { request, .. })

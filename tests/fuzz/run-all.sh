@@ -15,4 +15,4 @@ run fits_header & run config & wait
 run fits_card & run s3_uri & wait
 run tile_rice & run tile_gzip & wait
 run tile_hcompress & run tile_plio & wait
-run tile_decode
+run tile_decode & run fits_data & wait

@@ -81,28 +81,14 @@ impl State {
     /// Starts reading the shown plane.
     fn read_image(&mut self) -> Vec<Effect> {
         let max = self.image_budget();
-        let (Some(node), Some(data)) = (self.preview.node, self.preview.data().cloned()) else { return Vec::new() };
-        let PreviewBody::Fits(headers) = &data.body else { return Vec::new() };
         let Some(view) = self.preview.image.as_ref() else { return Vec::new() };
-        let Some(hdu) = headers.hdus.get(view.hdu) else { return Vec::new() };
-        let (hdu, plane) = (Arc::new(hdu.clone()), view.plane);
+        let (Some(node), Some(source)) = (self.preview.node, self.hdu_source(view.hdu)) else { return Vec::new() };
+        let plane = view.plane;
         let request = self.request_id();
-        let uri = self.tree.uri_of(node);
         if let Some(view) = self.preview.image.as_mut() {
             view.reading(request);
         }
-        vec![Effect::ReadImage(ImageJob {
-            request,
-            node,
-            bucket: uri.bucket,
-            key: uri.key,
-            etag: data.details.etag.clone(),
-            size: data.details.size,
-            gzip: headers.gzip,
-            hdu,
-            plane,
-            max,
-        })]
+        vec![Effect::ReadImage(ImageJob { request, node, source, plane, max })]
     }
 
     pub(super) fn on_image_read(

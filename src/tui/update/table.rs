@@ -7,7 +7,7 @@ use crate::fits::image::read::ImageData;
 use crate::fits::table::Table;
 use crate::preview::PreviewBody;
 use crate::tui::action::Intent;
-use crate::tui::effect::{Effect, RowsJob};
+use crate::tui::effect::{Effect, HduSource, RowsJob};
 use crate::tui::mode::{Line, LineKind, Mode};
 use crate::tui::state::State;
 use crate::tui::table_view::TableView;
@@ -116,12 +116,9 @@ impl State {
     /// Starts reading the pages the table view shows (and one ahead) that nobody reads yet.
     fn table_pages(&mut self) -> Vec<Effect> {
         let height = self.table_height();
-        let (Some(node), Some(data)) = (self.preview.node, self.preview.data().cloned()) else { return Vec::new() };
-        let PreviewBody::Fits(headers) = &data.body else { return Vec::new() };
         let Some(view) = self.preview.table.as_ref() else { return Vec::new() };
-        let Some(hdu) = headers.hdus.get(view.hdu) else { return Vec::new() };
-        let (hdu, missing) = (Arc::new(hdu.clone()), view.missing_pages(height));
-        let uri = self.tree.uri_of(node);
+        let (Some(node), Some(source)) = (self.preview.node, self.hdu_source(view.hdu)) else { return Vec::new() };
+        let missing = view.missing_pages(height);
         let mut effects = Vec::new();
         for page in missing {
             let request = self.request_id();
@@ -130,12 +127,7 @@ impl State {
             effects.push(Effect::ReadRows(RowsJob {
                 request,
                 node,
-                bucket: uri.bucket.clone(),
-                key: uri.key.clone(),
-                etag: data.details.etag.clone(),
-                size: data.details.size,
-                gzip: headers.gzip,
-                hdu: hdu.clone(),
+                source: source.clone(),
                 table: view.table.clone(),
                 page,
                 rows: view.page_range(page),
@@ -143,6 +135,21 @@ impl State {
             }));
         }
         effects
+    }
+
+    /// Where HDU `hdu` of the previewed object is read from.
+    pub(super) fn hdu_source(&self, hdu: usize) -> Option<HduSource> {
+        let (node, data) = (self.preview.node?, self.preview.data()?);
+        let PreviewBody::Fits(headers) = &data.body else { return None };
+        let uri = self.tree.uri_of(node);
+        Some(HduSource {
+            bucket: uri.bucket,
+            key: uri.key,
+            etag: data.details.etag.clone(),
+            size: data.details.size,
+            gzip: headers.gzip,
+            hdu: Arc::new(headers.hdus.get(hdu)?.clone()),
+        })
     }
 
     pub(super) fn on_rows_read(

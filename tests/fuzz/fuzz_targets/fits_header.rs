@@ -2,31 +2,13 @@
 //! budget), through an in-memory range source.
 #![no_main]
 
+#[path = "memory.rs"]
+mod memory;
+
 use libfuzzer_sys::fuzz_target;
-use s3scope::testing::fits::reader::{RangeSource, ReadOptions, SourceError, read_headers};
+use memory::Memory;
+use s3scope::testing::fits::reader::{ReadOptions, read_headers};
 use s3scope::testing::fits::scanner::Scanner;
-
-struct Memory(Vec<u8>);
-
-impl RangeSource for Memory {
-    async fn read(&mut self, start: u64, len: u64) -> Result<Vec<u8>, SourceError> {
-        let start = (start.min(self.0.len() as u64)) as usize;
-        let end = (start as u64 + len).min(self.0.len() as u64) as usize;
-        Ok(self.0[start..end].to_vec())
-    }
-
-    async fn read_many(&mut self, ranges: &[(u64, u64)]) -> Vec<Result<Vec<u8>, SourceError>> {
-        let mut out = Vec::new();
-        for &(start, len) in ranges {
-            out.push(self.read(start, len).await);
-        }
-        out
-    }
-
-    fn size(&self) -> Option<u64> {
-        Some(self.0.len() as u64)
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     // The whole stream at once, as the scanner sees it.
