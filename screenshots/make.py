@@ -272,7 +272,7 @@ def scenes(binary, endpoint):
     def edge(s):
         s.wait("title.txt")
         s.keys(":", "C-u")
-        s.type("s3://nasa-irsa-spherex/")
+        s.type("s3://no-such-archive/")
         s.keys("Enter")
         s.wait("no such bucket")
 
@@ -288,9 +288,9 @@ def scenes(binary, endpoint):
     def queue(s):
         s.wait("3003/")
         s.keys("d")
-        s.wait("download 5 objects")
+        s.wait("download 6 objects")
         s.keys("y")
-        s.wait("Queue 5/5")
+        s.wait("Queue 6/6")
         s.keys(":", "C-u")
         s.type("s3://stpubdata/tess/public/mast/tess-s0014-2-3-cube.fits")
         s.keys("Enter")

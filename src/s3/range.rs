@@ -13,7 +13,7 @@ use super::object::ObjectDetails;
 use crate::fits::reader::{RangeSource, SourceError};
 
 /// Ranged GETs one reader keeps in flight at once (a quick-look's sampled rows).
-pub const IN_FLIGHT: usize = 16;
+pub const IN_FLIGHT: usize = 32;
 
 /// Bytes at the start of the object kept for a text preview.
 const HEAD_KEPT: usize = 8192;
