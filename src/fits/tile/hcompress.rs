@@ -316,6 +316,20 @@ mod tests {
     ];
 
     #[test]
+    fn a_stream_claiming_an_empty_shape_is_not_inverted() {
+        // Found by the fuzzer: a 0 x 16384 shape in the header once reached the inverse H-transform.
+        let stream = [
+            0xdd, 0x99, 0, 9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x3f, 0, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 4, 0xfe,
+            0xff, 0xff, 0, 0x40,
+        ];
+        for smooth in [false, true] {
+            if let Ok((values, rows, cols)) = decode(&stream, 0, smooth) {
+                assert_eq!((values.len(), rows * cols), (0, 0));
+            }
+        }
+    }
+
+    #[test]
     fn smooths_lossy_tiles_as_astropy_does() {
         let (smoothed, _, _) = decode(&ASTROPY_SMOOTHED, 64, true).unwrap();
         assert_eq!(smoothed, ASTROPY_SMOOTHED_VALUES);

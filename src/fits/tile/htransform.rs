@@ -45,7 +45,9 @@ fn shuffle(a: &mut [i64], base: usize, n: usize, stride: usize, tmp: &mut Vec<i6
 /// SCALE when `smooth_scale` is above 1. `a` must hold `rows * cols` values.
 pub fn inverse(a: &mut [i64], rows: usize, cols: usize, smooth_scale: i64) {
     let nmax = rows.max(cols);
-    if nmax <= 1 || a.len() < rows * cols {
+    // A stream may claim a zero or overflowing shape: nothing to invert then.
+    let Some(count) = rows.checked_mul(cols).filter(|&n| n > 0) else { return };
+    if nmax <= 1 || a.len() < count {
         return;
     }
     let log2n = ceil_log2(nmax);
@@ -160,7 +162,8 @@ pub fn inverse(a: &mut [i64], rows: usize, cols: usize, smooth_scale: i64) {
 /// The forward H-transform (cfitsio's htrans64).
 pub fn forward(a: &mut [i64], rows: usize, cols: usize) {
     let nmax = rows.max(cols);
-    if nmax <= 1 || a.len() < rows * cols {
+    let Some(count) = rows.checked_mul(cols).filter(|&n| n > 0) else { return };
+    if nmax <= 1 || a.len() < count {
         return;
     }
     let log2n = ceil_log2(nmax);
