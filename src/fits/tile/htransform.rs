@@ -41,15 +41,18 @@ fn shuffle(a: &mut [i64], base: usize, n: usize, stride: usize, tmp: &mut Vec<i6
     }
 }
 
+/// The larger side of a `rows` x `cols` array held in `a`, when there is
+/// something to transform: a stream may claim a zero or overflowing shape.
+fn larger_side(a: &[i64], rows: usize, cols: usize) -> Option<usize> {
+    let count = rows.checked_mul(cols).filter(|&n| n > 0)?;
+    let nmax = rows.max(cols);
+    (nmax > 1 && a.len() >= count).then_some(nmax)
+}
+
 /// The inverse H-transform (cfitsio's hinv64), smoothing with the stream's
 /// SCALE when `smooth_scale` is above 1. `a` must hold `rows * cols` values.
 pub fn inverse(a: &mut [i64], rows: usize, cols: usize, smooth_scale: i64) {
-    let nmax = rows.max(cols);
-    // A stream may claim a zero or overflowing shape: nothing to invert then.
-    let Some(count) = rows.checked_mul(cols).filter(|&n| n > 0) else { return };
-    if nmax <= 1 || a.len() < count {
-        return;
-    }
+    let Some(nmax) = larger_side(a, rows, cols) else { return };
     let log2n = ceil_log2(nmax);
     let mut tmp = Vec::with_capacity(nmax.div_ceil(2));
     let mut shift = 1;
@@ -161,11 +164,7 @@ pub fn inverse(a: &mut [i64], rows: usize, cols: usize, smooth_scale: i64) {
 
 /// The forward H-transform (cfitsio's htrans64).
 pub fn forward(a: &mut [i64], rows: usize, cols: usize) {
-    let nmax = rows.max(cols);
-    let Some(count) = rows.checked_mul(cols).filter(|&n| n > 0) else { return };
-    if nmax <= 1 || a.len() < count {
-        return;
-    }
+    let Some(nmax) = larger_side(a, rows, cols) else { return };
     let log2n = ceil_log2(nmax);
     let mut tmp = Vec::with_capacity(nmax.div_ceil(2));
     let mut shift = 0;
