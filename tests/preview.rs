@@ -77,6 +77,46 @@ fn fits_and_text_previews() {
 }
 
 #[test]
+fn formats_are_known_by_their_first_bytes() {
+    let parquet = keys_below("nasa-irsa-wise", "wise/").into_iter().find(|k| k.ends_with(".parquet")).unwrap();
+    let effects = vec![
+        preview(1, "demo-edge", "formats/roman-like.asdf"),
+        preview(2, "demo-edge", "formats/cut-footer.parquet"),
+        preview(3, "demo-edge", "formats/image.h5"),
+        preview(4, "demo-edge", "formats/rosat-like.fits.Z"),
+        preview(5, "nasa-irsa-wise", &parquet),
+    ];
+    let actions = run_effects(&fixture().endpoint, effects, Duration::from_secs(5));
+    let recognized = |request: u64| {
+        let data = actions
+            .iter()
+            .find_map(|a| match a {
+                Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => result.clone().ok(),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no answer to {request}"));
+        let PreviewBody::Recognized { format, facts, head } = data.body.clone() else { panic!("{:?}", data.body) };
+        (format, facts, *head, data.requests)
+    };
+    let (format, _, head, requests) = recognized(1);
+    assert_eq!(format, "ASDF 1.0.0 (standard 1.5.0)");
+    assert!(matches!(&head, PreviewBody::Text { lines, .. } if lines.iter().any(|l| l.contains("!core/asdf-1.1.0"))));
+    assert_eq!(requests, 1);
+    let (format, facts, _, requests) = recognized(2);
+    assert_eq!((format.as_str(), requests), ("Parquet", 2), "the head and the last 8 bytes");
+    assert!(facts[0].contains("does not end with PAR1"), "{facts:?}");
+    let (format, _, head, _) = recognized(3);
+    assert_eq!(format, "HDF5 (superblock version 2 at byte 0)");
+    assert!(matches!(head, PreviewBody::Binary(_)));
+    let (format, _, _, _) = recognized(4);
+    assert_eq!(format, "Unix compress (LZW, codes up to 16 bits)");
+    // The demo's Parquet partitions are placeholders: their footer length is not believed.
+    let (format, facts, _, _) = recognized(5);
+    assert_eq!(format, "Parquet");
+    assert!(facts[0].starts_with("! ") || facts[0].starts_with("footer: "), "{facts:?}");
+}
+
+#[test]
 fn cancelled_previews_never_reach_the_server() {
     let fixture = fixture();
     let (proxy, stats) = fixture.runtime.block_on(proxy::start_proxy(fixture.addr, Duration::ZERO)).unwrap();

@@ -3,9 +3,11 @@
 //! metadata; and a small LRU cache of what was read.
 
 pub mod cache;
+pub mod sniff;
 
 use std::io::Read;
 
+use self::sniff::Format;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
 pub use crate::s3::object::ObjectDetails;
@@ -24,6 +26,13 @@ pub enum PreviewBody {
     /// The first bytes of a binary object.
     Binary(Vec<u8>),
     Empty,
+    /// A format known by its first bytes (Parquet, ASDF, HDF5, Unix
+    /// compress): its name, what a cheap read told about it, and its head.
+    Recognized {
+        format: String,
+        facts: Vec<String>,
+        head: Box<PreviewBody>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,16 +102,38 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
     } else {
         use crate::fits::reader::RangeSource;
         let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
-        if head.starts_with(b"SIMPLE  =") {
-            match read_headers(&mut source, false, options).await {
+        match sniff::sniff(&head) {
+            Format::Fits => match read_headers(&mut source, false, options).await {
                 Ok(headers) => PreviewBody::Fits(headers),
                 Err(_) => text_or_binary(&head),
-            }
-        } else {
-            text_or_binary(&head)
+            },
+            Format::Gzip | Format::Unknown => text_or_binary(&head),
+            format => recognized(&mut source, format, &head).await?,
         }
     };
     Ok(PreviewData { details: source.details(), body, requests: source.requests, bytes_read: source.bytes_read })
+}
+
+/// The preview of a format known by its bytes: for Parquet, the footer's
+/// size from one read of the last 8 bytes (the footer itself is not read).
+async fn recognized(source: &mut S3RangeSource, format: Format, head: &[u8]) -> Result<PreviewBody, String> {
+    use crate::fits::reader::RangeSource;
+    let mut facts = Vec::new();
+    if format == Format::Parquet {
+        let size = source.size().unwrap_or(0);
+        let tail = source.read(size.saturating_sub(8), 8.min(size)).await.map_err(|e| e.0)?;
+        facts.push(match sniff::parquet_footer_length(&tail, size) {
+            Ok(length) => format!("footer: {length} bytes at the end (schema, row groups, statistics)"),
+            Err(why) => format!("! {why}"),
+        });
+    }
+    let head = match (&format, text_or_binary(head)) {
+        // Compressed or binary formats show their first bytes in hex.
+        (Format::Asdf { .. }, text @ PreviewBody::Text { .. }) => text,
+        (_, PreviewBody::Text { .. }) => PreviewBody::Binary(head.iter().take(512).copied().collect()),
+        (_, other) => other,
+    };
+    Ok(PreviewBody::Recognized { format: format.name(), facts, head: Box::new(head) })
 }
 
 #[cfg(test)]

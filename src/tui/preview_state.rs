@@ -111,8 +111,13 @@ impl Preview {
 
     fn make_lines(&self) -> Vec<String> {
         let Some(data) = self.data() else { return Vec::new() };
+        self.body_text(&data.body)
+    }
+
+    /// A body's lines, escaped for the terminal.
+    fn body_text(&self, body: &PreviewBody) -> Vec<String> {
         let escape = |text: &str| escape_for_display(text, self.ascii).into_owned();
-        match &data.body {
+        match body {
             PreviewBody::Fits(headers) => headers
                 .hdus
                 .get(self.hdu)
@@ -123,6 +128,11 @@ impl Preview {
                 bytes.chunks(16).enumerate().map(|(i, chunk)| hex_line(i * 16, chunk)).collect()
             }
             PreviewBody::Empty => Vec::new(),
+            PreviewBody::Recognized { facts, head, .. } => {
+                let mut lines: Vec<String> = facts.iter().map(|f| escape(f)).collect();
+                lines.extend(self.body_text(head));
+                lines
+            }
         }
     }
 
@@ -188,6 +198,25 @@ mod tests {
         let short = hex_line(16, b"hi");
         assert_eq!(short.len(), full.len() - 14);
         assert!(short.starts_with("00000010  68 69 ") && short.ends_with("|hi|"));
+    }
+
+    #[test]
+    fn a_recognized_format_shows_its_facts_then_its_head() {
+        let data = PreviewData {
+            details: Default::default(),
+            body: PreviewBody::Recognized {
+                format: "Parquet".into(),
+                facts: vec!["footer: 120 bytes".into()],
+                head: Box::new(PreviewBody::Binary(b"PAR1\x1b".to_vec())),
+            },
+            requests: 2,
+            bytes_read: 4104,
+        };
+        let mut preview = Preview::default();
+        preview.show(Arc::new(data), false);
+        let lines = preview.body_lines();
+        assert_eq!(lines[0], "footer: 120 bytes");
+        assert!(lines[1].starts_with("00000000  50 41 52 31 1b") && lines[1].ends_with("|PAR1.|"), "{}", lines[1]);
     }
 
     #[test]

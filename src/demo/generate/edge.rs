@@ -64,6 +64,9 @@ fn hostile_header() -> Vec<u8> {
     out
 }
 
+/// The first lines of an ASDF file as Roman's products start.
+const ASDF_HEAD: &str = "#ASDF 1.0.0\n#ASDF_STANDARD 1.5.0\n%YAML 1.1\n%TAG ! tag:stsci.edu:asdf/\n--- !core/asdf-1.1.0\nasdf_library: !core/software-1.0.0 {name: asdf, version: 3.0.0}\nroman: !<asdf://stsci.edu/datamodels/roman/tags/wfi_image-1.0.0>\n  meta: {telescope: ROMAN, instrument: {name: WFI, detector: WFI01}}\n...\n";
+
 /// A 64 x 64 float32 star field cut off halfway through its data.
 fn truncated_image(rng: &mut Rng) -> Vec<u8> {
     let mut out = Vec::new();
@@ -111,6 +114,10 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("files/binary.bin".into(), (0..4096).map(|_| rng.below(256) as u8).collect()),
         ("files/odd-header.fits".into(), odd_header(rng)),
         ("tables/every-type.fits".into(), every_type(rng, 40)),
+        ("formats/roman-like.asdf".into(), ASDF_HEAD.as_bytes().to_vec()),
+        ("formats/cut-footer.parquet".into(), b"PAR1 a file cut short".to_vec()),
+        ("formats/image.h5".into(), [&b"\x89HDF\r\n\x1a\n\x02\x08\x08"[..], &[0u8; 64]].concat()),
+        ("formats/rosat-like.fits.Z".into(), vec![0x1f, 0x9d, 0x90, b'S', 0x12, 0x34]),
         ("tables/naxis2-lies.fits".into(), naxis2_lies),
         ("tables/heap-pointer-past-the-end.fits".into(), bad_heap),
     ];

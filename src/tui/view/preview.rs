@@ -110,6 +110,7 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
         }
         PreviewBody::Binary(bytes) => (format!(" binary, first {} bytes ", bytes.len()), BodyStyle::Plain),
         PreviewBody::Empty => (" empty object ".into(), BodyStyle::Plain),
+        PreviewBody::Recognized { format, .. } => (format!(" {} ", t.escape(format)), BodyStyle::Plain),
     };
     let top_height = (top.len() as u16 + 1).min(area.height.saturating_sub(3).max(1));
     let [top_area, body_area, footer_area] =
