@@ -259,3 +259,25 @@ fn hostile_header_values_are_escaped_in_text_and_exact_in_json() {
     assert_eq!(value("OBJECT"), "\u{1b}]?;pwned\u{7}");
     assert_eq!(value("OBSERVER"), "\u{1b}[31mred\u{1b}[0m");
 }
+
+#[test]
+fn unix_compressed_fits_reads_like_its_plain_twin() {
+    let base = "s3://nasa-heasarc/rosat/data/pspc/processed_data/900000/rp900001n00/rp900001n00_bas.fits";
+    let plain = header_json(base, &[]);
+    let compressed = header_json(&format!("{base}.Z"), &[]);
+    assert_eq!(compressed["compression"], "compress");
+    assert_eq!(plain["compression"], Value::Null);
+    assert_eq!(compressed["hdus"], plain["hdus"], "the same HDUs, offsets in the inflated stream");
+    // Rows and pixels come out of the inflated stream too.
+    let rows = |uri: &str| stdout(&run(&["table", "--json", "--rows", "100:110", uri]));
+    let (from_plain, from_z) = (rows(base), rows(&format!("{base}.Z")));
+    assert_eq!(from_plain.lines().skip(1).collect::<Vec<_>>(), from_z.lines().skip(1).collect::<Vec<_>>());
+    let image = run(&[
+        "image",
+        "--json",
+        "s3://nasa-heasarc/rosat/data/pspc/processed_data/900000/rp900001n00/rp900001n00_im1.fits.Z",
+    ]);
+    assert!(image.status.success(), "{}", stderr(&image));
+    let json: Value = serde_json::from_str(stdout(&image).trim()).unwrap();
+    assert_eq!(json["shape"], serde_json::json!([64, 64]));
+}

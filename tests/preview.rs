@@ -85,8 +85,20 @@ fn formats_are_known_by_their_first_bytes() {
         preview(3, "demo-edge", "formats/image.h5"),
         preview(4, "demo-edge", "formats/rosat-like.fits.Z"),
         preview(5, "nasa-irsa-wise", &parquet),
+        preview(6, "nasa-heasarc", "rosat/data/pspc/processed_data/900000/rp900001n00/rp900001n00_bas.fits.Z"),
     ];
     let actions = run_effects(&fixture().endpoint, effects, Duration::from_secs(5));
+    let answer = |request: u64| {
+        actions
+            .iter()
+            .find_map(|a| match a {
+                Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => result.clone().ok(),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no answer to {request}"))
+    };
+    let PreviewBody::Fits(headers) = answer(6).body.clone() else { panic!("a .fits.Z previews as FITS") };
+    assert_eq!((headers.hdus.len(), headers.hdus[1].name.as_str()), (3, "EVENTS"));
     let recognized = |request: u64| {
         let data = actions
             .iter()

@@ -75,6 +75,9 @@ fn browse_filter_jump_error_row_and_quit() {
     tmux.keys(&[":", "C-u"]);
     tmux.type_text("s3://no-such-bucket/");
     tmux.keys(&["Enter"]);
+    tmux.wait_for("failed: no such bucket", WAIT);
+    // The error row is the bucket's child, one row down.
+    tmux.keys(&["j"]);
     let screen = tmux.wait_for("✗ no such bucket", WAIT);
     assert!(screen.contains("r to retry"), "{screen}");
 

@@ -33,7 +33,8 @@ pub struct FitsObject {
     pub uri: S3Uri,
     pub source: S3RangeSource,
     pub hdu: Hdu,
-    pub gzip: bool,
+    /// Compressed (gzip or compress): data is inflated from the start.
+    pub compressed: bool,
 }
 
 impl FitsObject {
@@ -70,11 +71,11 @@ impl FitsObject {
             };
             return Err(AppError::input(format!("reading {uri}"), why));
         };
-        Ok(Self { uri: uri.clone(), source, hdu, gzip: headers.gzip })
+        Ok(Self { uri: uri.clone(), source, hdu, compressed: headers.compression.is_compressed() })
     }
 
     pub fn stream_options(&self) -> StreamOptions {
-        StreamOptions::new(self.gzip)
+        StreamOptions::new(self.compressed)
     }
 
     /// A data error as the command's error: the source failing is a runtime error, bad data bad input.

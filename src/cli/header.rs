@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
+use crate::fits::inflate::Compression;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::Stop;
 use crate::fits::summary;
@@ -136,7 +137,7 @@ fn write_text(out: &mut impl Write, report: &Report, only: Option<usize>) -> io:
         report.requests,
         report.bytes_read,
         report.size,
-        if report.headers.gzip { " (gzip)" } else { "" }
+        report.headers.compression.name().map(|name| format!(" ({name})")).unwrap_or_default()
     )
 }
 
@@ -214,6 +215,8 @@ struct DocumentJson<'a> {
     requests: u64,
     bytes_read: u64,
     gzip: bool,
+    /// `gzip`, `compress` or null.
+    compression: Option<&'static str>,
     stopped: Option<&'a str>,
     truncated_header: Option<&'a str>,
     warnings: &'a [String],
@@ -227,7 +230,8 @@ fn write_json(out: &mut impl Write, report: &Report, only: Option<usize>) -> io:
         size: report.size,
         requests: report.requests,
         bytes_read: report.bytes_read,
-        gzip: headers.gzip,
+        gzip: headers.compression == Compression::Gzip,
+        compression: headers.compression.name(),
         stopped: headers.stopped.as_deref(),
         truncated_header: headers.truncated_header.as_deref(),
         warnings: &headers.warnings,

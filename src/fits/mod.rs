@@ -5,6 +5,7 @@ pub mod card;
 pub mod hdu;
 pub mod header;
 pub mod image;
+pub mod inflate;
 pub mod reader;
 pub mod scanner;
 pub mod stream;
@@ -13,3 +14,4 @@ pub mod table;
 #[cfg(test)]
 pub(crate) mod tests;
 pub mod tile;
+pub mod unlzw;

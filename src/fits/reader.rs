@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::io::Write;
 
-use flate2::write::MultiGzDecoder;
-
 use super::hdu::{BLOCK, Hdu};
+use super::inflate::{Compression, Inflater};
 use super::scanner::{ScanError, Scanner, Stop, Want};
 
 /// A source of byte ranges of one object.
@@ -51,7 +50,8 @@ impl Default for ReadOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitsHeaders {
     pub hdus: Vec<Hdu>,
-    pub gzip: bool,
+    /// How the stream was compressed (it was inflated from its start).
+    pub compression: Compression,
     pub warnings: Vec<String>,
     /// Why the walk stopped before the end of the file, if it did.
     pub stopped: Option<String>,
@@ -88,8 +88,6 @@ impl From<SourceError> for ReadError {
     }
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-
 /// Reads the headers of the object behind `source`. `gzip_hint` (from the
 /// key's extension) only picks the size of the first read; the gzip magic
 /// decides how the bytes are read.
@@ -107,10 +105,9 @@ pub async fn read_headers<S: RangeSource>(
     if first.is_empty() {
         return Err(ScanError::NotFits("the object is empty".into()).into());
     }
-    if first.starts_with(&GZIP_MAGIC) {
-        read_gzip(source, first, options).await
-    } else {
-        read_plain(source, first, options).await
+    match Compression::of(&first) {
+        Compression::None => read_plain(source, first, options).await,
+        compression => read_compressed(source, first, options, compression).await,
     }
 }
 
@@ -176,7 +173,13 @@ async fn read_plain<S: RangeSource>(
         }
     }
     let truncated_header = scanner.truncated_header;
-    Ok(FitsHeaders { hdus: scanner.hdus, gzip: false, warnings: scanner.warnings, stopped: None, truncated_header })
+    Ok(FitsHeaders {
+        hdus: scanner.hdus,
+        compression: Compression::None,
+        warnings: scanner.warnings,
+        stopped: None,
+        truncated_header,
+    })
 }
 
 /// Where the next two headers would start if the extensions repeat: the
@@ -223,12 +226,15 @@ impl Write for ScanSink {
     }
 }
 
-async fn read_gzip<S: RangeSource>(
+async fn read_compressed<S: RangeSource>(
     source: &mut S,
     first: Vec<u8>,
     options: ReadOptions,
+    compression: Compression,
 ) -> Result<FitsHeaders, ReadError> {
-    let mut decoder = MultiGzDecoder::new(ScanSink { scanner: Scanner::new(options.stop.clone()), error: None });
+    let sink = ScanSink { scanner: Scanner::new(options.stop.clone()), error: None };
+    let Some(mut decoder) = Inflater::new(compression, sink) else { return read_plain(source, first, options).await };
+    let name = compression.name().unwrap_or("compressed");
     let mut offset = 0u64;
     let mut chunk = options.gzip_chunk;
     let mut bytes = first;
@@ -242,9 +248,9 @@ async fn read_gzip<S: RangeSource>(
         }
         if let Err(e) = inflated {
             if sink.scanner.hdus.is_empty() {
-                return Err(ScanError::NotFits(format!("the gzip stream is broken: {e}")).into());
+                return Err(ScanError::NotFits(format!("the {name} stream is broken: {e}")).into());
             }
-            stopped = Some(format!("the gzip stream is broken after {offset} compressed bytes: {e}"));
+            stopped = Some(format!("the {name} stream is broken after {offset} compressed bytes: {e}"));
             break;
         }
         if sink.scanner.is_done() {
@@ -252,7 +258,7 @@ async fn read_gzip<S: RangeSource>(
         }
         let size = source.size().unwrap_or(offset);
         if offset >= size {
-            let _ = decoder.try_finish();
+            decoder.finish();
             let sink = decoder.get_mut();
             sink.scanner.finish()?;
             break;
@@ -280,5 +286,5 @@ async fn read_gzip<S: RangeSource>(
     let sink = decoder.get_mut();
     let scanner = std::mem::take(&mut sink.scanner);
     let truncated_header = scanner.truncated_header;
-    Ok(FitsHeaders { hdus: scanner.hdus, gzip: true, warnings: scanner.warnings, stopped, truncated_header })
+    Ok(FitsHeaders { hdus: scanner.hdus, compression, warnings: scanner.warnings, stopped, truncated_header })
 }

@@ -1,11 +1,11 @@
 //! Reads byte ranges of a FITS stream through a [`RangeSource`]: directly
 //! for a plain file (ranges close together merged into one request), or by
-//! inflating a gzip file from its start only as far as the last range asked.
+//! inflating a compressed file (gzip or Unix compress) from its start only
+//! as far as the last range asked.
 
 use std::io::Write;
 
-use flate2::write::MultiGzDecoder;
-
+use super::inflate::{Compression, Inflater};
 use super::reader::RangeSource;
 
 /// Why data could not be read.
@@ -33,7 +33,8 @@ pub const MERGE_GAP: u64 = 4 * 1024;
 /// How a stream is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamOptions {
-    pub gzip: bool,
+    /// The stream is compressed (gzip or compress: its first bytes say which).
+    pub compressed: bool,
     /// Merge plain ranges separated by at most this many bytes.
     pub merge_gap: u64,
     /// Compressed bytes a gzip read may cost (`None`: as many as it takes).
@@ -43,8 +44,8 @@ pub struct StreamOptions {
 }
 
 impl StreamOptions {
-    pub fn new(gzip: bool) -> Self {
-        Self { gzip, merge_gap: MERGE_GAP, gzip_budget: None, gzip_chunk: 256 * 1024 }
+    pub fn new(compressed: bool) -> Self {
+        Self { compressed, merge_gap: MERGE_GAP, gzip_budget: None, gzip_chunk: 256 * 1024 }
     }
 }
 
@@ -58,7 +59,11 @@ pub async fn read_ranges<S: RangeSource>(
     if ranges.iter().all(|&(_, len)| len == 0) {
         return Ok(vec![Vec::new(); ranges.len()]);
     }
-    if options.gzip { read_inflated(source, ranges, options).await } else { read_plain(source, ranges, options).await }
+    if options.compressed {
+        read_inflated(source, ranges, options).await
+    } else {
+        read_plain(source, ranges, options).await
+    }
 }
 
 async fn read_plain<S: RangeSource>(
@@ -121,12 +126,13 @@ async fn read_inflated<S: RangeSource>(
     options: StreamOptions,
 ) -> Result<Vec<Vec<u8>>, DataError> {
     let wanted_end = ranges.iter().map(|&(s, l)| s.saturating_add(l)).max().unwrap_or(0);
-    let sink = WindowSink { pos: 0, windows: ranges.to_vec(), out: vec![Vec::new(); ranges.len()] };
-    let mut decoder = MultiGzDecoder::new(sink);
+    let mut sink = Some(WindowSink { pos: 0, windows: ranges.to_vec(), out: vec![Vec::new(); ranges.len()] });
+    // The decoder is chosen by the first bytes read.
+    let mut decoder: Option<Inflater<WindowSink>> = None;
     let mut offset = 0u64;
     let mut chunk = options.gzip_chunk.max(1);
     loop {
-        if decoder.get_ref().pos >= wanted_end {
+        if decoder.as_ref().is_some_and(|d| d.get_ref().pos >= wanted_end) {
             break;
         }
         let mut len = chunk;
@@ -149,13 +155,32 @@ async fn read_inflated<S: RangeSource>(
             break;
         }
         offset += bytes.len() as u64;
-        if let Err(e) = decoder.write_all(&bytes) {
-            return Err(DataError::Invalid(format!("the gzip stream is broken after {offset} compressed bytes: {e}")));
+        if decoder.is_none() {
+            let compression = Compression::of(&bytes);
+            let Some(made) = sink.take().and_then(|s| Inflater::new(compression, s)) else {
+                return Err(DataError::Invalid("the stream is neither gzip nor compress".into()));
+            };
+            decoder = Some(made);
+        }
+        let Some(inflating) = decoder.as_mut() else { break };
+        if let Err(e) = inflating.write_all(&bytes) {
+            let name = match inflating {
+                Inflater::Gzip(_) => "gzip",
+                Inflater::Compress(_) => "compress",
+            };
+            return Err(DataError::Invalid(format!(
+                "the {name} stream is broken after {offset} compressed bytes: {e}"
+            )));
         }
         chunk = (chunk * 2).min(8 << 20);
     }
-    let _ = decoder.try_finish();
-    Ok(std::mem::take(&mut decoder.get_mut().out))
+    match decoder {
+        Some(mut decoder) => {
+            decoder.finish();
+            Ok(std::mem::take(&mut decoder.get_mut().out))
+        }
+        None => Ok(sink.map(|s| s.out).unwrap_or_default()),
+    }
 }
 
 /// Ranges `(offset, len)` sorted and merged where they overlap or lie within `gap` bytes.

@@ -158,7 +158,7 @@ fn gzip_files_are_inflated_as_far_as_needed() {
     let mut source = Memory::new(compressed);
     let options = ReadOptions { gzip_chunk: 4096, ..ReadOptions::default() };
     let headers = block_on(read_headers(&mut source, true, options)).unwrap();
-    assert!(headers.gzip);
+    assert_eq!(headers.compression, super::inflate::Compression::Gzip);
     assert_eq!(headers.hdus, scan_all(&file, file.len()).unwrap().hdus, "offsets are in the inflated stream");
     assert!(headers.stopped.is_none());
 }

@@ -51,10 +51,18 @@ pub const DEFAULT_GZIP_BUDGET: u64 = 4 << 20;
 /// Keys read as FITS first, by their ending.
 pub fn looks_like_fits(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    let stem = lower.strip_suffix(".gz").unwrap_or(&lower);
+    let stem = lower.strip_suffix(".gz").or_else(|| lower.strip_suffix(".z")).unwrap_or(&lower);
     [".fits", ".fit", ".fts", ".fz", ".img", ".evt", ".lc", ".pha", ".arf", ".rmf", ".hk", ".att", ".orb", ".cat"]
         .iter()
         .any(|ending| stem.ends_with(ending))
+}
+
+/// Whether a Unix-compressed head inflates to the start of a FITS file.
+fn looks_like_fits_inside(head: &[u8]) -> bool {
+    use std::io::Write;
+    let mut inflater = crate::fits::unlzw::UnlzwWriter::new(Vec::new());
+    let _ = inflater.write_all(head);
+    matches!(sniff::sniff(inflater.get_ref()), Format::Fits)
 }
 
 /// Decides how to show the first bytes of a non-FITS object.
@@ -91,11 +99,17 @@ pub fn text_or_binary(head: &[u8]) -> PreviewBody {
 pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Result<PreviewData, String> {
     let fits_first = looks_like_fits(key);
     let options = ReadOptions { gzip_budget: Some(gzip_budget), ..ReadOptions::default() };
-    let gzip_hint = key.to_ascii_lowercase().ends_with(".gz");
+    let gzip_hint = key.to_ascii_lowercase().ends_with(".gz") || key.ends_with(".Z");
     let body = if fits_first {
         match read_headers(&mut source, gzip_hint, options).await {
             Ok(headers) => PreviewBody::Fits(headers),
-            Err(ReadError::Fits(ScanError::NotFits(_))) => text_or_binary(source.head()),
+            Err(ReadError::Fits(ScanError::NotFits(_))) => {
+                let head = source.head().to_vec();
+                match sniff::sniff(&head) {
+                    Format::Fits | Format::Gzip | Format::Unknown => text_or_binary(&head),
+                    format => recognized(&mut source, format, &head).await?,
+                }
+            }
             Err(ReadError::Fits(e)) => return Err(e.to_string()),
             Err(ReadError::Source(e)) => return Err(e.0),
         }
@@ -108,6 +122,13 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
                 Err(_) => text_or_binary(&head),
             },
             Format::Gzip | Format::Unknown => text_or_binary(&head),
+            // A compressed FITS file is inflated as far as its headers.
+            Format::Compress { .. } if looks_like_fits_inside(&head) => {
+                match read_headers(&mut source, true, options).await {
+                    Ok(headers) => PreviewBody::Fits(headers),
+                    Err(_) => recognized(&mut source, sniff::sniff(&head), &head).await?,
+                }
+            }
             format => recognized(&mut source, format, &head).await?,
         }
     };
@@ -142,7 +163,16 @@ mod tests {
 
     #[test]
     fn fits_endings() {
-        for key in ["a.fits", "b.FITS.gz", "c.fz", "sw00030001001xpcw3po_cl.evt.gz", "x.img.gz", "y.lc.gz", "z.pha"] {
+        for key in [
+            "a.fits",
+            "b.FITS.gz",
+            "c.fz",
+            "sw00030001001xpcw3po_cl.evt.gz",
+            "x.img.gz",
+            "y.lc.gz",
+            "z.pha",
+            "rp.fits.Z",
+        ] {
             assert!(looks_like_fits(key), "{key}");
         }
         for key in ["readme.txt", "part-0.parquet", "page.html.gz", "data.csv"] {

@@ -55,7 +55,8 @@ pub struct HduSource {
     /// Pinned from the preview: a changed object is an error, not a mix.
     pub etag: Option<String>,
     pub size: u64,
-    pub gzip: bool,
+    /// gzip or compress: inflated from the start.
+    pub compressed: bool,
     pub hdu: Arc<Hdu>,
 }
 

@@ -242,9 +242,10 @@ async fn preview(
 /// A page of rows for the table view, formatted as the view shows them.
 async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: RowsJob) {
     let RowsJob { request, node, source, table, page, rows, columns } = job;
-    let HduSource { bucket, key, etag, size, gzip, hdu } = source;
+    let HduSource { bucket, key, etag, size, compressed, hdu } = source;
     let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
-    let read = crate::fits::table::read::read_rows(&mut source, &hdu, &table, rows, &columns, StreamOptions::new(gzip));
+    let read =
+        crate::fits::table::read::read_rows(&mut source, &hdu, &table, rows, &columns, StreamOptions::new(compressed));
     let result = read.await.map_err(|e| e.to_string()).map(|rows| {
         let styles: Vec<Style> = columns.iter().map(|&c| Style::of(&table.columns[c])).collect();
         rows.cells
@@ -261,12 +262,12 @@ async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: 
 /// A plane sampled for the image view, one stride both ways.
 async fn read_image(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: ImageJob) {
     let ImageJob { request, node, source, plane, max } = job;
-    let HduSource { bucket, key, etag, size, gzip, hdu } = source;
+    let HduSource { bucket, key, etag, size, compressed, hdu } = source;
     let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
     let result = async {
         let data = ImageData::from_hdu(&hdu)?;
         let grid = Grid::square(data.axes(), max.0, max.1, plane)?;
-        read_samples(&mut source, &hdu, &data, &grid, StreamOptions::new(gzip)).await.map_err(|e| e.to_string())
+        read_samples(&mut source, &hdu, &data, &grid, StreamOptions::new(compressed)).await.map_err(|e| e.to_string())
     }
     .await
     .map(Arc::new);

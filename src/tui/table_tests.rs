@@ -40,7 +40,10 @@ fn the_table_view_reads_the_rows_shown_and_a_page_ahead() {
     h.keys(&[Intent::CycleView]);
     let jobs = row_jobs(&h);
     assert_eq!(jobs.iter().map(|j| j.rows.clone()).collect::<Vec<_>>(), vec![0..64, 64..128]);
-    assert_eq!((jobs[0].source.hdu.index, jobs[0].columns.clone(), jobs[0].source.gzip), (1, vec![0, 1, 2], false));
+    assert_eq!(
+        (jobs[0].source.hdu.index, jobs[0].columns.clone(), jobs[0].source.compressed),
+        (1, vec![0, 1, 2], false)
+    );
     assert_eq!(jobs[0].source.etag.as_deref(), Some("\"e\""), "reads are pinned to the previewed ETag");
     answer_rows(&mut h);
     let all = screen(&h);

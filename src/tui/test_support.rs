@@ -271,7 +271,7 @@ pub fn fits_preview_of(file: &[u8], etag: &str) -> std::sync::Arc<crate::preview
     scanner.finish().unwrap();
     let headers = crate::fits::reader::FitsHeaders {
         hdus: scanner.hdus,
-        gzip: false,
+        compression: Default::default(),
         warnings: scanner.warnings,
         stopped: None,
         truncated_header: scanner.truncated_header,

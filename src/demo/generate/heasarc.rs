@@ -83,6 +83,23 @@ pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         &response_matrix(rng, 240, 1024),
         epoch_secs(2013, 1, 1, 0, 0, 0),
     )?;
+    // ROSAT products are Unix-compressed (`.fits.Z`); a plain twin for comparison.
+    let rosat = "rosat/data/pspc/processed_data/900000/rp900001n00/";
+    let events = chandra_events(rng, 900001, 3000, "LMC X-1", "1992-04-20T11:05:00");
+    w.put(
+        B,
+        &format!("{rosat}rp900001n00_bas.fits.Z"),
+        &crate::fits::unlzw::compress(&events, 16),
+        epoch_secs(1999, 6, 1, 0, 0, 0),
+    )?;
+    w.put(B, &format!("{rosat}rp900001n00_bas.fits"), &events, epoch_secs(1999, 6, 1, 0, 0, 0))?;
+    let image = small_image(rng, "ROSAT", "LMC X-1", 64);
+    w.put(
+        B,
+        &format!("{rosat}rp900001n00_im1.fits.Z"),
+        &crate::fits::unlzw::compress(&image, 16),
+        epoch_secs(1999, 6, 1, 0, 0, 0),
+    )?;
     // A long event list, uncompressed: rows are read by range from the middle of 7 MB.
     let unfiltered = chandra_events(rng, 49010, BIG_EVENT_ROWS, "Perseus cluster", "2023-11-02T01:00:00");
     w.put(B, BIG_EVENT_KEY, &unfiltered, epoch_secs(2024, 2, 1, 0, 0, 0))?;

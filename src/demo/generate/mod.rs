@@ -21,7 +21,7 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 9;
+pub const ARCHIVE_VERSION: u32 = 10;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;

@@ -147,7 +147,7 @@ impl State {
             key: uri.key,
             etag: data.details.etag.clone(),
             size: data.details.size,
-            gzip: headers.gzip,
+            compressed: headers.compression.is_compressed(),
             hdu: Arc::new(headers.hdus.get(hdu)?.clone()),
         })
     }
