@@ -36,7 +36,7 @@ pub mod format {
 }
 
 pub mod preview {
-    pub use crate::preview::{DEFAULT_GZIP_BUDGET, PreviewBody};
+    pub use crate::preview::{DEFAULT_GZIP_BUDGET, PreviewBody, PreviewData};
 }
 
 pub mod queue {

@@ -3,11 +3,12 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
 use s3scope::testing::catalog::Catalog;
-use s3scope::testing::preview::PreviewBody;
+use s3scope::testing::preview::{PreviewBody, PreviewData};
 use s3scope::testing::s3::{Clients, ConnectOptions};
 use s3scope::testing::tui::action::{Action, Report};
 use s3scope::testing::tui::effect::Effect;
@@ -35,6 +36,19 @@ fn run_effects(endpoint: &str, effects: Vec<Effect>, wait: Duration) -> Vec<Acti
     })
 }
 
+/// The preview `request` was answered with (panics if none, or an error).
+fn previewed(actions: &[Action], request: u64) -> Arc<PreviewData> {
+    actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => {
+                Some(result.clone().expect("a preview"))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no answer to {request}"))
+}
+
 fn preview(request: u64, bucket: &str, key: &str) -> Effect {
     let gzip_budget = s3scope::testing::preview::DEFAULT_GZIP_BUDGET;
     Effect::Preview { request, node: request as usize, bucket: bucket.into(), key: key.into(), gzip_budget }
@@ -51,17 +65,7 @@ fn fits_and_text_previews() {
         preview(5, "demo-edge", "files/not-fits.fits"),
     ];
     let actions = run_effects(&fixture().endpoint, effects, Duration::from_secs(5));
-    let body = |request: u64| {
-        actions
-            .iter()
-            .find_map(|a| match a {
-                Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => {
-                    Some(result.clone().expect("a preview"))
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no answer to {request}"))
-    };
+    let body = |request: u64| previewed(&actions, request);
     let fits = body(1);
     let PreviewBody::Fits(headers) = &fits.body else { panic!("FITS expected") };
     assert_eq!(headers.hdus.len(), 4);
@@ -88,25 +92,10 @@ fn formats_are_known_by_their_first_bytes() {
         preview(6, "nasa-heasarc", "rosat/data/pspc/processed_data/900000/rp900001n00/rp900001n00_bas.fits.Z"),
     ];
     let actions = run_effects(&fixture().endpoint, effects, Duration::from_secs(5));
-    let answer = |request: u64| {
-        actions
-            .iter()
-            .find_map(|a| match a {
-                Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => result.clone().ok(),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no answer to {request}"))
-    };
-    let PreviewBody::Fits(headers) = answer(6).body.clone() else { panic!("a .fits.Z previews as FITS") };
+    let PreviewBody::Fits(headers) = previewed(&actions, 6).body.clone() else { panic!("a .fits.Z previews as FITS") };
     assert_eq!((headers.hdus.len(), headers.hdus[1].name.as_str()), (3, "EVENTS"));
     let recognized = |request: u64| {
-        let data = actions
-            .iter()
-            .find_map(|a| match a {
-                Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => result.clone().ok(),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("no answer to {request}"));
+        let data = previewed(&actions, request);
         let PreviewBody::Recognized { format, facts, head } = data.body.clone() else { panic!("{:?}", data.body) };
         (format, facts, *head, data.requests)
     };
