@@ -3,7 +3,8 @@
 
 use crate::error::AppError;
 use crate::fits::hdu::{BLOCK, Hdu};
-use crate::fits::reader::{ReadError, ReadOptions, read_headers};
+use crate::fits::inflate::compressed_by_name;
+use crate::fits::reader::{ReadOptions, read_headers};
 use crate::fits::scanner::Stop;
 use crate::fits::stream::{DataError, StreamOptions};
 use crate::s3::range::S3RangeSource;
@@ -52,14 +53,12 @@ impl FitsObject {
         // Small first reads: the data commands promise to read little more than the header.
         let options =
             ReadOptions { stop: stop.clone(), first_read: 2 * BLOCK, speculate: false, ..ReadOptions::default() };
-        let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
-        let context = || format!("reading the headers of {uri}");
-        let headers = read_headers(&mut source, gzip_hint, options).await.map_err(|e| match e {
-            ReadError::Source(why) => AppError::runtime(context(), why.0),
-            ReadError::Fits(why) => AppError::input(context(), why.to_string()),
-        })?;
+        let context = format!("reading the headers of {uri}");
+        let headers = read_headers(&mut source, compressed_by_name(&uri.key), options)
+            .await
+            .map_err(|e| super::header::read_error(&context, e))?;
         if let Some(why) = &headers.truncated_header {
-            return Err(AppError::input(context(), why.clone()));
+            return Err(AppError::input(context, why.clone()));
         }
         let found = headers.hdus.last().filter(|h| stop.is_last(h)).cloned();
         let Some(hdu) = found else {

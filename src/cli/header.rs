@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
-use crate::fits::inflate::Compression;
+use crate::fits::inflate::{Compression, compressed_by_name};
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::Stop;
 use crate::fits::summary;
@@ -90,12 +90,9 @@ pub async fn read(
     let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
     let stop = last_hdu.map_or(Stop::AtEnd, Stop::After);
     let options = ReadOptions { stop, gzip_budget: max_bytes, ..ReadOptions::default() };
-    let gzip_hint = uri.key.to_ascii_lowercase().ends_with(".gz");
-    let context = || format!("reading the header of {uri}");
-    let headers = read_headers(&mut source, gzip_hint, options).await.map_err(|e| match e {
-        ReadError::Source(why) => AppError::runtime(context(), why.0),
-        ReadError::Fits(why) => AppError::input(context(), why.to_string()),
-    })?;
+    let context = format!("reading the header of {uri}");
+    let headers =
+        read_headers(&mut source, compressed_by_name(&uri.key), options).await.map_err(|e| read_error(&context, e))?;
     Ok(Report {
         uri: uri.clone(),
         size: source.size_known().unwrap_or(0),
@@ -103,6 +100,15 @@ pub async fn read(
         bytes_read: source.bytes_read,
         headers,
     })
+}
+
+/// A failed header read as the command's error: the source failing is a
+/// runtime error, input that is not (good) FITS is bad input.
+pub fn read_error(context: &str, error: ReadError) -> AppError {
+    match error {
+        ReadError::Source(why) => AppError::runtime(context, why.0),
+        ReadError::Fits(why) => AppError::input(context, why.to_string()),
+    }
 }
 
 fn warnings(headers: &FitsHeaders) -> Vec<String> {

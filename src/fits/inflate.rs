@@ -40,6 +40,12 @@ impl Compression {
     }
 }
 
+/// Whether a key's ending says the object is compressed (`.gz`, `.Z`): it
+/// only sizes the first read; the first bytes decide how it is read.
+pub fn compressed_by_name(key: &str) -> bool {
+    key.to_ascii_lowercase().ends_with(".gz") || key.ends_with(".Z")
+}
+
 /// A decoder writing the inflated stream into `W`.
 pub enum Inflater<W: Write> {
     Gzip(MultiGzDecoder<W>),
@@ -67,6 +73,14 @@ impl<W: Write> Inflater<W> {
         match self {
             Inflater::Gzip(d) => d.get_mut(),
             Inflater::Compress(d) => d.get_mut(),
+        }
+    }
+
+    /// `gzip` or `compress`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Inflater::Gzip(_) => "gzip",
+            Inflater::Compress(_) => "compress",
         }
     }
 

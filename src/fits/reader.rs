@@ -234,7 +234,7 @@ async fn read_compressed<S: RangeSource>(
 ) -> Result<FitsHeaders, ReadError> {
     let sink = ScanSink { scanner: Scanner::new(options.stop.clone()), error: None };
     let Some(mut decoder) = Inflater::new(compression, sink) else { return read_plain(source, first, options).await };
-    let name = compression.name().unwrap_or("compressed");
+    let name = decoder.name();
     let mut offset = 0u64;
     let mut chunk = options.gzip_chunk;
     let mut bytes = first;

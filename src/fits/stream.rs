@@ -164,10 +164,7 @@ async fn read_inflated<S: RangeSource>(
         }
         let Some(inflating) = decoder.as_mut() else { break };
         if let Err(e) = inflating.write_all(&bytes) {
-            let name = match inflating {
-                Inflater::Gzip(_) => "gzip",
-                Inflater::Compress(_) => "compress",
-            };
+            let name = inflating.name();
             return Err(DataError::Invalid(format!(
                 "the {name} stream is broken after {offset} compressed bytes: {e}"
             )));

@@ -8,6 +8,7 @@ pub mod sniff;
 use std::io::Read;
 
 use self::sniff::Format;
+use crate::fits::inflate::compressed_by_name;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
 pub use crate::s3::object::ObjectDetails;
@@ -99,16 +100,13 @@ pub fn text_or_binary(head: &[u8]) -> PreviewBody {
 pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Result<PreviewData, String> {
     let fits_first = looks_like_fits(key);
     let options = ReadOptions { gzip_budget: Some(gzip_budget), ..ReadOptions::default() };
-    let gzip_hint = key.to_ascii_lowercase().ends_with(".gz") || key.ends_with(".Z");
+    let gzip_hint = compressed_by_name(key);
     let body = if fits_first {
         match read_headers(&mut source, gzip_hint, options).await {
             Ok(headers) => PreviewBody::Fits(headers),
             Err(ReadError::Fits(ScanError::NotFits(_))) => {
                 let head = source.head().to_vec();
-                match sniff::sniff(&head) {
-                    Format::Fits | Format::Gzip | Format::Unknown => text_or_binary(&head),
-                    format => recognized(&mut source, format, &head).await?,
-                }
+                describe_head(&mut source, &head).await?
             }
             Err(ReadError::Fits(e)) => return Err(e.to_string()),
             Err(ReadError::Source(e)) => return Err(e.0),
@@ -121,18 +119,25 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
                 Ok(headers) => PreviewBody::Fits(headers),
                 Err(_) => text_or_binary(&head),
             },
-            Format::Gzip | Format::Unknown => text_or_binary(&head),
             // A compressed FITS file is inflated as far as its headers.
             Format::Compress { .. } if looks_like_fits_inside(&head) => {
                 match read_headers(&mut source, true, options).await {
                     Ok(headers) => PreviewBody::Fits(headers),
-                    Err(_) => recognized(&mut source, sniff::sniff(&head), &head).await?,
+                    Err(_) => describe_head(&mut source, &head).await?,
                 }
             }
-            format => recognized(&mut source, format, &head).await?,
+            _ => describe_head(&mut source, &head).await?,
         }
     };
     Ok(PreviewData { details: source.details(), body, requests: source.requests, bytes_read: source.bytes_read })
+}
+
+/// How a head not read as FITS is shown: a format known by its bytes, else text or binary.
+async fn describe_head(source: &mut S3RangeSource, head: &[u8]) -> Result<PreviewBody, String> {
+    match sniff::sniff(head) {
+        Format::Fits | Format::Gzip | Format::Unknown => Ok(text_or_binary(head)),
+        format => recognized(source, format, head).await,
+    }
 }
 
 /// The preview of a format known by its bytes: for Parquet, the footer's

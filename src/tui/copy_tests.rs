@@ -1,15 +1,12 @@
 //! Copying from the explorer: `y`, marks, the `Y` menu, and how they draw.
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 use super::action::{Intent, Report};
 use super::effect::Effect;
 use super::mode::Mode;
-use super::test_support::Harness;
+use super::test_support::{Harness, draw, screen_text};
 use super::theme::{Depth, Theme};
-use super::view::render;
 
 /// Moves the cursor down to the row named `name`.
 fn select(h: &mut Harness, name: &str) {
@@ -30,22 +27,6 @@ fn copies(h: &Harness) -> Vec<(String, String)> {
             _ => None,
         })
         .collect()
-}
-
-fn draw(h: &Harness) -> ratatui::buffer::Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(h.state.width, h.state.height)).unwrap();
-    terminal.draw(|frame| render(frame, &h.state)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn screen_text(h: &Harness) -> String {
-    let buffer = draw(h);
-    buffer
-        .content
-        .chunks(buffer.area.width as usize)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

@@ -209,16 +209,26 @@ impl Harness {
     }
 }
 
-/// The state drawn on a `TestBackend` of its size, as text, line by line.
-pub fn screen_text(h: &Harness) -> String {
+/// The state drawn on a `TestBackend` of its size.
+pub fn draw(h: &Harness) -> ratatui::buffer::Buffer {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(h.state.width, h.state.height)).unwrap();
     terminal.draw(|frame| super::view::render(frame, &h.state)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    (0..buffer.area.height)
-        .map(|y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+    terminal.backend().buffer().clone()
+}
+
+/// The state drawn, as text, line by line (one symbol a cell).
+pub fn screen_text(h: &Harness) -> String {
+    let buffer = draw(h);
+    buffer
+        .content
+        .chunks(buffer.area.width as usize)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join(
+            "
+",
+        )
 }
 
 pub fn request_of(effect: &Effect) -> Option<u64> {

@@ -7,6 +7,7 @@ use std::io;
 use super::super::archive::ArchiveWriter;
 use super::super::fits_writer::{Header, primary_header, push_hdu};
 use super::Rng;
+use super::sky::gaussian;
 use crate::fits::card::Value;
 use crate::fits::tile::Algorithm;
 use crate::fits::tile::encode::{Compressed, Options, compress};
@@ -16,16 +17,10 @@ use crate::format::epoch_secs;
 const BUCKET: &str = "nasa-irsa-euclid-q1";
 const PREFIX: &str = "q1/compressed/";
 
-/// A standard normal deviate (Box-Muller).
-fn gauss(rng: &mut Rng) -> f64 {
-    let u = rng.unit().max(1e-12);
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * rng.unit()).cos()
-}
-
 /// A `width` x `height` star field: sky + noise + Gaussian stars whose peak
 /// fluxes run from a few sigma to `peak`.
 fn star_field(rng: &mut Rng, width: usize, height: usize, sky: f64, noise: f64, peak: f64) -> Vec<f64> {
-    let mut image: Vec<f64> = (0..width * height).map(|_| sky + noise * gauss(rng)).collect();
+    let mut image: Vec<f64> = (0..width * height).map(|_| sky + noise * gaussian(rng)).collect();
     for _ in 0..(width * height / 300).max(3) {
         let (x0, y0) = (rng.unit() * width as f64, rng.unit() * height as f64);
         let sigma = 0.9 + 1.6 * rng.unit();

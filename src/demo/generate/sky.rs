@@ -10,7 +10,7 @@ pub fn star_field(rng: &mut Rng, width: usize, height: usize, stars: usize, sky:
         .map(|i| {
             let (x, y) = ((i % width) as f32, (i / width) as f32);
             let gradient = 0.1 * sky * (x + y) / (width + height).max(1) as f32;
-            sky + gradient + noise * gaussian(rng)
+            sky + gradient + noise * gaussian(rng) as f32
         })
         .collect();
     for _ in 0..stars {
@@ -39,10 +39,10 @@ fn add_star(pixels: &mut [f32], width: usize, height: usize, centre: (f32, f32),
 }
 
 /// A standard normal deviate (Box–Muller).
-fn gaussian(rng: &mut Rng) -> f32 {
+pub(super) fn gaussian(rng: &mut Rng) -> f64 {
     let u = rng.unit().max(1e-12);
     let v = rng.unit();
-    ((-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// A spectral cube: the same field in `planes` wavelength slices, each star
