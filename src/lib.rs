@@ -1,6 +1,7 @@
 //! s3scope: a terminal explorer for S3 buckets, made for the NASA archives.
 //! The program is `cli`; tests, fuzz targets and benchmarks come in through `testing`.
 
+pub(crate) mod asdf;
 pub(crate) mod bucket;
 pub(crate) mod catalog;
 pub(crate) mod checksum;

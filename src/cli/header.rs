@@ -14,8 +14,9 @@ use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
 use crate::fits::inflate::{Compression, compressed_by_name};
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
-use crate::fits::scanner::Stop;
+use crate::fits::scanner::{ScanError, Stop};
 use crate::fits::summary;
+use crate::preview::sniff::Format;
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
 
@@ -49,7 +50,10 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
         return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
     }
     let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
-    let report = read(&uri, &clients, args.hdu, args.max_bytes).await?;
+    let report = match read_any(&uri, &clients, args.hdu, args.max_bytes).await? {
+        Object::Fits(report) => report,
+        Object::Asdf(report) => return super::asdf_header::print(&report, args.json),
+    };
     if let Some(n) = args.hdu
         && report.headers.hdus.len() <= n
     {
@@ -80,26 +84,85 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     }
 }
 
-/// Reads the headers of `uri` over range requests.
-pub async fn read(
+/// An object `header` can describe, by its first bytes.
+enum Object {
+    Fits(Report),
+    Asdf(super::asdf_header::Report),
+}
+
+/// Reads what the object is: FITS is tried first (its reader takes the
+/// first bytes), unless the name says ASDF; then the first bytes decide.
+async fn read_any(
     uri: &S3Uri,
     clients: &Clients,
     last_hdu: Option<usize>,
     max_bytes: Option<u64>,
-) -> Result<Report, AppError> {
+) -> Result<Object, AppError> {
     let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
+    let (head, not_fits) = if crate::asdf::named_like_asdf(&uri.key) {
+        match super::asdf_header::read(uri, &mut source, Vec::new()).await? {
+            Ok(report) => return Ok(Object::Asdf(report)),
+            Err(head) => (head, None),
+        }
+    } else {
+        match Box::pin(read(uri, last_hdu, max_bytes, &mut source)).await {
+            Ok(report) => return Ok(Object::Fits(report)),
+            Err(NotRead::NotFits(error)) => (source.head().to_vec(), Some(error)),
+            Err(NotRead::Failed(error)) => return Err(error),
+        }
+    };
+    match crate::preview::sniff::sniff(&head) {
+        Format::Asdf { .. } => match super::asdf_header::read(uri, &mut source, head).await? {
+            Ok(report) => Ok(Object::Asdf(report)),
+            Err(_) => Err(not_fits.unwrap_or_else(|| AppError::input(format!("reading {uri}"), "not an ASDF file"))),
+        },
+        Format::Fits | Format::Gzip | Format::Compress { .. } if not_fits.is_none() => {
+            let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
+            match Box::pin(read(uri, last_hdu, max_bytes, &mut source)).await {
+                Ok(report) => Ok(Object::Fits(report)),
+                Err(NotRead::NotFits(error) | NotRead::Failed(error)) => Err(error),
+            }
+        }
+        _ => Err(not_fits.unwrap_or_else(|| {
+            read_error(&format!("reading the header of {uri}"), ReadError::Fits(ScanError::NotFits(sniffed(&head))))
+        })),
+    }
+}
+
+/// What the first bytes look like, for the error about a file that is not FITS.
+fn sniffed(head: &[u8]) -> String {
+    let shown: String =
+        head.iter().take(16).map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
+    format!("it starts with '{}'", shown.trim_end())
+}
+
+/// Why a FITS read gave nothing: the object is not FITS, or reading failed.
+enum NotRead {
+    NotFits(AppError),
+    Failed(AppError),
+}
+
+/// Reads the FITS headers of `uri` over range requests.
+async fn read(
+    uri: &S3Uri,
+    last_hdu: Option<usize>,
+    max_bytes: Option<u64>,
+    source: &mut S3RangeSource,
+) -> Result<Report, NotRead> {
     let stop = last_hdu.map_or(Stop::AtEnd, Stop::After);
     let options = ReadOptions { stop, gzip_budget: max_bytes, ..ReadOptions::default() };
     let context = format!("reading the header of {uri}");
-    let headers =
-        read_headers(&mut source, compressed_by_name(&uri.key), options).await.map_err(|e| read_error(&context, e))?;
-    Ok(Report {
-        uri: uri.clone(),
-        size: source.size_known().unwrap_or(0),
-        requests: source.requests,
-        bytes_read: source.bytes_read,
-        headers,
-    })
+    match read_headers(source, compressed_by_name(&uri.key), options).await {
+        Ok(headers) => Ok(Report {
+            uri: uri.clone(),
+            size: source.size_known().unwrap_or(0),
+            requests: source.requests,
+            bytes_read: source.bytes_read,
+            headers,
+        }),
+        Err(error @ ReadError::Fits(ScanError::NotFits(_))) => Err(NotRead::NotFits(read_error(&context, error))),
+        Err(error) => Err(NotRead::Failed(read_error(&context, error))),
+    }
 }
 
 /// A failed header read as the command's error: the source failing is a

@@ -12,6 +12,9 @@ use super::error::{S3Error, S3ErrorKind};
 use super::object::ObjectDetails;
 use crate::fits::reader::{RangeSource, SourceError};
 
+/// Reads that stop once the caller has enough (ASDF trees).
+mod until;
+
 /// Ranged GETs one reader keeps in flight at once (a quick-look's sampled rows).
 pub const IN_FLIGHT: usize = 32;
 
