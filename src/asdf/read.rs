@@ -45,7 +45,7 @@ pub struct ReadLimits {
 
 impl Default for ReadLimits {
     fn default() -> Self {
-        Self { first: 1 << 20, cap: 64 << 20, tail: 16 << 10, not_asdf: 4096 }
+        Self { first: 1 << 20, cap: 64 << 20, tail: 8 << 10, not_asdf: 4096 }
     }
 }
 

@@ -2,6 +2,7 @@
 //! by an in-process S3 server on 127.0.0.1.
 
 pub mod archive;
+pub mod asdf_writer;
 pub mod fits_writer;
 pub mod generate;
 pub mod server;

@@ -115,6 +115,7 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("files/odd-header.fits".into(), odd_header(rng)),
         ("tables/every-type.fits".into(), every_type(rng, 40)),
         ("formats/roman-like.asdf".into(), ASDF_HEAD.as_bytes().to_vec()),
+        ("formats/endless-tree.asdf".into(), roman::endless()),
         ("formats/cut-footer.parquet".into(), b"PAR1 a file cut short".to_vec()),
         ("formats/image.h5".into(), [&b"\x89HDF\r\n\x1a\n\x02\x08\x08"[..], &[0u8; 64]].concat()),
         ("formats/rosat-like.fits.Z".into(), vec![0x1f, 0x9d, 0x90, b'S', 0x12, 0x34]),

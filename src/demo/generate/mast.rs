@@ -140,6 +140,7 @@ fn ifu_cube(rng: &mut Rng) -> Vec<u8> {
     sci.string("BUNIT", "MJy/sr", "").string("CTYPE3", "WAVE", "").real("CRVAL3", 2.87, "[um]");
     sci.real("CDELT3", 0.000665, "[um]");
     push_hdu(&mut out, &sci, &be_f32(sky::cube(rng, side, planes).into_iter()));
+    roman::push_asdf_hdu(&mut out);
     out
 }
 
@@ -201,6 +202,7 @@ pub(super) fn mast(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         &ifu_cube(rng),
         epoch_secs(2022, 7, 12, 14, 0, 0),
     )?;
+    roman::roman(w)?;
     let tiny = w.blob(&small_image(rng, "KEPLER", "KIC 8462852", 16))?;
     for key in [
         "kepler/lightcurves/0084/008462852/kplr008462852-2013131215648_llc.fits",

@@ -13,6 +13,7 @@ mod edge;
 mod heasarc;
 mod irsa;
 mod mast;
+mod roman;
 mod sky;
 mod tables;
 
@@ -21,7 +22,7 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 10;
+pub const ARCHIVE_VERSION: u32 = 20;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
