@@ -99,10 +99,11 @@ fn formats_are_known_by_their_first_bytes() {
         let PreviewBody::Recognized { format, facts, head } = data.body.clone() else { panic!("{:?}", data.body) };
         (format, facts, *head, data.requests)
     };
-    let (format, _, head, requests) = recognized(1);
-    assert_eq!(format, "ASDF 1.0.0 (standard 1.5.0)");
-    assert!(matches!(&head, PreviewBody::Text { lines, .. } if lines.iter().any(|l| l.contains("!core/asdf-1.1.0"))));
-    assert_eq!(requests, 1);
+    let asdf = previewed(&actions, 1);
+    let PreviewBody::Asdf(tree) = &asdf.body else { panic!("{:?}", asdf.body) };
+    assert_eq!(tree.format, "ASDF 1.0.0 (standard 1.5.0)");
+    assert!(tree.lines[0].text().starts_with("!core/asdf-1.1.0"));
+    assert_eq!(asdf.requests, 1);
     let (format, facts, _, requests) = recognized(2);
     assert_eq!((format.as_str(), requests), ("Parquet", 2), "the head and the last 8 bytes");
     assert!(facts[0].contains("does not end with PAR1"), "{facts:?}");

@@ -71,6 +71,7 @@ mod tests {
             body: PreviewBody::Empty,
             requests: 1,
             bytes_read: 0,
+            asdf_hdu: None,
         })
     }
 

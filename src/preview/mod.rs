@@ -2,6 +2,7 @@
 //! range requests), a text head, or a short hex view, always with its
 //! metadata; and a small LRU cache of what was read.
 
+pub mod asdf;
 pub mod cache;
 pub mod sniff;
 
@@ -34,6 +35,8 @@ pub enum PreviewBody {
         facts: Vec<String>,
         head: Box<PreviewBody>,
     },
+    /// An ASDF file's tree (see [`asdf`]).
+    Asdf(Box<asdf::AsdfPreview>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +45,8 @@ pub struct PreviewData {
     pub body: PreviewBody,
     pub requests: u64,
     pub bytes_read: u64,
+    /// A FITS file's `ASDF` extension (JWST): its HDU index and its tree.
+    pub asdf_hdu: Option<(usize, Box<asdf::AsdfPreview>)>,
 }
 
 /// Bytes of a text or binary head.
@@ -113,7 +118,15 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
         }
     } else {
         use crate::fits::reader::RangeSource;
-        let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
+        // A name like ASDF sizes the first read for its tree (the bytes still decide).
+        let head = if crate::asdf::named_like_asdf(key) {
+            match asdf::first_read(&mut source).await? {
+                Ok(body) => return Ok(done(&source, body)),
+                Err(head) => head,
+            }
+        } else {
+            source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?
+        };
         match sniff::sniff(&head) {
             Format::Fits => match read_headers(&mut source, false, options).await {
                 Ok(headers) => PreviewBody::Fits(headers),
@@ -129,13 +142,23 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
             _ => describe_head(&mut source, &head).await?,
         }
     };
-    Ok(PreviewData { details: source.details(), body, requests: source.requests, bytes_read: source.bytes_read })
+    let asdf_hdu = match &body {
+        PreviewBody::Fits(headers) => asdf::fits_extension(&mut source, headers).await,
+        _ => None,
+    };
+    Ok(PreviewData { asdf_hdu, ..done(&source, body) })
+}
+
+fn done(source: &S3RangeSource, body: PreviewBody) -> PreviewData {
+    let (requests, bytes_read) = (source.requests, source.bytes_read);
+    PreviewData { details: source.details(), body, requests, bytes_read, asdf_hdu: None }
 }
 
 /// How a head not read as FITS is shown: a format known by its bytes, else text or binary.
 async fn describe_head(source: &mut S3RangeSource, head: &[u8]) -> Result<PreviewBody, String> {
     match sniff::sniff(head) {
         Format::Fits | Format::Gzip | Format::Unknown => Ok(text_or_binary(head)),
+        Format::Asdf { .. } => asdf::after_head(source, head).await,
         format => recognized(source, format, head).await,
     }
 }

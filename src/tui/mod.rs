@@ -2,6 +2,9 @@
 //! it joins (pure state and update, effect runner, views).
 
 pub mod action;
+#[cfg(test)]
+mod asdf_tests;
+pub mod asdf_view;
 pub mod config;
 #[cfg(test)]
 mod copy_tests;

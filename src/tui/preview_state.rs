@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::Arc;
 
+use super::asdf_view::{AsdfView, shown_tree};
 use super::image_view::ImageView;
 use super::table_view::TableView;
 use super::tree::{NodeId, RequestId};
@@ -48,6 +49,8 @@ pub struct Preview {
     pub image: Option<ImageView>,
     /// HDUs shown as images.
     pub image_hdus: BTreeSet<usize>,
+    /// The folding tree of an ASDF preview.
+    pub asdf: Option<AsdfView>,
 }
 
 /// A hex dump line: offset, 16 bytes, their printable ASCII.
@@ -80,6 +83,14 @@ impl Preview {
         }
     }
 
+    /// The data shown, shared (to read it while changing the preview).
+    pub fn data_arc(&self) -> Option<Arc<PreviewData>> {
+        match &self.content {
+            PreviewContent::Ready(data) => Some(data.clone()),
+            _ => None,
+        }
+    }
+
     pub fn content(&self) -> &PreviewContent {
         &self.content
     }
@@ -98,6 +109,7 @@ impl Preview {
 
     /// Shows `data`, read for the selected object.
     pub fn show(&mut self, data: Arc<PreviewData>, ascii: bool) {
+        self.asdf = shown_tree(&data, self.hdu).map(|tree| AsdfView::new(&tree.lines));
         self.content = PreviewContent::Ready(data);
         self.ascii = ascii;
         self.lines = self.make_lines();
@@ -128,6 +140,8 @@ impl Preview {
                 bytes.chunks(16).enumerate().map(|(i, chunk)| hex_line(i * 16, chunk)).collect()
             }
             PreviewBody::Empty => Vec::new(),
+            // Drawn as a folding tree from the outline (tui::view::asdf).
+            PreviewBody::Asdf(_) => Vec::new(),
             PreviewBody::Recognized { facts, head, .. } => {
                 let mut lines: Vec<String> = facts.iter().map(|f| escape(f)).collect();
                 lines.extend(self.body_text(head));
@@ -154,6 +168,7 @@ impl Preview {
             self.hdu = next;
             self.scroll = 0;
             self.lines = self.make_lines();
+            self.asdf = self.data().and_then(|d| shown_tree(d, next)).map(|tree| AsdfView::new(&tree.lines));
         }
     }
 
@@ -172,6 +187,9 @@ impl Preview {
         let Some(needle) = self.search.as_ref().map(|s| s.to_lowercase()).filter(|s| !s.is_empty()) else {
             return false;
         };
+        if let Some(found) = self.find_in_asdf(&needle, forward, inclusive) {
+            return found;
+        }
         let lines = self.body_lines();
         let matches = |i: &usize| lines[*i].to_lowercase().contains(&needle);
         let found = if forward {
@@ -211,6 +229,7 @@ mod tests {
             },
             requests: 2,
             bytes_read: 4104,
+            asdf_hdu: None,
         };
         let mut preview = Preview::default();
         preview.show(Arc::new(data), false);
@@ -230,6 +249,7 @@ mod tests {
             },
             requests: 1,
             bytes_read: 10,
+            asdf_hdu: None,
         };
         let mut preview = Preview::default();
         preview.show(Arc::new(data), false);

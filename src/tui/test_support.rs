@@ -297,5 +297,6 @@ pub fn fits_preview_of(file: &[u8], etag: &str) -> std::sync::Arc<crate::preview
         body: crate::preview::PreviewBody::Fits(headers),
         requests: 2,
         bytes_read: 23_040,
+        asdf_hdu: None,
     })
 }

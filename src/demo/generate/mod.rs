@@ -13,7 +13,7 @@ mod edge;
 mod heasarc;
 mod irsa;
 mod mast;
-mod roman;
+pub(crate) mod roman;
 mod sky;
 mod tables;
 

@@ -7,6 +7,7 @@
 //! normal mode, to the focused pane, which hands what it does not own to the
 //! keys every pane shares. No arm depends on the order of another.
 
+mod asdf;
 mod copy;
 mod image;
 mod jump;

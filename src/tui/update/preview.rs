@@ -32,6 +32,7 @@ impl State {
                 self.set_status(format!("that key works in an image view ({view} on an image HDU)"));
             }
             _ if !focused => return None,
+            _ if self.preview.asdf.is_some() && self.preview.table.is_none() => return self.on_asdf_intent(intent),
             _ if self.preview.table.is_some() => {
                 if let Some(effects) = self.on_table_intent(intent) {
                     return Some(effects);

@@ -111,11 +111,20 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
         PreviewBody::Binary(bytes) => (format!(" binary, first {} bytes ", bytes.len()), BodyStyle::Plain),
         PreviewBody::Empty => (" empty object ".into(), BodyStyle::Plain),
         PreviewBody::Recognized { format, .. } => (format!(" {} ", t.escape(format)), BodyStyle::Plain),
+        PreviewBody::Asdf(tree) => {
+            top.extend(super::asdf::overview(t, tree, width));
+            (String::new(), BodyStyle::Plain)
+        }
     };
     let top_height = (top.len() as u16 + 1).min(area.height.saturating_sub(3).max(1));
     let [top_area, body_area, footer_area] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(Paragraph::new(top), top_area);
+    if let Some(tree) = crate::tui::asdf_view::shown_tree(data, state.preview.hdu)
+        && state.preview.table.as_ref().is_none_or(|v| v.hdu != state.preview.hdu)
+    {
+        return super::asdf::render(frame, body_area, footer_area, state, data, tree);
+    }
     if let Some(view) = state.preview.image.as_ref().filter(|v| v.hdu == state.preview.hdu) {
         let title = format!(" HDU {} · quick-look ", view.hdu);
         let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
