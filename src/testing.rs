@@ -4,7 +4,7 @@
 //! named here, and only here, so that what nothing uses shows up as dead.
 
 pub mod asdf {
-    pub use crate::asdf::{assemble, blocks, head, json, outline, tree};
+    pub use crate::asdf::{assemble, blocks, head, json, outline, read, summary, tree};
 }
 
 pub mod catalog {

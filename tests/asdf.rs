@@ -154,3 +154,20 @@ fn previews_show_trees() {
     assert!(tree.lines.iter().any(|l| l.text() == "model_type: IFUCubeModel"), "{tree:?}");
     assert!(tree.warnings.is_empty(), "{:?}", tree.warnings);
 }
+
+#[test]
+fn a_jwst_asdf_extension_is_in_its_hdu() {
+    let output = run(&["header", "--json", &format!("s3://stpubdata/{JWST_CUBE}")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    let hdus = json["hdus"].as_array().unwrap();
+    let asdf = hdus.iter().find(|h| h["name"] == "ASDF").unwrap();
+    assert_eq!(asdf["asdf"]["version"], "1.0.0");
+    let tree = &asdf["asdf"]["tree"]["value"];
+    assert_eq!(tree["meta"]["model_type"], "IFUCubeModel");
+    assert_eq!(tree["data"]["value"]["source"], "fits:SCI,1");
+    assert!(hdus.iter().filter(|h| h.get("asdf").is_some()).count() == 1, "only that HDU");
+    let text = stdout(&run(&["header", &format!("s3://stpubdata/{JWST_CUBE}")]));
+    assert!(text.contains("# ASDF tree (1.0.0):\n!core/asdf-1.1.0 {3 entries}\n"), "{text}");
+    assert!(text.contains("  data: !core/ndarray-1.0.0 ndarray 12x48x48 >float32, file \"fits:SCI,1\"\n"), "{text}");
+}

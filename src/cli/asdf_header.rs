@@ -9,6 +9,13 @@
 //! for a file without a tree. A block's `size` is the bytes it occupies
 //! in the file, header included; `compression` (`null` when none) and
 //! `data_size` are `null` where the block's header was not read.
+//!
+//! A FITS file's `ASDF` extension (JWST: a one-row BINTABLE whose
+//! `ASDF_METADATA` bytes are an ASDF file) adds to that HDU's object in
+//! `header --json` the key `"asdf": {"version","standard","tree","warnings"}`,
+//! or `"asdf": {"error": "<why>"}` when it cannot be read; the text output
+//! prints the tree after that HDU's cards. Compressed FITS files are not
+//! searched for it.
 
 use std::io::{self, Write};
 
@@ -52,6 +59,50 @@ pub async fn read(uri: &S3Uri, source: &mut S3RangeSource, head: Vec<u8>) -> Res
     }))
 }
 
+/// The tree of a FITS file's `ASDF` extension, if it has one: its HDU index and the tree.
+pub async fn fits_extension(
+    source: &mut S3RangeSource,
+    headers: &crate::fits::reader::FitsHeaders,
+) -> Option<(usize, Result<AsdfFile, String>)> {
+    let hdu = crate::preview::asdf::asdf_hdu(headers)?;
+    if headers.compression.is_compressed() {
+        return None;
+    }
+    Some((hdu.index, Box::pin(crate::preview::asdf::read_extension(source, hdu, false)).await))
+}
+
+/// An `ASDF` extension's tree as the `"asdf"` key of its HDU (document order kept).
+pub fn extension_json(tree: &Result<AsdfFile, String>) -> Option<Box<serde_json::value::RawValue>> {
+    #[derive(Serialize)]
+    struct Extension<'a> {
+        version: &'a str,
+        standard: Option<&'a str>,
+        tree: Option<TreeJson<'a>>,
+        warnings: &'a [String],
+    }
+    let text = match tree {
+        Ok(file) => serde_json::to_string(&Extension {
+            version: &file.versions.version,
+            standard: file.versions.standard.as_deref(),
+            tree: file.tree.as_ref().map(TreeJson),
+            warnings: &file.warnings,
+        }),
+        Err(why) => serde_json::to_string(&serde_json::json!({ "error": why })),
+    };
+    serde_json::value::RawValue::from_string(text.ok()?).ok()
+}
+
+/// An `ASDF` extension's tree after its HDU's cards, as `header` prints ASDF files.
+pub fn write_extension_text(out: &mut impl Write, tree: &Result<AsdfFile, String>) -> io::Result<()> {
+    match tree {
+        Ok(file) => {
+            writeln!(out, "# ASDF tree ({}):", escape_for_terminal(&file.versions.version))?;
+            write_tree(out, file)
+        }
+        Err(why) => writeln!(out, "# ASDF tree: {}", escape_for_terminal(why)),
+    }
+}
+
 /// Prints the report, as text or JSON; warnings go to stderr with text.
 pub fn print(report: &Report, json: bool) -> Result<(), AppError> {
     let stdout = io::stdout();
@@ -77,16 +128,7 @@ pub fn write_text(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let uri = escape_for_terminal(&report.uri.to_string()).into_owned();
     let standard = file.versions.standard.as_deref().map(|s| format!(" (standard {s})")).unwrap_or_default();
     writeln!(out, "# ASDF {}{standard} in {uri}:", escape_for_terminal(&file.versions.version))?;
-    match &file.tree {
-        Some(tree) => {
-            let lines = outline(tree);
-            for at in visible(&lines, |i| lines[i].summarized) {
-                let line = &lines[at];
-                writeln!(out, "{}{}", "  ".repeat(line.depth as usize), line.text())?;
-            }
-        }
-        None => writeln!(out, "(no tree)")?,
-    }
+    write_tree(out, file)?;
     let count = file.blocks.len();
     writeln!(out, "# {count} block{}{}", if count == 1 { "" } else { "s" }, if count > 0 { ":" } else { "" })?;
     for (n, block) in file.blocks.iter().enumerate() {
@@ -95,6 +137,17 @@ pub fn write_text(out: &mut impl Write, report: &Report) -> io::Result<()> {
         writeln!(out, "#   {n} at byte {} ({} bytes{compression})", block.offset, block.size)?;
     }
     writeln!(out, "# {} requests, {} bytes read of {}", report.requests, report.bytes_read, report.size)
+}
+
+/// The tree, one node a line, ndarrays as their summary.
+fn write_tree(out: &mut impl Write, file: &AsdfFile) -> io::Result<()> {
+    let Some(tree) = &file.tree else { return writeln!(out, "(no tree)") };
+    let lines = outline(tree);
+    for at in visible(&lines, |i| lines[i].summarized) {
+        let line = &lines[at];
+        writeln!(out, "{}{}", "  ".repeat(line.depth as usize), line.text())?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -42,6 +42,8 @@ pub struct Report {
     pub requests: u64,
     pub bytes_read: u64,
     pub headers: FitsHeaders,
+    /// The tree of an `ASDF` extension (JWST), with its HDU index.
+    pub asdf: Option<(usize, Result<crate::asdf::AsdfFile, String>)>,
 }
 
 pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
@@ -153,13 +155,17 @@ async fn read(
     let options = ReadOptions { stop, gzip_budget: max_bytes, ..ReadOptions::default() };
     let context = format!("reading the header of {uri}");
     match read_headers(source, compressed_by_name(&uri.key), options).await {
-        Ok(headers) => Ok(Report {
-            uri: uri.clone(),
-            size: source.size_known().unwrap_or(0),
-            requests: source.requests,
-            bytes_read: source.bytes_read,
-            headers,
-        }),
+        Ok(headers) => {
+            let asdf = super::asdf_header::fits_extension(source, &headers).await;
+            Ok(Report {
+                uri: uri.clone(),
+                size: source.size_known().unwrap_or(0),
+                requests: source.requests,
+                bytes_read: source.bytes_read,
+                headers,
+                asdf,
+            })
+        }
         Err(error @ ReadError::Fits(ScanError::NotFits(_))) => Err(NotRead::NotFits(read_error(&context, error))),
         Err(error) => Err(NotRead::Failed(read_error(&context, error))),
     }
@@ -196,6 +202,9 @@ fn write_text(out: &mut impl Write, report: &Report, only: Option<usize>) -> io:
         writeln!(out, "# HDU {} in {uri}:", hdu.index)?;
         for card in &hdu.header.raw {
             writeln!(out, "{}", escape_for_terminal(card.trim_end()))?;
+        }
+        if let Some((_, tree)) = report.asdf.as_ref().filter(|(at, _)| *at == hdu.index) {
+            super::asdf_header::write_extension_text(out, tree)?;
         }
     }
     let count = report.headers.hdus.len();
@@ -255,6 +264,9 @@ pub struct HduJson<'a> {
     summary: String,
     warnings: &'a [String],
     cards: Vec<CardJson<'a>>,
+    /// An `ASDF` extension's tree (see `asdf_header`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    asdf: Option<Box<RawValue>>,
 }
 
 pub fn hdu_json(hdu: &Hdu) -> HduJson<'_> {
@@ -274,6 +286,7 @@ pub fn hdu_json(hdu: &Hdu) -> HduJson<'_> {
         summary: summary::describe(hdu),
         warnings: &hdu.warnings,
         cards,
+        asdf: None,
     }
 }
 
@@ -304,7 +317,12 @@ fn write_json(out: &mut impl Write, report: &Report, only: Option<usize>) -> io:
         stopped: headers.stopped.as_deref(),
         truncated_header: headers.truncated_header.as_deref(),
         warnings: &headers.warnings,
-        hdus: selected(report, only).map(hdu_json).collect(),
+        hdus: selected(report, only)
+            .map(|hdu| {
+                let asdf = report.asdf.as_ref().filter(|(at, _)| *at == hdu.index);
+                HduJson { asdf: asdf.and_then(|(_, tree)| super::asdf_header::extension_json(tree)), ..hdu_json(hdu) }
+            })
+            .collect(),
     };
     serde_json::to_writer(&mut *out, &document)?;
     writeln!(out)
