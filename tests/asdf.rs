@@ -141,6 +141,7 @@ fn previews_show_trees() {
     let roman = previewed(&actions, 1);
     let PreviewBody::Asdf(tree) = &roman.body else { panic!("{:?}", roman.body) };
     assert!(roman.requests <= 2 && roman.bytes_read * 2 < roman.details.size, "{roman:?}");
+    eprintln!("the Roman preview: {} requests, {} of {} bytes", roman.requests, roman.bytes_read, roman.details.size);
     assert_eq!(tree.format, "ASDF 1.0.0 (standard 1.5.0)");
     assert_eq!(tree.blocks.len(), 4);
     assert!(tree.lines.iter().any(|l| l.text() == "data: !core/ndarray-1.0.0 ndarray 64x64 float32, block 0"));
