@@ -8,14 +8,17 @@ use serde::ser::{Error as _, Serializer};
 use serde_json::value::RawValue;
 
 use super::Session;
+use super::parquet_header;
+use super::parquet_object::{ParquetObject, parquet_by_name};
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::card::Value;
 use crate::fits::hdu::Hdu;
 use crate::fits::inflate::{Compression, compressed_by_name};
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
-use crate::fits::scanner::Stop;
+use crate::fits::scanner::{ScanError, Stop};
 use crate::fits::summary;
+use crate::preview::sniff::{Format, sniff};
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
 
@@ -49,7 +52,19 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
         return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
     }
     let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
-    let report = read(&uri, &clients, args.hdu, args.max_bytes).await?;
+    if parquet_by_name(&uri.key) {
+        return write_parquet(&ParquetObject::open(&uri, &clients).await?, args.json);
+    }
+    let report = match read(&uri, &clients, args.hdu, args.max_bytes).await? {
+        Read::Fits(report) => report,
+        Read::Other { source, format: Format::Parquet } => {
+            return write_parquet(&ParquetObject::from_source(&uri, source).await?, args.json);
+        }
+        Read::Other { format, .. } => {
+            let why = format!("not a FITS file: it is {}", format.name());
+            return Err(AppError::input(format!("reading the header of {uri}"), why));
+        }
+    };
     if let Some(n) = args.hdu
         && report.headers.hdus.len() <= n
     {
@@ -80,26 +95,50 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     }
 }
 
+/// What a header read found: FITS headers, or another format known by its first bytes.
+pub enum Read {
+    Fits(Report),
+    Other { source: S3RangeSource, format: Format },
+}
+
 /// Reads the headers of `uri` over range requests.
 pub async fn read(
     uri: &S3Uri,
     clients: &Clients,
     last_hdu: Option<usize>,
     max_bytes: Option<u64>,
-) -> Result<Report, AppError> {
+) -> Result<Read, AppError> {
     let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
     let stop = last_hdu.map_or(Stop::AtEnd, Stop::After);
     let options = ReadOptions { stop, gzip_budget: max_bytes, ..ReadOptions::default() };
     let context = format!("reading the header of {uri}");
-    let headers =
-        read_headers(&mut source, compressed_by_name(&uri.key), options).await.map_err(|e| read_error(&context, e))?;
-    Ok(Report {
+    let headers = match read_headers(&mut source, compressed_by_name(&uri.key), options).await {
+        Err(ReadError::Fits(ScanError::NotFits(why))) => {
+            return match sniff(source.head()) {
+                format @ (Format::Parquet | Format::Asdf { .. } | Format::Hdf5 { .. }) => {
+                    Ok(Read::Other { source, format })
+                }
+                _ => Err(read_error(&context, ReadError::Fits(ScanError::NotFits(why)))),
+            };
+        }
+        read => read.map_err(|e| read_error(&context, e))?,
+    };
+    Ok(Read::Fits(Report {
         uri: uri.clone(),
         size: source.size_known().unwrap_or(0),
         requests: source.requests,
         bytes_read: source.bytes_read,
         headers,
-    })
+    }))
+}
+
+fn write_parquet(object: &ParquetObject, json: bool) -> Result<(), AppError> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match parquet_header::write(&mut out, object, json).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
+        _ => Ok(()),
+    }
 }
 
 /// A failed header read as the command's error: the source failing is a
