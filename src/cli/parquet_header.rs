@@ -4,7 +4,6 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::Value as Json;
 
 use super::parquet_object::ParquetObject;
 use crate::columnar::describe::{self, Description};
@@ -54,7 +53,7 @@ fn write_text(out: &mut impl Write, object: &ParquetObject, d: &Description) -> 
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let (min, max, nulls) = overall_stats(d, i);
+            let (min, max, nulls) = d.overall_text(i);
             let kind = match &c.logical {
                 Some(logical) => format!("{} {logical}", c.physical),
                 None => c.physical.clone(),
@@ -111,40 +110,4 @@ fn write_text(out: &mut impl Write, object: &ParquetObject, d: &Description) -> 
 fn pad(text: &str, width: usize) -> String {
     let shown = unicode_width::UnicodeWidthStr::width(text);
     format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
-}
-
-/// Column `i`'s min, max and null count over every row group (blank where
-/// a row group has no statistics).
-fn overall_stats(d: &Description, i: usize) -> (String, String, String) {
-    let stats: Vec<_> = d.row_groups.iter().filter_map(|g| g.columns.get(i)).collect();
-    let mut min: Option<&Json> = None;
-    let mut max: Option<&Json> = None;
-    for s in &stats {
-        if !s.min.is_null() && min.is_none_or(|m| less(&s.min, m)) {
-            min = Some(&s.min);
-        }
-        if !s.max.is_null() && max.is_none_or(|m| less(m, &s.max)) {
-            max = Some(&s.max);
-        }
-    }
-    let nulls = stats.iter().map(|s| s.nulls).sum::<Option<u64>>();
-    let text = |v: Option<&Json>| match v {
-        Some(Json::String(s)) => s.chars().take(32).collect(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    };
-    (text(min), text(max), nulls.map(|n| n.to_string()).unwrap_or_default())
-}
-
-/// Orders two statistics of one column (numbers by value, text by its bytes).
-fn less(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Number(x), Json::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x < y,
-            _ => x.as_f64().unwrap_or(f64::NAN) < y.as_f64().unwrap_or(f64::NAN),
-        },
-        (Json::String(x), Json::String(y)) => x < y,
-        (Json::Bool(x), Json::Bool(y)) => x < y,
-        _ => false,
-    }
 }

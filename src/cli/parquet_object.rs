@@ -2,17 +2,11 @@
 //! the end of the file with at most two range requests.
 
 use crate::columnar::ColumnarError;
+pub use crate::columnar::footer::parquet_by_name;
 use crate::columnar::footer::{Footer, read_footer};
 use crate::error::AppError;
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
-
-/// Whether a key names a Parquet file, or a dataset's footer-only side file.
-pub fn parquet_by_name(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    let base = lower.rsplit('/').next().unwrap_or(&lower);
-    [".parquet", ".parq", ".pq"].iter().any(|e| base.ends_with(e)) || base == "_metadata" || base == "_common_metadata"
-}
 
 pub struct ParquetObject {
     pub uri: S3Uri,

@@ -9,11 +9,11 @@ use serde_json::json;
 use super::parquet_object::{ParquetObject, columnar_error};
 use super::table::{TableArgs, write_aligned};
 use crate::columnar::describe::{arrow_schema_of, type_name};
-use crate::columnar::rows::{column_names, pick_columns, read_rows};
+use crate::columnar::rows::{column_names, pick_columns, read_rows, styles};
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::table::cell::Cell;
-use crate::fits::table::display::{Style, csv_quote, to_csv, to_json};
+use crate::fits::table::display::{csv_quote, to_csv, to_json};
 
 /// A top-level column as the table's first JSON line and headings describe it.
 struct Heading {
@@ -47,7 +47,7 @@ pub async fn run(args: &TableArgs, mut object: ParquetObject) -> Result<(), AppE
     } else if args.csv {
         write_csv(&mut out, &picked, &rows)
     } else {
-        write_text(&mut out, &object, total, range, &picked, &rows)
+        write_text(&mut out, &object, total, range, (&picked, &columns), &rows)
     };
     match written.and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
@@ -136,7 +136,7 @@ fn write_text(
     object: &ParquetObject,
     total: u64,
     range: Range<u64>,
-    columns: &[&Heading],
+    (columns, columns_picked): (&[&Heading], &[usize]),
     rows: &[Vec<Cell>],
 ) -> io::Result<()> {
     let headings: Vec<String> = columns
@@ -146,10 +146,12 @@ fn write_text(
             None => escape_for_terminal(&c.name).into_owned(),
         })
         .collect();
-    let style = Style::default();
+    let styles = styles(&object.footer.metadata, columns_picked);
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| row.iter().map(|cell| escape_for_terminal(&style.format(cell, 8)).into_owned()).collect())
+        .map(|row| {
+            row.iter().zip(&styles).map(|(cell, s)| escape_for_terminal(&s.format(cell, 8)).into_owned()).collect()
+        })
         .collect();
     let closing = format!(
         "# rows {}-{} of {total}, {} requests, {} bytes read",

@@ -61,6 +61,44 @@ pub struct Column {
     pub description: Option<String>,
 }
 
+impl Description {
+    /// Column `i`'s min, max and null count over every row group, as text
+    /// (blank where a row group has no statistics).
+    pub fn overall_text(&self, i: usize) -> (String, String, String) {
+        let stats: Vec<&ChunkStats> = self.row_groups.iter().filter_map(|g| g.columns.get(i)).collect();
+        let mut min: Option<&Json> = None;
+        let mut max: Option<&Json> = None;
+        for s in &stats {
+            if !s.min.is_null() && min.is_none_or(|m| less(&s.min, m)) {
+                min = Some(&s.min);
+            }
+            if !s.max.is_null() && max.is_none_or(|m| less(m, &s.max)) {
+                max = Some(&s.max);
+            }
+        }
+        let nulls = stats.iter().map(|s| s.nulls).sum::<Option<u64>>();
+        let text = |v: Option<&Json>| match v {
+            Some(Json::String(s)) => s.chars().take(32).collect(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        (text(min), text(max), nulls.map(|n| n.to_string()).unwrap_or_default())
+    }
+}
+
+/// Orders two statistics of one column (numbers by value, text by its bytes).
+fn less(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x < y,
+            _ => x.as_f64().unwrap_or(f64::NAN) < y.as_f64().unwrap_or(f64::NAN),
+        },
+        (Json::String(x), Json::String(y)) => x < y,
+        (Json::Bool(x), Json::Bool(y)) => x < y,
+        _ => false,
+    }
+}
+
 /// Describes a file from its decoded footer. `common` is the dataset's
 /// `_common_metadata`, when known: units and descriptions missing from the
 /// file's own field metadata come from there.

@@ -21,6 +21,20 @@ pub struct Footer {
     pub length: u64,
 }
 
+/// Footers are equal when they are the same decoded footer.
+impl PartialEq for Footer {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.metadata, &other.metadata) && self.size == other.size && self.length == other.length
+    }
+}
+
+/// Whether a key names a Parquet file, or a dataset's footer-only side file.
+pub fn parquet_by_name(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    [".parquet", ".parq", ".pq"].iter().any(|e| base.ends_with(e)) || base == "_metadata" || base == "_common_metadata"
+}
+
 /// Reads and decodes the footer of a Parquet file.
 pub async fn read_footer<S: RangeSource>(source: &mut S) -> Result<Footer, ColumnarError> {
     let (start, tail) = source.read_tail(TAIL_READ).await.map_err(|e| ColumnarError::Source(e.0))?;
@@ -86,4 +100,69 @@ pub fn check_chunks(metadata: &ParquetMetaData, size: u64, footer_length: u64) -
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+
+    use crate::fits::tests::Memory;
+
+    #[test]
+    fn footer_lengths_are_checked() {
+        let mut file = b"PAR1".to_vec();
+        file.extend([7u8; 100]);
+        file.extend(100u32.to_le_bytes());
+        file.extend(b"PAR1");
+        assert_eq!(footer_length(&file[file.len() - 8..], file.len() as u64), Ok(100));
+        let lying = [0xff, 0xff, 0, 0, b'P', b'A', b'R', b'1'];
+        assert!(footer_length(&lying, 200).unwrap_err().to_string().contains("more than the 200-byte file"));
+        assert!(footer_length(b"\0\0\0\0PAR0", 200).unwrap_err().to_string().contains("does not end with PAR1"));
+        assert!(footer_length(b"PAR1", 4).unwrap_err().to_string().contains("too few"));
+        assert!(footer_length(b"\0\0\0\0PARE", 200).unwrap_err().to_string().contains("encrypted"));
+    }
+
+    fn demo_file(columns: usize) -> Vec<u8> {
+        let mut rng = crate::demo::generate::test_rng();
+        if columns > 100 {
+            crate::demo::generate::catalogs::wide_catalogue(&mut rng)
+        } else {
+            crate::demo::generate::catalogs::neowise_partition(&mut rng, 7, 250)
+        }
+    }
+
+    #[test]
+    fn a_small_footer_takes_one_read_a_large_one_two() {
+        let small = demo_file(10);
+        let mut source = Memory::new(small.clone());
+        let footer = block_on(read_footer(&mut source)).unwrap();
+        assert_eq!(source.round_trips, 1);
+        assert_eq!(footer.size, small.len() as u64);
+        assert_eq!(footer.metadata.file_metadata().num_rows(), 250);
+        assert_eq!(footer.metadata.num_row_groups(), 3);
+        let wide = demo_file(600);
+        let mut source = Memory::new(wide);
+        let footer = block_on(read_footer(&mut source)).unwrap();
+        assert!(footer.length > TAIL_READ, "the demo's wide file has a footer over 64 KiB");
+        assert_eq!(source.round_trips, 2);
+        assert_eq!(source.bytes_read(), footer.length + 8, "the footer and nothing more");
+        assert_eq!(footer.metadata.file_metadata().schema_descr().num_columns(), 600);
+    }
+
+    #[test]
+    fn bad_footers_are_errors_not_panics() {
+        let good = demo_file(10);
+        let at = good.len() - 8;
+        let mut lying = good.clone();
+        lying[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let mut garbled = good.clone();
+        for byte in &mut garbled[at - 200..at] {
+            *byte = byte.wrapping_mul(31).wrapping_add(7);
+        }
+        for (name, bytes) in [("lying", lying), ("garbled", garbled), ("cut", good[..good.len() / 2].to_vec())] {
+            let result = block_on(read_footer(&mut Memory::new(bytes)));
+            assert!(matches!(result, Err(ColumnarError::Invalid(_))), "{name}: {result:?}");
+        }
+    }
 }

@@ -5,6 +5,7 @@
 pub mod describe;
 pub mod footer;
 pub mod rows;
+pub mod summary;
 pub mod values;
 
 /// A failed Parquet read, already phrased for the user.

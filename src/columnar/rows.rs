@@ -5,6 +5,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use arrow_schema::DataType;
 use bytes::{Buf, Bytes};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
@@ -18,6 +19,7 @@ use super::ColumnarError;
 use super::footer::{Footer, check_chunks};
 use super::values::{Cell, cell};
 use crate::fits::reader::RangeSource;
+use crate::fits::table::display::Style;
 
 /// Ranges closer than this are fetched as one.
 const MERGE_GAP: u64 = 4096;
@@ -25,6 +27,27 @@ const MERGE_GAP: u64 = 4096;
 /// The top-level columns of a file, by name.
 pub fn column_names(metadata: &ParquetMetaData) -> Vec<String> {
     metadata.file_metadata().schema_descr().root_schema().get_fields().iter().map(|f| f.name().to_string()).collect()
+}
+
+/// How the top-level columns `roots` are shown: single-precision floats
+/// (alone or in lists and structs) shortest as such.
+pub fn styles(metadata: &ParquetMetaData, roots: &[usize]) -> Vec<Style> {
+    let schema = super::describe::arrow_schema_of(metadata);
+    let single = |root: usize| {
+        let Some(field) = schema.as_ref().and_then(|s| s.fields().get(root).cloned()) else { return false };
+        let mut kind = field.data_type().clone();
+        loop {
+            match kind {
+                DataType::Float32 | DataType::Float16 => return true,
+                DataType::List(item) | DataType::LargeList(item) | DataType::FixedSizeList(item, _) => {
+                    kind = item.data_type().clone()
+                }
+                DataType::Struct(fields) => return fields.iter().all(|f| f.data_type() == &DataType::Float32),
+                _ => return false,
+            }
+        }
+    };
+    roots.iter().map(|&root| Style::plain(single(root))).collect()
 }
 
 /// Picks top-level columns by name (an exact match first, then case-insensitive).

@@ -8,6 +8,9 @@ pub mod sniff;
 use std::io::Read;
 
 use self::sniff::Format;
+use crate::columnar::ColumnarError;
+use crate::columnar::describe::{Description, describe};
+use crate::columnar::footer::{Footer, parquet_by_name, read_footer};
 use crate::fits::inflate::compressed_by_name;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
@@ -27,13 +30,30 @@ pub enum PreviewBody {
     /// The first bytes of a binary object.
     Binary(Vec<u8>),
     Empty,
-    /// A format known by its first bytes (Parquet, ASDF, HDF5, Unix
-    /// compress): its name, what a cheap read told about it, and its head.
+    /// A Parquet file, described from its footer.
+    Parquet(Box<ParquetPreview>),
+    /// A format known by its first bytes (ASDF, HDF5, Unix compress, a
+    /// Parquet file whose footer is bad): its name, what a cheap read told
+    /// about it, and its head.
     Recognized {
         format: String,
         facts: Vec<String>,
         head: Box<PreviewBody>,
     },
+}
+
+/// What a Parquet file's footer said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParquetPreview {
+    pub footer: Footer,
+    pub description: Description,
+}
+
+impl ParquetPreview {
+    pub fn new(footer: Footer) -> Self {
+        let description = describe(&footer.metadata, None);
+        Self { footer, description }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +131,20 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
             Err(ReadError::Fits(e)) => return Err(e.to_string()),
             Err(ReadError::Source(e)) => return Err(e.0),
         }
+    } else if parquet_by_name(key) {
+        // The footer is at the end: no need for the head first.
+        match read_footer(&mut source).await {
+            Ok(footer) => PreviewBody::Parquet(Box::new(ParquetPreview::new(footer))),
+            Err(ColumnarError::Source(why)) => return Err(why),
+            Err(ColumnarError::Invalid(why)) => {
+                use crate::fits::reader::RangeSource;
+                let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
+                match sniff::sniff(&head) {
+                    Format::Parquet => bad_parquet(&why, &head),
+                    _ => describe_head(&mut source, &head).await?,
+                }
+            }
+        }
     } else {
         use crate::fits::reader::RangeSource;
         let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
@@ -140,18 +174,15 @@ async fn describe_head(source: &mut S3RangeSource, head: &[u8]) -> Result<Previe
     }
 }
 
-/// The preview of a format known by its bytes: for Parquet, the footer's
-/// size from one read of the last 8 bytes (the footer itself is not read).
+/// The preview of a format known by its bytes; a Parquet file is read
+/// from its footer (one more read, from the end).
 async fn recognized(source: &mut S3RangeSource, format: Format, head: &[u8]) -> Result<PreviewBody, String> {
-    use crate::fits::reader::RangeSource;
-    let mut facts = Vec::new();
     if format == Format::Parquet {
-        let size = source.size().unwrap_or(0);
-        let tail = source.read(size.saturating_sub(8), 8.min(size)).await.map_err(|e| e.0)?;
-        facts.push(match sniff::parquet_footer_length(&tail, size) {
-            Ok(length) => format!("footer: {length} bytes at the end (schema, row groups, statistics)"),
-            Err(why) => format!("! {why}"),
-        });
+        return match read_footer(source).await {
+            Ok(footer) => Ok(PreviewBody::Parquet(Box::new(ParquetPreview::new(footer)))),
+            Err(ColumnarError::Source(why)) => Err(why),
+            Err(ColumnarError::Invalid(why)) => Ok(bad_parquet(&why, head)),
+        };
     }
     let head = match (&format, text_or_binary(head)) {
         // Compressed or binary formats show their first bytes in hex.
@@ -159,7 +190,16 @@ async fn recognized(source: &mut S3RangeSource, format: Format, head: &[u8]) -> 
         (_, PreviewBody::Text { .. }) => PreviewBody::Binary(head.iter().take(512).copied().collect()),
         (_, other) => other,
     };
-    Ok(PreviewBody::Recognized { format: format.name(), facts, head: Box::new(head) })
+    Ok(PreviewBody::Recognized { format: format.name(), facts: Vec::new(), head: Box::new(head) })
+}
+
+/// A file that starts like Parquet but whose footer cannot be read.
+fn bad_parquet(why: &str, head: &[u8]) -> PreviewBody {
+    PreviewBody::Recognized {
+        format: Format::Parquet.name(),
+        facts: vec![format!("! {why}")],
+        head: Box::new(PreviewBody::Binary(head.iter().take(512).copied().collect())),
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::image_view::ImageView;
 use super::table_view::TableView;
 use super::tree::{NodeId, RequestId};
+use crate::columnar::summary::summary_lines;
 use crate::escape::escape_for_display;
 use crate::preview::{PreviewBody, PreviewData};
 
@@ -128,6 +129,10 @@ impl Preview {
                 bytes.chunks(16).enumerate().map(|(i, chunk)| hex_line(i * 16, chunk)).collect()
             }
             PreviewBody::Empty => Vec::new(),
+            PreviewBody::Parquet(parquet) => {
+                let lines = summary_lines(&parquet.description, parquet.footer.length);
+                lines.iter().map(|l| escape(l)).collect()
+            }
             PreviewBody::Recognized { facts, head, .. } => {
                 let mut lines: Vec<String> = facts.iter().map(|f| escape(f)).collect();
                 lines.extend(self.body_text(head));

@@ -8,7 +8,7 @@ use std::path::Path;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
-mod catalogs;
+pub(crate) mod catalogs;
 mod compressed;
 mod edge;
 mod heasarc;
@@ -49,7 +49,13 @@ pub const PRIVATE_FRAMES_KEY: &str = "observations/run-042/frames.bin";
 pub const PRIVATE_FRAMES_SIZE: usize = 1536 * 1024;
 
 /// A small deterministic generator (SplitMix64).
-struct Rng(u64);
+pub(crate) struct Rng(u64);
+
+/// A generator for tests of code that reads the demo's files.
+#[cfg(test)]
+pub(crate) fn test_rng() -> Rng {
+    Rng(42)
+}
 
 impl Rng {
     fn next(&mut self) -> u64 {

@@ -57,6 +57,11 @@ pub struct Style {
 }
 
 impl Style {
+    /// Plain values; floats of single precision shortest as such.
+    pub fn plain(single: bool) -> Self {
+        Self { disp: None, single }
+    }
+
     pub fn of(column: &Column) -> Self {
         let single = matches!(&column.layout, Layout::Binary(f) if matches!(f.element, BinaryType::Float32 | BinaryType::Complex64))
             && !column.is_scaled();
