@@ -303,7 +303,7 @@ mod tests {
         use crate::columnar::footer::read_footer;
         use crate::fits::tests::Memory;
         let file = paged_file();
-        let mut source = Memory::new(file.clone());
+        let mut source = Memory::new(file);
         let footer = block_on(read_footer(&mut source)).unwrap();
         let chunk = footer.metadata.row_group(0).column(1).byte_range().1;
         assert!(chunk > 150_000, "a chunk of many pages: {chunk}");
