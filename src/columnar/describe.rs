@@ -79,6 +79,12 @@ impl Description {
         let nulls = stats.iter().map(|s| s.nulls).sum::<Option<u64>>();
         let text = |v: Option<&Json>| match v {
             Some(Json::String(s)) => s.chars().take(32).collect(),
+            // Seven significant digits are enough to see a range.
+            Some(Json::Number(n)) if !n.is_i64() && !n.is_u64() => {
+                let value = n.as_f64().unwrap_or(f64::NAN);
+                let shown = format!("{value:.6e}").parse::<f64>().unwrap_or(value);
+                shown.to_string()
+            }
             Some(other) => other.to_string(),
             None => String::new(),
         };
