@@ -130,6 +130,7 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("formats/footer-length-lies.parquet".into(), footer_length_lies),
         ("formats/footer-garbled.parquet".into(), footer_garbled),
         ("formats/cut-in-the-footer.parquet".into(), good_parquet[..good_parquet.len() - 100].to_vec()),
+        ("formats/a-catalog-without-its-ending".into(), good_parquet.clone()),
         ("formats/image.h5".into(), [&b"\x89HDF\r\n\x1a\n\x02\x08\x08"[..], &[0u8; 64]].concat()),
         ("formats/rosat-like.fits.Z".into(), vec![0x1f, 0x9d, 0x90, b'S', 0x12, 0x34]),
         ("tables/naxis2-lies.fits".into(), naxis2_lies),
