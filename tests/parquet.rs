@@ -127,6 +127,18 @@ fn a_hive_partition_reads_nulls_text_and_small_integers() {
 }
 
 #[test]
+fn a_partition_without_notes_takes_them_from_its_dataset() {
+    let d = header_json(PARTITION);
+    assert_eq!(d["requests"], 2, "its own footer, then the dataset's _common_metadata");
+    assert_eq!(d["columns"][1]["unit"], "deg");
+    assert_eq!(d["columns"][1]["description"], "Right ascension (J2000)");
+    let lines = table_json(PARTITION, &["--rows", "0:1", "--columns", "ra"]);
+    assert_eq!(lines[0]["columns"][0]["unit"], "deg");
+    // A file outside any dataset makes no such request.
+    assert_eq!(header_json(&truth())["requests"], 1);
+}
+
+#[test]
 fn bad_parquet_is_one_line_and_exit_2() {
     for (name, needle) in [
         ("cut-footer", "does not end with PAR1"),

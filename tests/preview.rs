@@ -112,10 +112,11 @@ fn formats_are_known_by_their_first_bytes() {
     assert!(matches!(head, PreviewBody::Binary(_)));
     let (format, _, _, _) = recognized(4);
     assert_eq!(format, "Unix compress (LZW, codes up to 16 bits)");
-    // A Parquet file is described from its footer: one read from its end.
+    // A Parquet file is described from its footer, one read from its end; a
+    // partition without units gets them from its dataset's _common_metadata.
     let partition = previewed(&actions, 5);
     let PreviewBody::Parquet(parquet) = &partition.body else { panic!("{:?}", partition.body) };
-    assert_eq!(partition.requests, 1);
+    assert_eq!(partition.requests, 2);
     assert_eq!(parquet.description.columns[1].unit.as_deref(), Some("deg"));
     // Without a Parquet name: the head says what it is, a read from the end describes it.
     let unnamed = previewed(&actions, 7);

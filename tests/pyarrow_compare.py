@@ -59,10 +59,31 @@ def expected(value):
     return value
 
 
-def compare_header(path, ours):
+def notes_of(schema):
+    return {f.name: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()} for f in schema}
+
+
+def common_metadata_key(key):
+    """The dataset root's `_common_metadata` for a file inside `key=value/` directories (s3scope's rule)."""
+    parts = key.split("/")
+    if parts[-1].startswith("_"):
+        return None
+    dirs = parts[:-1]
+    climbed = False
+    while dirs and "=" in dirs[-1]:
+        dirs.pop()
+        climbed = True
+    return "/".join(dirs + ["_common_metadata"]) if climbed else None
+
+
+def compare_header(path, ours, common=None):
+    """`common`: the dataset's `_common_metadata` file, whose notes count where the file has none."""
     problems = []
     md = pq.ParquetFile(path).metadata
     arrow = pq.read_schema(path)
+    notes = notes_of(arrow)
+    if common is not None and not any(n.get("unit") or n.get("description") for n in notes.values()):
+        notes = notes_of(pq.read_schema(common))
     if ours["rows"] != md.num_rows:
         problems.append(f"rows {ours['rows']} != {md.num_rows}")
     if ours["created_by"] != md.created_by:
@@ -97,7 +118,7 @@ def compare_header(path, ours):
         if col["name"] != leaf.path or col["physical"] != leaf.physical_type:
             problems.append(f"column {i}: {col['name']} {col['physical']} != {leaf.path} {leaf.physical_type}")
         field = arrow.field(leaf.path.split(".")[0])
-        meta = {k.decode(): v.decode() for k, v in (field.metadata or {}).items()}
+        meta = notes.get(field.name, {})
         if "." not in leaf.path:
             if col["unit"] != meta.get("unit") or col["description"] != meta.get("description"):
                 problems.append(f"column {leaf.path}: unit/description {col['unit']!r}/{col['description']!r} "
@@ -147,7 +168,8 @@ def main():
                 if run.returncode != 0:
                     problems = [f"s3scope header failed: {run.stderr.strip()}"]
                 else:
-                    problems = compare_header(path, json.loads(run.stdout))
+                    common = objects.get((bucket, common_metadata_key(key)))
+                    problems = compare_header(path, json.loads(run.stdout), common)
                 run = subprocess.run(s3scope + ["table", "--json", "--rows", "0:", uri],
                                      capture_output=True, text=True, env=env)
                 if run.returncode != 0:

@@ -22,14 +22,14 @@ struct DocumentJson<'a> {
 }
 
 pub fn write(out: &mut impl Write, object: &ParquetObject, json: bool) -> io::Result<()> {
-    let description = describe::describe(&object.footer.metadata, None);
+    let description = describe::describe(&object.footer.metadata, object.common.as_ref());
     if json {
         let document = DocumentJson {
             uri: object.uri.to_string(),
             size: object.footer.size,
             format: "parquet",
-            requests: object.source.requests,
-            bytes_read: object.source.bytes_read,
+            requests: object.requests(),
+            bytes_read: object.bytes_read(),
             footer_bytes: object.footer.length,
             description: &description,
         };
@@ -103,7 +103,10 @@ fn write_text(out: &mut impl Write, object: &ParquetObject, d: &Description) -> 
     writeln!(
         out,
         "# footer {} bytes; {} requests, {} bytes read of {}",
-        object.footer.length, object.source.requests, object.source.bytes_read, object.footer.size
+        object.footer.length,
+        object.requests(),
+        object.bytes_read(),
+        object.footer.size
     )
 }
 

@@ -3,7 +3,10 @@
 
 use crate::columnar::ColumnarError;
 pub use crate::columnar::footer::parquet_by_name;
-use crate::columnar::footer::{Footer, read_footer};
+use arrow_schema::Schema;
+
+use crate::columnar::describe::{common_schema, lacks_notes};
+use crate::columnar::footer::{Footer, common_metadata_key, read_footer};
 use crate::error::AppError;
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
@@ -12,6 +15,11 @@ pub struct ParquetObject {
     pub uri: S3Uri,
     pub source: S3RangeSource,
     pub footer: Footer,
+    /// The dataset's `_common_metadata` schema, read when the file's own
+    /// fields have no units or descriptions.
+    pub common: Option<Schema>,
+    /// Requests and bytes of that read.
+    extra: (u64, u64),
 }
 
 impl ParquetObject {
@@ -23,7 +31,25 @@ impl ParquetObject {
     /// Reads the footer through a source that may already have read the head.
     pub async fn from_source(uri: &S3Uri, mut source: S3RangeSource) -> Result<Self, AppError> {
         let footer = read_footer(&mut source).await.map_err(|e| footer_error(uri, e))?;
-        Ok(Self { uri: uri.clone(), source, footer })
+        let (mut common, mut extra) = (None, (0, 0));
+        if lacks_notes(&footer.metadata)
+            && let Some(key) = common_metadata_key(&uri.key)
+        {
+            let mut sibling = source.sibling(&key);
+            common = common_schema(&mut sibling).await;
+            extra = (sibling.requests, sibling.bytes_read);
+        }
+        Ok(Self { uri: uri.clone(), source, footer, common, extra })
+    }
+
+    /// GET requests made, the dataset's `_common_metadata` included.
+    pub fn requests(&self) -> u64 {
+        self.source.requests + self.extra.0
+    }
+
+    /// Body bytes received, the dataset's `_common_metadata` included.
+    pub fn bytes_read(&self) -> u64 {
+        self.source.bytes_read + self.extra.1
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::parquet_object::{ParquetObject, columnar_error};
 use super::table::{TableArgs, write_aligned};
-use crate::columnar::describe::{arrow_schema_of, type_name};
+use crate::columnar::describe::{arrow_schema_of, describe, type_name};
 use crate::columnar::rows::{column_names, pick_columns, read_rows, styles};
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
@@ -72,29 +72,40 @@ fn row_group_parts(metadata: &parquet::file::metadata::ParquetMetaData, range: &
 
 fn headings(object: &ParquetObject) -> Vec<Heading> {
     let metadata = &object.footer.metadata;
+    let described = describe(metadata, object.common.as_ref());
     let schema = arrow_schema_of(metadata).or_else(|| {
         let file = metadata.file_metadata();
         parquet::arrow::parquet_to_arrow_schema(file.schema_descr(), file.key_value_metadata()).ok()
     });
-    let note = |field: &arrow_schema::Field, keys: &[&str]| {
-        field.metadata().iter().find(|(k, _)| keys.contains(&k.to_ascii_lowercase().as_str())).map(|(_, v)| v.clone())
+    let kinds: Vec<String> = match &schema {
+        Some(schema) => schema.fields().iter().map(|f| type_name(f.data_type())).collect(),
+        None => Vec::new(),
     };
-    match schema {
-        Some(schema) => schema
-            .fields()
-            .iter()
-            .map(|f| Heading {
-                name: f.name().clone(),
-                kind: type_name(f.data_type()),
-                unit: note(f, &["unit", "units"]),
-                description: note(f, &["description", "desc", "comment", "doc"]),
-            })
-            .collect(),
-        None => column_names(metadata)
-            .into_iter()
-            .map(|name| Heading { name, kind: String::new(), unit: None, description: None })
-            .collect(),
-    }
+    let note = |name: &str, keys: &[&str]| {
+        [schema.as_ref(), object.common.as_ref()].into_iter().flatten().find_map(|s| {
+            let field = s.field_with_name(name).ok()?;
+            field
+                .metadata()
+                .iter()
+                .find(|(k, _)| keys.contains(&k.to_ascii_lowercase().as_str()))
+                .map(|(_, v)| v.clone())
+        })
+    };
+    column_names(metadata)
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            // A flat column is its own leaf; a nested one has its notes on its top field.
+            let leaf = described.columns.iter().find(|c| c.name == name);
+            Heading {
+                kind: kinds.get(i).cloned().unwrap_or_default(),
+                unit: leaf.map_or_else(|| note(&name, &["unit", "units"]), |c| c.unit.clone()),
+                description: leaf
+                    .map_or_else(|| note(&name, &["description", "desc", "comment", "doc"]), |c| c.description.clone()),
+                name,
+            }
+        })
+        .collect()
 }
 
 fn write_json(
@@ -112,8 +123,8 @@ fn write_json(
         "format": "parquet",
         "rows": total,
         "columns": described,
-        "requests": object.source.requests,
-        "bytes_read": object.source.bytes_read,
+        "requests": object.requests(),
+        "bytes_read": object.bytes_read(),
     });
     writeln!(out, "{first}")?;
     for row in rows {
@@ -155,7 +166,10 @@ fn write_text(
         .collect();
     let closing = format!(
         "# rows {}-{} of {total}, {} requests, {} bytes read",
-        range.start, range.end, object.source.requests, object.source.bytes_read
+        range.start,
+        range.end,
+        object.requests(),
+        object.bytes_read()
     );
     write_aligned(out, &headings, &cells, &closing)
 }

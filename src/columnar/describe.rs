@@ -159,6 +159,25 @@ pub fn describe(metadata: &ParquetMetaData, common: Option<&Schema>) -> Descript
     }
 }
 
+/// Whether no column of the file has a unit or a description of its own
+/// (then the dataset's `_common_metadata` may have them).
+pub fn lacks_notes(metadata: &ParquetMetaData) -> bool {
+    let Some(schema) = arrow_schema_of(metadata) else { return true };
+    let path: Vec<Vec<String>> =
+        metadata.file_metadata().schema_descr().columns().iter().map(|c| c.path().parts().to_vec()).collect();
+    path.iter().all(|p| {
+        let notes = field_notes(&schema, p);
+        notes.unit.is_none() && notes.description.is_none()
+    })
+}
+
+/// The Arrow schema of a dataset's `_common_metadata`, read through `source`
+/// (`None` when it is not there or not Parquet: it is only a help).
+pub async fn common_schema<S: crate::fits::reader::RangeSource>(source: &mut S) -> Option<Schema> {
+    let footer = super::footer::read_footer(source).await.ok()?;
+    arrow_schema_of(&footer.metadata)
+}
+
 /// A short name of an Arrow type: `Float64`, `List(Float64)`, `Struct(F158: Float32, F184: Float32)`.
 pub fn type_name(kind: &DataType) -> String {
     match kind {

@@ -35,6 +35,26 @@ pub fn parquet_by_name(key: &str) -> bool {
     [".parquet", ".parq", ".pq"].iter().any(|e| base.ends_with(e)) || base == "_metadata" || base == "_common_metadata"
 }
 
+/// Where the `_common_metadata` of the dataset a file belongs to would be:
+/// up past the `key=value/` partition directories (hive's `healpix_k0=3/`,
+/// HATS's `Norder=1/Dir=0/`) to the dataset's root. `None` for a file not
+/// inside a partition directory, or for a side file itself.
+pub fn common_metadata_key(key: &str) -> Option<String> {
+    let (mut dir, name) = key.rsplit_once('/')?;
+    if name.starts_with('_') {
+        return None;
+    }
+    let mut climbed = false;
+    while let Some((parent, last)) = dir.rsplit_once('/') {
+        if !last.contains('=') {
+            break;
+        }
+        dir = parent;
+        climbed = true;
+    }
+    climbed.then(|| format!("{dir}/_common_metadata"))
+}
+
 /// Reads and decodes the footer of a Parquet file.
 pub async fn read_footer<S: RangeSource>(source: &mut S) -> Result<Footer, ColumnarError> {
     let (start, tail) = source.read_tail(TAIL_READ).await.map_err(|e| ColumnarError::Source(e.0))?;
@@ -108,6 +128,17 @@ mod tests {
     use futures::executor::block_on;
 
     use crate::fits::tests::Memory;
+
+    #[test]
+    fn a_partition_finds_its_dataset_root() {
+        let hive = "wise/x.parquet/healpix_k0=2/healpix_k5=2145/part0.snappy.parquet";
+        assert_eq!(common_metadata_key(hive).as_deref(), Some("wise/x.parquet/_common_metadata"));
+        let hats = "hats/cat/dataset/Norder=1/Dir=0/Npix=33.parquet";
+        assert_eq!(common_metadata_key(hats).as_deref(), Some("hats/cat/dataset/_common_metadata"));
+        assert_eq!(common_metadata_key("catalogs/plain.parquet"), None);
+        assert_eq!(common_metadata_key("d/k=1/_metadata"), None);
+        assert_eq!(common_metadata_key("lonely.parquet"), None);
+    }
 
     #[test]
     fn footer_lengths_are_checked() {

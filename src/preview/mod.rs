@@ -9,8 +9,8 @@ use std::io::Read;
 
 use self::sniff::Format;
 use crate::columnar::ColumnarError;
-use crate::columnar::describe::{Description, describe};
-use crate::columnar::footer::{Footer, parquet_by_name, read_footer};
+use crate::columnar::describe::{Description, common_schema, describe, lacks_notes};
+use crate::columnar::footer::{Footer, common_metadata_key, parquet_by_name, read_footer};
 use crate::fits::inflate::compressed_by_name;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
@@ -50,10 +50,27 @@ pub struct ParquetPreview {
 }
 
 impl ParquetPreview {
-    pub fn new(footer: Footer) -> Self {
-        let description = describe(&footer.metadata, None);
+    /// `common`: the schema of the dataset's `_common_metadata`, for units
+    /// and descriptions the file's own fields lack.
+    pub fn new(footer: Footer, common: Option<&arrow_schema::Schema>) -> Self {
+        let description = describe(&footer.metadata, common);
         Self { footer, description }
     }
+}
+
+/// A Parquet file's preview; when its fields say nothing of units or
+/// descriptions, the dataset's `_common_metadata` is read for them (its
+/// requests counted in `source`'s totals through `extra`).
+async fn parquet_body(source: &S3RangeSource, key: &str, footer: Footer, extra: &mut (u64, u64)) -> PreviewBody {
+    let mut common = None;
+    if lacks_notes(&footer.metadata)
+        && let Some(common_key) = common_metadata_key(key)
+    {
+        let mut sibling = source.sibling(&common_key);
+        common = common_schema(&mut sibling).await;
+        *extra = (extra.0 + sibling.requests, extra.1 + sibling.bytes_read);
+    }
+    PreviewBody::Parquet(Box::new(ParquetPreview::new(footer, common.as_ref())))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +136,8 @@ pub fn text_or_binary(head: &[u8]) -> PreviewBody {
 /// else its first bytes.
 pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Result<PreviewData, String> {
     let fits_first = looks_like_fits(key);
+    // Requests and bytes of reads through other sources (a dataset's `_common_metadata`).
+    let mut extra = (0u64, 0u64);
     let options = ReadOptions { gzip_budget: Some(gzip_budget), ..ReadOptions::default() };
     let gzip_hint = compressed_by_name(key);
     let body = if fits_first {
@@ -126,7 +145,7 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
             Ok(headers) => PreviewBody::Fits(headers),
             Err(ReadError::Fits(ScanError::NotFits(_))) => {
                 let head = source.head().to_vec();
-                describe_head(&mut source, &head).await?
+                describe_head(&mut source, key, &head, &mut extra).await?
             }
             Err(ReadError::Fits(e)) => return Err(e.to_string()),
             Err(ReadError::Source(e)) => return Err(e.0),
@@ -134,14 +153,14 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
     } else if parquet_by_name(key) {
         // The footer is at the end: no need for the head first.
         match read_footer(&mut source).await {
-            Ok(footer) => PreviewBody::Parquet(Box::new(ParquetPreview::new(footer))),
+            Ok(footer) => parquet_body(&source, key, footer, &mut extra).await,
             Err(ColumnarError::Source(why)) => return Err(why),
             Err(ColumnarError::Invalid(why)) => {
                 use crate::fits::reader::RangeSource;
                 let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
                 match sniff::sniff(&head) {
                     Format::Parquet => bad_parquet(&why, &head),
-                    _ => describe_head(&mut source, &head).await?,
+                    _ => describe_head(&mut source, key, &head, &mut extra).await?,
                 }
             }
         }
@@ -157,29 +176,45 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
             Format::Compress { .. } if looks_like_fits_inside(&head) => {
                 match read_headers(&mut source, true, options).await {
                     Ok(headers) => PreviewBody::Fits(headers),
-                    Err(_) => describe_head(&mut source, &head).await?,
+                    Err(_) => describe_head(&mut source, key, &head, &mut extra).await?,
                 }
             }
-            _ => describe_head(&mut source, &head).await?,
+            _ => describe_head(&mut source, key, &head, &mut extra).await?,
         }
     };
-    Ok(PreviewData { details: source.details(), body, requests: source.requests, bytes_read: source.bytes_read })
+    Ok(PreviewData {
+        details: source.details(),
+        body,
+        requests: source.requests + extra.0,
+        bytes_read: source.bytes_read + extra.1,
+    })
 }
 
 /// How a head not read as FITS is shown: a format known by its bytes, else text or binary.
-async fn describe_head(source: &mut S3RangeSource, head: &[u8]) -> Result<PreviewBody, String> {
+async fn describe_head(
+    source: &mut S3RangeSource,
+    key: &str,
+    head: &[u8],
+    extra: &mut (u64, u64),
+) -> Result<PreviewBody, String> {
     match sniff::sniff(head) {
         Format::Fits | Format::Gzip | Format::Unknown => Ok(text_or_binary(head)),
-        format => recognized(source, format, head).await,
+        format => recognized(source, key, format, head, extra).await,
     }
 }
 
 /// The preview of a format known by its bytes; a Parquet file is read
 /// from its footer (one more read, from the end).
-async fn recognized(source: &mut S3RangeSource, format: Format, head: &[u8]) -> Result<PreviewBody, String> {
+async fn recognized(
+    source: &mut S3RangeSource,
+    key: &str,
+    format: Format,
+    head: &[u8],
+    extra: &mut (u64, u64),
+) -> Result<PreviewBody, String> {
     if format == Format::Parquet {
         return match read_footer(source).await {
-            Ok(footer) => Ok(PreviewBody::Parquet(Box::new(ParquetPreview::new(footer)))),
+            Ok(footer) => Ok(parquet_body(source, key, footer, extra).await),
             Err(ColumnarError::Source(why)) => Err(why),
             Err(ColumnarError::Invalid(why)) => Ok(bad_parquet(&why, head)),
         };

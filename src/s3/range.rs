@@ -54,6 +54,11 @@ impl S3RangeSource {
         }
     }
 
+    /// A source for another object of the same bucket.
+    pub fn sibling(&self, key: &str) -> Self {
+        Self::new(self.bucket.clone(), key, None, None)
+    }
+
     /// Metadata from the first answer.
     pub fn details(&self) -> ObjectDetails {
         ObjectDetails { size: self.size.unwrap_or(0), etag: self.etag.clone(), ..self.details.clone() }

@@ -11,10 +11,10 @@ use arrow_schema::DataType;
 
 use super::tree::RequestId;
 use crate::columnar::describe::arrow_schema_of;
-use crate::columnar::footer::Footer;
 use crate::columnar::rows::column_names;
 use crate::fits::table::Table;
 use crate::fits::table::column::{AsciiForm, BinaryType, Layout};
+use crate::preview::ParquetPreview;
 
 /// Rows a page holds: one range read each.
 pub const PAGE_ROWS: u64 = 64;
@@ -33,8 +33,8 @@ enum Page {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TableData {
     Fits(Arc<Table>),
-    /// A Parquet file's top-level columns.
-    Parquet(Footer),
+    /// A Parquet file's top-level columns (its footer as the preview described it).
+    Parquet(Box<ParquetPreview>),
 }
 
 /// A column as the view heads it.
@@ -50,7 +50,7 @@ impl TableData {
     pub fn rows(&self) -> u64 {
         match self {
             TableData::Fits(table) => table.rows,
-            TableData::Parquet(footer) => footer.metadata.file_metadata().num_rows().max(0) as u64,
+            TableData::Parquet(parquet) => parquet.footer.metadata.file_metadata().num_rows().max(0) as u64,
         }
     }
 
@@ -66,23 +66,34 @@ impl TableData {
                         && !matches!(&c.layout, Layout::Ascii { form: AsciiForm::Text(_), .. }),
                 })
                 .collect(),
-            TableData::Parquet(footer) => match arrow_schema_of(&footer.metadata) {
-                Some(schema) => schema
-                    .fields()
-                    .iter()
-                    .map(|f| Heading {
-                        name: f.name().clone(),
-                        unit: f.metadata().iter().find(|(k, _)| k.eq_ignore_ascii_case("unit")).map(|(_, v)| v.clone()),
-                        right: f.data_type().is_numeric() || matches!(f.data_type(), DataType::Boolean),
-                    })
-                    .collect(),
-                None => column_names(&footer.metadata)
-                    .into_iter()
-                    .map(|name| Heading { name, unit: None, right: false })
-                    .collect(),
-            },
+            TableData::Parquet(parquet) => parquet_headings(parquet),
         }
     }
+}
+
+/// A Parquet file's top-level columns: a flat column's unit as the preview
+/// found it (the dataset's `_common_metadata` included), a nested one's from
+/// its own field; numbers right-aligned.
+fn parquet_headings(parquet: &ParquetPreview) -> Vec<Heading> {
+    let metadata = &parquet.footer.metadata;
+    let schema = arrow_schema_of(metadata);
+    column_names(metadata)
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let field = schema.as_ref().and_then(|s| s.fields().get(i).cloned());
+            let own = field.as_ref().and_then(|f| {
+                f.metadata().iter().find(|(k, _)| k.eq_ignore_ascii_case("unit")).map(|(_, v)| v.clone())
+            });
+            let leaf = parquet.description.columns.iter().find(|c| c.name == name);
+            let kind = field.as_ref().map(|f| f.data_type().clone());
+            Heading {
+                unit: leaf.and_then(|c| c.unit.clone()).or(own),
+                right: kind.is_some_and(|k| k.is_numeric() || k == DataType::Boolean),
+                name,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -311,7 +311,7 @@ pub fn parquet_preview() -> std::sync::Arc<crate::preview::PreviewData> {
             etag: Some("\"p\"".into()),
             ..Default::default()
         },
-        body: crate::preview::PreviewBody::Parquet(Box::new(crate::preview::ParquetPreview::new(footer))),
+        body: crate::preview::PreviewBody::Parquet(Box::new(crate::preview::ParquetPreview::new(footer, None))),
         requests: 1,
         bytes_read: 65_536,
     })

@@ -58,9 +58,13 @@ pub fn neowise_schema() -> SchemaRef {
     ]))
 }
 
-/// One NEOWISE partition: `rows` sources around HEALPix pixel `pixel`, in row groups of 100.
+/// One NEOWISE partition: `rows` sources around HEALPix pixel `pixel`, in
+/// row groups of 100. Its fields carry no units or descriptions: those are
+/// in the dataset's `_common_metadata`.
 pub fn neowise_partition(rng: &mut Rng, pixel: u32, rows: usize) -> Vec<u8> {
-    let schema = neowise_schema();
+    let bare: Vec<Field> =
+        neowise_schema().fields().iter().map(|f| f.as_ref().clone().with_metadata(HashMap::new())).collect();
+    let schema = Arc::new(Schema::new(bare));
     let (ra0, dec0) = ((pixel as f64 * 0.0879) % 360.0, ((pixel % 180) as f64) - 89.5);
     let mags: Vec<Option<f32>> = (0..rows).map(|i| (i % 17 != 5).then(|| 8.0 + rng.unit() as f32 * 8.0)).collect();
     let columns: Vec<ArrayRef> = vec![

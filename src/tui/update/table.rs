@@ -82,7 +82,7 @@ impl State {
             Some(PreviewBody::Fits(headers)) => {
                 headers.hdus.get(hdu).map(|h| Table::from_hdu(h).map(|t| TableData::Fits(Arc::new(t))))
             }
-            Some(PreviewBody::Parquet(parquet)) => Some(Ok(TableData::Parquet(parquet.footer.clone()))),
+            Some(PreviewBody::Parquet(parquet)) => Some(Ok(TableData::Parquet(parquet.clone()))),
             _ => None,
         };
         match data {
@@ -153,7 +153,8 @@ impl State {
     fn rows_source(&self, view: &TableView) -> Option<RowsSource> {
         match &view.data {
             TableData::Fits(table) => Some(RowsSource::Fits { hdu: self.hdu_source(view.hdu)?, table: table.clone() }),
-            TableData::Parquet(footer) => {
+            TableData::Parquet(parquet) => {
+                let footer = &parquet.footer;
                 let (node, data) = (self.preview.node?, self.preview.data()?);
                 let uri = self.tree.uri_of(node);
                 let etag = data.details.etag.clone();
