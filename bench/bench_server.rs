@@ -1,7 +1,8 @@
 //! Benchmark helper: the embedded S3 server over the demo archive plus a
 //! synthetic `bench-tree` bucket (3 levels: 10 x 20 prefixes x 100 objects)
 //! and a `bench-fits` bucket (a 168 MB multi-HDU HST-like file, sparse on
-//! disk, and an 8 MB gzip event list), with a latency proxy in front of it.
+//! disk, an 8 MB gzip event list, a 1 GiB download and a 2-million-row
+//! Parquet catalog), with a latency proxy in front of it.
 //! Prints one line:
 //! `direct=http://127.0.0.1:A proxy=http://127.0.0.1:B`, then serves until killed.
 //!
@@ -28,6 +29,9 @@ use s3scope::testing::demo::store::{Content, Store, StoredObject};
 use s3scope::testing::demo::{default_archive_dir, ensure_archive, start};
 
 /// The bucket of the FITS header benchmarks.
+#[path = "bench_catalog.rs"]
+mod bench_catalog;
+
 const FITS_BUCKET: &str = "bench-fits";
 
 /// A WFC3/UVIS-like `_flt`: a 6-block primary header, then SCI / ERR / DQ
@@ -84,6 +88,11 @@ fn big_events() -> Vec<u8> {
 
 fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<()> {
     store.add_bucket(FITS_BUCKET, true);
+    let catalog = dir.join("bench-catalog.parquet");
+    let size = bench_catalog::write(&catalog)?;
+    let etag = md5_of_file(&catalog)?;
+    let object = StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(catalog) };
+    store.put(FITS_BUCKET, "catalogs/neowise-like-2M.parquet", object);
     let flt = dir.join("bench-flt.fits");
     let size = write_big_flt(&flt)?;
     let etag = md5_of_file(&flt)?;

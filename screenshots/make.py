@@ -185,10 +185,12 @@ class Session:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
-def scenes(binary, endpoint):
+def scenes(binary, endpoint, only=()):
     base = f"{binary} --endpoint-url {endpoint} --no-sign-request"
 
     def run(name, args, width, height, steps):
+        if only and name not in only:
+            return
         session = Session(name, f"{base} {args}", width, height)
         try:
             steps(session)
@@ -262,6 +264,15 @@ def scenes(binary, endpoint):
 
     run("image-quicklook-120x40", "", 120, 40, quicklook)
 
+    def parquet(s):
+        s.wait("nasa-heasarc/")
+        s.keys(":", "C-u")
+        s.type("s3://nasa-irsa-simulations/openuniverse2024/roman/full/demo/truth_galaxies_demo.parquet")
+        s.keys("Enter")
+        s.wait("Parquet · 2000 rows")
+
+    run("parquet-preview-160x48", "", 160, 48, parquet)
+
     def tess(s):
         s.wait("tess2019199")
         s.keys("G")
@@ -322,13 +333,14 @@ def main():
     ensure_pillow()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=str(ROOT / "target" / "debug" / "s3scope"))
+    parser.add_argument("--only", nargs="*", default=(), help="make only these screenshots (names without .png)")
     args = parser.parse_args()
     if args.bin == str(ROOT / "target" / "debug" / "s3scope"):
         subprocess.run(["cargo", "build", "--bin", "s3scope"], cwd=ROOT, check=True)
     server = subprocess.Popen([args.bin, "demo", "--serve", "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         endpoint = server.stdout.readline().strip()
-        scenes(args.bin, endpoint)
+        scenes(args.bin, endpoint, args.only)
     finally:
         server.terminate()
         server.wait()

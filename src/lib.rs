@@ -7,6 +7,7 @@ pub(crate) mod catalog;
 pub(crate) mod checksum;
 pub mod cli;
 pub(crate) mod clipboard;
+pub(crate) mod columnar;
 pub(crate) mod config;
 pub(crate) mod copy_format;
 pub(crate) mod demo;

@@ -15,6 +15,10 @@ pub mod checksum {
     pub use crate::checksum::md5_of_file;
 }
 
+pub mod columnar {
+    pub use crate::columnar::{describe, footer, rows};
+}
+
 pub mod config {
     pub use crate::config::{ConfigError, LoadedConfig, parse};
 }

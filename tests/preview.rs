@@ -90,6 +90,7 @@ fn formats_are_known_by_their_first_bytes() {
         preview(4, "demo-edge", "formats/rosat-like.fits.Z"),
         preview(5, "nasa-irsa-wise", &parquet),
         preview(6, "nasa-heasarc", "rosat/data/pspc/processed_data/900000/rp900001n00/rp900001n00_bas.fits.Z"),
+        preview(7, "demo-edge", "formats/a-catalog-without-its-ending"),
     ];
     let actions = run_effects(&fixture().endpoint, effects, Duration::from_secs(5));
     let PreviewBody::Fits(headers) = previewed(&actions, 6).body.clone() else { panic!("a .fits.Z previews as FITS") };
@@ -105,17 +106,23 @@ fn formats_are_known_by_their_first_bytes() {
     assert!(tree.lines[0].text().starts_with("!core/asdf-1.1.0"));
     assert_eq!(asdf.requests, 1);
     let (format, facts, _, requests) = recognized(2);
-    assert_eq!((format.as_str(), requests), ("Parquet", 2), "the head and the last 8 bytes");
+    assert_eq!((format.as_str(), requests), ("Parquet", 2), "the end (no footer there), then the head");
     assert!(facts[0].contains("does not end with PAR1"), "{facts:?}");
     let (format, _, head, _) = recognized(3);
     assert_eq!(format, "HDF5 (superblock version 2 at byte 0)");
     assert!(matches!(head, PreviewBody::Binary(_)));
     let (format, _, _, _) = recognized(4);
     assert_eq!(format, "Unix compress (LZW, codes up to 16 bits)");
-    // The demo's Parquet partitions are placeholders: their footer length is not believed.
-    let (format, facts, _, _) = recognized(5);
-    assert_eq!(format, "Parquet");
-    assert!(facts[0].starts_with("! ") || facts[0].starts_with("footer: "), "{facts:?}");
+    // A Parquet file is described from its footer, one read from its end; a
+    // partition without units gets them from its dataset's _common_metadata.
+    let partition = previewed(&actions, 5);
+    let PreviewBody::Parquet(parquet) = &partition.body else { panic!("{:?}", partition.body) };
+    assert_eq!(partition.requests, 2);
+    assert_eq!(parquet.description.columns[1].unit.as_deref(), Some("deg"));
+    // Without a Parquet name: the head says what it is, a read from the end describes it.
+    let unnamed = previewed(&actions, 7);
+    let PreviewBody::Parquet(parquet) = &unnamed.body else { panic!("{:?}", unnamed.body) };
+    assert_eq!((unnamed.requests, parquet.description.rows), (2, 50));
 }
 
 #[test]

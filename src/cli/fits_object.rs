@@ -4,9 +4,10 @@
 use crate::error::AppError;
 use crate::fits::hdu::{BLOCK, Hdu};
 use crate::fits::inflate::compressed_by_name;
-use crate::fits::reader::{ReadOptions, read_headers};
-use crate::fits::scanner::Stop;
+use crate::fits::reader::{ReadError, ReadOptions, read_headers};
+use crate::fits::scanner::{ScanError, Stop};
 use crate::fits::stream::{DataError, StreamOptions};
+use crate::preview::sniff::{Format, sniff};
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
 
@@ -38,9 +39,35 @@ pub struct FitsObject {
     pub compressed: bool,
 }
 
+/// An object opened as FITS, or found by its first bytes to be something else.
+pub enum Opened {
+    Fits(FitsObject),
+    /// Not FITS: the format its first bytes show, and the source they came through.
+    Other {
+        source: S3RangeSource,
+        format: Format,
+    },
+}
+
 impl FitsObject {
     /// Reads headers up to the HDU `pick` names, or up to the first HDU `fallback` stops at.
     pub async fn open(uri: &S3Uri, clients: &Clients, pick: Option<&HduArg>, fallback: Stop) -> Result<Self, AppError> {
+        match Self::open_or_other(uri, clients, pick, fallback).await? {
+            Opened::Fits(object) => Ok(object),
+            Opened::Other { format, .. } => {
+                Err(AppError::input(format!("reading {uri}"), format!("not a FITS file: it is {}", format.name())))
+            }
+        }
+    }
+
+    /// Like [`FitsObject::open`], but an object whose first bytes show
+    /// another known format (Parquet, ASDF, HDF5) is handed back as such.
+    pub async fn open_or_other(
+        uri: &S3Uri,
+        clients: &Clients,
+        pick: Option<&HduArg>,
+        fallback: Stop,
+    ) -> Result<Opened, AppError> {
         if uri.is_prefix() {
             return Err(AppError::input(format!("reading {uri}"), "that is a prefix, not an object"));
         }
@@ -54,9 +81,17 @@ impl FitsObject {
         let options =
             ReadOptions { stop: stop.clone(), first_read: 2 * BLOCK, speculate: false, ..ReadOptions::default() };
         let context = format!("reading the headers of {uri}");
-        let headers = read_headers(&mut source, compressed_by_name(&uri.key), options)
-            .await
-            .map_err(|e| super::header::read_error(&context, e))?;
+        let headers = match read_headers(&mut source, compressed_by_name(&uri.key), options).await {
+            Err(ReadError::Fits(ScanError::NotFits(why))) => {
+                return match sniff(source.head()) {
+                    format @ (Format::Parquet | Format::Asdf { .. } | Format::Hdf5 { .. }) => {
+                        Ok(Opened::Other { source, format })
+                    }
+                    _ => Err(super::header::read_error(&context, ReadError::Fits(ScanError::NotFits(why)))),
+                };
+            }
+            read => read.map_err(|e| super::header::read_error(&context, e))?,
+        };
         if let Some(why) = &headers.truncated_header {
             return Err(AppError::input(context, why.clone()));
         }
@@ -70,7 +105,7 @@ impl FitsObject {
             };
             return Err(AppError::input(format!("reading {uri}"), why));
         };
-        Ok(Self { uri: uri.clone(), source, hdu, compressed: headers.compression.is_compressed() })
+        Ok(Opened::Fits(Self { uri: uri.clone(), source, hdu, compressed: headers.compression.is_compressed() }))
     }
 
     pub fn stream_options(&self) -> StreamOptions {

@@ -8,6 +8,8 @@ use serde::ser::{Error as _, Serializer};
 use serde_json::value::RawValue;
 
 use super::Session;
+use super::parquet_header;
+use super::parquet_object::{ParquetObject, parquet_by_name};
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::card::Value;
@@ -16,7 +18,7 @@ use crate::fits::inflate::{Compression, compressed_by_name};
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::{ScanError, Stop};
 use crate::fits::summary;
-use crate::preview::sniff::Format;
+use crate::preview::sniff::{Format, sniff};
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
 
@@ -52,9 +54,32 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
         return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
     }
     let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
-    let report = match read_any(&uri, &clients, args.hdu, args.max_bytes).await? {
-        Object::Fits(report) => report,
-        Object::Asdf(report) => return super::asdf_header::print(&report, args.json),
+    if parquet_by_name(&uri.key) {
+        return write_parquet(&ParquetObject::open(&uri, &clients).await?, args.json);
+    }
+    // A name like ASDF sizes the first read for its tree; the bytes still decide.
+    if crate::asdf::named_like_asdf(&uri.key) {
+        let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
+        if let Ok(report) = super::asdf_header::read(&uri, &mut source, Vec::new()).await? {
+            return super::asdf_header::print(&report, args.json);
+        }
+    }
+    let report = match Box::pin(read(&uri, &clients, args.hdu, args.max_bytes)).await? {
+        Read::Fits(report) => report,
+        Read::Other { mut source, format: Format::Asdf { .. } } => {
+            let head = source.head().to_vec();
+            return match super::asdf_header::read(&uri, &mut source, head).await? {
+                Ok(report) => super::asdf_header::print(&report, args.json),
+                Err(_) => Err(AppError::input(format!("reading the header of {uri}"), "not a readable ASDF file")),
+            };
+        }
+        Read::Other { source, format: Format::Parquet } => {
+            return write_parquet(&ParquetObject::from_source(&uri, source).await?, args.json);
+        }
+        Read::Other { format, .. } => {
+            let why = format!("not a FITS file: it is {}", format.name());
+            return Err(AppError::input(format!("reading the header of {uri}"), why));
+        }
     };
     if let Some(n) = args.hdu
         && report.headers.hdus.len() <= n
@@ -86,88 +111,51 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     }
 }
 
-/// An object `header` can describe, by its first bytes.
-enum Object {
+/// What a header read found: FITS headers, or another format known by its first bytes.
+pub enum Read {
     Fits(Report),
-    Asdf(super::asdf_header::Report),
+    Other { source: S3RangeSource, format: Format },
 }
 
-/// Reads what the object is: FITS is tried first (its reader takes the
-/// first bytes), unless the name says ASDF; then the first bytes decide.
-async fn read_any(
+/// Reads the headers of `uri` over range requests.
+pub async fn read(
     uri: &S3Uri,
     clients: &Clients,
     last_hdu: Option<usize>,
     max_bytes: Option<u64>,
-) -> Result<Object, AppError> {
+) -> Result<Read, AppError> {
     let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
-    let (head, not_fits) = if crate::asdf::named_like_asdf(&uri.key) {
-        match super::asdf_header::read(uri, &mut source, Vec::new()).await? {
-            Ok(report) => return Ok(Object::Asdf(report)),
-            Err(head) => (head, None),
-        }
-    } else {
-        match Box::pin(read(uri, last_hdu, max_bytes, &mut source)).await {
-            Ok(report) => return Ok(Object::Fits(report)),
-            Err(NotRead::NotFits(error)) => (source.head().to_vec(), Some(error)),
-            Err(NotRead::Failed(error)) => return Err(error),
-        }
-    };
-    match crate::preview::sniff::sniff(&head) {
-        Format::Asdf { .. } => match super::asdf_header::read(uri, &mut source, head).await? {
-            Ok(report) => Ok(Object::Asdf(report)),
-            Err(_) => Err(not_fits.unwrap_or_else(|| AppError::input(format!("reading {uri}"), "not an ASDF file"))),
-        },
-        Format::Fits | Format::Gzip | Format::Compress { .. } if not_fits.is_none() => {
-            let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
-            match Box::pin(read(uri, last_hdu, max_bytes, &mut source)).await {
-                Ok(report) => Ok(Object::Fits(report)),
-                Err(NotRead::NotFits(error) | NotRead::Failed(error)) => Err(error),
-            }
-        }
-        _ => Err(not_fits.unwrap_or_else(|| {
-            read_error(&format!("reading the header of {uri}"), ReadError::Fits(ScanError::NotFits(sniffed(&head))))
-        })),
-    }
-}
-
-/// What the first bytes look like, for the error about a file that is not FITS.
-fn sniffed(head: &[u8]) -> String {
-    let shown: String =
-        head.iter().take(16).map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
-    format!("it starts with '{}'", shown.trim_end())
-}
-
-/// Why a FITS read gave nothing: the object is not FITS, or reading failed.
-enum NotRead {
-    NotFits(AppError),
-    Failed(AppError),
-}
-
-/// Reads the FITS headers of `uri` over range requests.
-async fn read(
-    uri: &S3Uri,
-    last_hdu: Option<usize>,
-    max_bytes: Option<u64>,
-    source: &mut S3RangeSource,
-) -> Result<Report, NotRead> {
     let stop = last_hdu.map_or(Stop::AtEnd, Stop::After);
     let options = ReadOptions { stop, gzip_budget: max_bytes, ..ReadOptions::default() };
     let context = format!("reading the header of {uri}");
-    match read_headers(source, compressed_by_name(&uri.key), options).await {
-        Ok(headers) => {
-            let asdf = super::asdf_header::fits_extension(source, &headers).await;
-            Ok(Report {
-                uri: uri.clone(),
-                size: source.size_known().unwrap_or(0),
-                requests: source.requests,
-                bytes_read: source.bytes_read,
-                headers,
-                asdf,
-            })
+    let headers = match read_headers(&mut source, compressed_by_name(&uri.key), options).await {
+        Err(ReadError::Fits(ScanError::NotFits(why))) => {
+            return match sniff(source.head()) {
+                format @ (Format::Parquet | Format::Asdf { .. } | Format::Hdf5 { .. }) => {
+                    Ok(Read::Other { source, format })
+                }
+                _ => Err(read_error(&context, ReadError::Fits(ScanError::NotFits(why)))),
+            };
         }
-        Err(error @ ReadError::Fits(ScanError::NotFits(_))) => Err(NotRead::NotFits(read_error(&context, error))),
-        Err(error) => Err(NotRead::Failed(read_error(&context, error))),
+        read => read.map_err(|e| read_error(&context, e))?,
+    };
+    let asdf = super::asdf_header::fits_extension(&mut source, &headers).await;
+    Ok(Read::Fits(Report {
+        uri: uri.clone(),
+        size: source.size_known().unwrap_or(0),
+        requests: source.requests,
+        bytes_read: source.bytes_read,
+        headers,
+        asdf,
+    }))
+}
+
+fn write_parquet(object: &ParquetObject, json: bool) -> Result<(), AppError> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match parquet_header::write(&mut out, object, json).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
+        _ => Ok(()),
     }
 }
 

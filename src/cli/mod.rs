@@ -7,6 +7,9 @@ pub mod get;
 pub mod header;
 pub mod image;
 pub mod ls;
+pub mod parquet_header;
+pub mod parquet_object;
+pub mod parquet_table;
 pub mod setup;
 pub mod table;
 

@@ -7,7 +7,9 @@ use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
 use super::Session;
-use super::fits_object::{FitsObject, HduArg};
+use super::fits_object::{FitsObject, HduArg, Opened};
+use super::parquet_object::{ParquetObject, parquet_by_name};
+use super::parquet_table;
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
 use crate::fits::scanner::Stop;
@@ -15,6 +17,7 @@ use crate::fits::table::cell::Cell;
 use crate::fits::table::display::{Style, csv_quote, to_csv, to_json};
 use crate::fits::table::read::read_rows;
 use crate::fits::table::{Table, parse_rows};
+use crate::preview::sniff::Format;
 use crate::s3::{Clients, S3Uri};
 
 #[derive(Debug, Clone, Args)]
@@ -34,7 +37,7 @@ pub struct TableArgs {
     /// CSV with a heading line; vectors as JSON arrays in the cell
     #[arg(long)]
     pub csv: bool,
-    /// s3://bucket/key of a FITS file
+    /// s3://bucket/key of a FITS or Parquet file
     pub uri: String,
 }
 
@@ -44,7 +47,19 @@ const BATCH_BYTES: u64 = 8 << 20;
 pub async fn run(args: &TableArgs, session: &Session) -> Result<(), AppError> {
     let uri = S3Uri::parse(&args.uri)?;
     let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
-    let mut object = FitsObject::open(&uri, &clients, args.hdu.as_ref(), Stop::AtFirstTable).await?;
+    if parquet_by_name(&uri.key) {
+        return parquet_table::run(args, ParquetObject::open(&uri, &clients).await?).await;
+    }
+    let mut object = match FitsObject::open_or_other(&uri, &clients, args.hdu.as_ref(), Stop::AtFirstTable).await? {
+        Opened::Fits(object) => object,
+        Opened::Other { source, format: Format::Parquet } => {
+            return parquet_table::run(args, ParquetObject::from_source(&uri, source).await?).await;
+        }
+        Opened::Other { format, .. } => {
+            let why = format!("not a FITS or Parquet file: it is {}", format.name());
+            return Err(AppError::input(format!("reading {uri}"), why));
+        }
+    };
     let table = Table::from_hdu(&object.hdu)
         .map_err(|e| AppError::input(format!("reading HDU {} of {uri} as a table", object.hdu.index), e.to_string()))?;
     let columns = if args.columns.is_empty() {
@@ -136,8 +151,24 @@ fn write_text(
 ) -> io::Result<()> {
     let headings: Vec<String> =
         columns.iter().map(|&c| escape_for_terminal(&table.columns[c].heading()).into_owned()).collect();
+    let name = if object.hdu.name.is_empty() { String::new() } else { format!(" ({})", object.hdu.name) };
+    let closing = format!(
+        "# HDU {}{}: rows {}-{} of {}, {} requests, {} bytes read",
+        object.hdu.index,
+        escape_for_terminal(&name),
+        range.start,
+        range.end,
+        table.rows,
+        object.source.requests,
+        object.source.bytes_read
+    );
+    write_aligned(out, &headings, &rows, &closing)
+}
+
+/// Headings, a rule, the rows padded to the widest cell of each column, and a closing line.
+pub fn write_aligned(out: &mut impl Write, headings: &[String], rows: &[Vec<String>], closing: &str) -> io::Result<()> {
     let mut widths: Vec<usize> = headings.iter().map(|h| h.width()).collect();
-    for row in &rows {
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.width());
         }
@@ -150,22 +181,11 @@ fn write_text(
             .collect();
         padded.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", line(&headings))?;
+    writeln!(out, "{}", line(headings))?;
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     writeln!(out, "{}", rule.join("  "))?;
-    for row in &rows {
+    for row in rows {
         writeln!(out, "{}", line(row))?;
     }
-    let name = if object.hdu.name.is_empty() { String::new() } else { format!(" ({})", object.hdu.name) };
-    writeln!(
-        out,
-        "# HDU {}{}: rows {}-{} of {}, {} requests, {} bytes read",
-        object.hdu.index,
-        escape_for_terminal(&name),
-        range.start,
-        range.end,
-        table.rows,
-        object.source.requests,
-        object.source.bytes_read
-    )
+    writeln!(out, "{closing}")
 }

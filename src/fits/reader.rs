@@ -17,6 +17,8 @@ pub trait RangeSource {
     fn read(&mut self, start: u64, len: u64) -> impl Future<Output = Result<Vec<u8>, SourceError>> + Send;
     /// Reads several ranges, at once where the source can.
     fn read_many(&mut self, ranges: &[(u64, u64)]) -> impl Future<Output = Vec<Result<Vec<u8>, SourceError>>> + Send;
+    /// The last `len` bytes (all of a smaller object) and where they start.
+    fn read_tail(&mut self, len: u64) -> impl Future<Output = Result<(u64, Vec<u8>), SourceError>> + Send;
     /// The object's size, once known (after the first read at the latest).
     fn size(&self) -> Option<u64>;
 }

@@ -49,6 +49,11 @@ impl RangeSource for Memory {
         out
     }
 
+    async fn read_tail(&mut self, len: u64) -> Result<(u64, Vec<u8>), SourceError> {
+        let start = (self.data.len() as u64).saturating_sub(len);
+        Ok((start, self.read(start, len).await?))
+    }
+
     fn size(&self) -> Option<u64> {
         Some(self.data.len() as u64)
     }

@@ -9,6 +9,9 @@ pub mod sniff;
 use std::io::Read;
 
 use self::sniff::Format;
+use crate::columnar::ColumnarError;
+use crate::columnar::describe::{Description, common_schema, describe, lacks_notes};
+use crate::columnar::footer::{Footer, common_metadata_key, parquet_by_name, read_footer};
 use crate::fits::inflate::compressed_by_name;
 use crate::fits::reader::{FitsHeaders, ReadError, ReadOptions, read_headers};
 use crate::fits::scanner::ScanError;
@@ -28,8 +31,11 @@ pub enum PreviewBody {
     /// The first bytes of a binary object.
     Binary(Vec<u8>),
     Empty,
-    /// A format known by its first bytes (Parquet, ASDF, HDF5, Unix
-    /// compress): its name, what a cheap read told about it, and its head.
+    /// A Parquet file, described from its footer.
+    Parquet(Box<ParquetPreview>),
+    /// A format known by its first bytes (ASDF, HDF5, Unix compress, a
+    /// Parquet file whose footer is bad): its name, what a cheap read told
+    /// about it, and its head.
     Recognized {
         format: String,
         facts: Vec<String>,
@@ -37,6 +43,37 @@ pub enum PreviewBody {
     },
     /// An ASDF file's tree (see [`asdf`]).
     Asdf(Box<asdf::AsdfPreview>),
+}
+
+/// What a Parquet file's footer said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParquetPreview {
+    pub footer: Footer,
+    pub description: Description,
+}
+
+impl ParquetPreview {
+    /// `common`: the schema of the dataset's `_common_metadata`, for units
+    /// and descriptions the file's own fields lack.
+    pub fn new(footer: Footer, common: Option<&arrow_schema::Schema>) -> Self {
+        let description = describe(&footer.metadata, common);
+        Self { footer, description }
+    }
+}
+
+/// A Parquet file's preview; when its fields say nothing of units or
+/// descriptions, the dataset's `_common_metadata` is read for them (its
+/// requests counted in `source`'s totals through `extra`).
+async fn parquet_body(source: &S3RangeSource, key: &str, footer: Footer, extra: &mut (u64, u64)) -> PreviewBody {
+    let mut common = None;
+    if lacks_notes(&footer.metadata)
+        && let Some(common_key) = common_metadata_key(key)
+    {
+        let mut sibling = source.sibling(&common_key);
+        common = common_schema(&mut sibling).await;
+        *extra = (extra.0 + sibling.requests, extra.1 + sibling.bytes_read);
+    }
+    PreviewBody::Parquet(Box::new(ParquetPreview::new(footer, common.as_ref())))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +141,8 @@ pub fn text_or_binary(head: &[u8]) -> PreviewBody {
 /// else its first bytes.
 pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Result<PreviewData, String> {
     let fits_first = looks_like_fits(key);
+    // Requests and bytes of reads through other sources (a dataset's `_common_metadata`).
+    let mut extra = (0u64, 0u64);
     let options = ReadOptions { gzip_budget: Some(gzip_budget), ..ReadOptions::default() };
     let gzip_hint = compressed_by_name(key);
     let body = if fits_first {
@@ -111,17 +150,31 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
             Ok(headers) => PreviewBody::Fits(headers),
             Err(ReadError::Fits(ScanError::NotFits(_))) => {
                 let head = source.head().to_vec();
-                describe_head(&mut source, &head).await?
+                describe_head(&mut source, key, &head, &mut extra).await?
             }
             Err(ReadError::Fits(e)) => return Err(e.to_string()),
             Err(ReadError::Source(e)) => return Err(e.0),
+        }
+    } else if parquet_by_name(key) {
+        // The footer is at the end: no need for the head first.
+        match read_footer(&mut source).await {
+            Ok(footer) => parquet_body(&source, key, footer, &mut extra).await,
+            Err(ColumnarError::Source(why)) => return Err(why),
+            Err(ColumnarError::Invalid(why)) => {
+                use crate::fits::reader::RangeSource;
+                let head = source.read(0, HEAD_BYTES).await.map_err(|e| e.0)?;
+                match sniff::sniff(&head) {
+                    Format::Parquet => bad_parquet(&why, &head),
+                    _ => describe_head(&mut source, key, &head, &mut extra).await?,
+                }
+            }
         }
     } else {
         use crate::fits::reader::RangeSource;
         // A name like ASDF sizes the first read for its tree (the bytes still decide).
         let head = if crate::asdf::named_like_asdf(key) {
             match asdf::first_read(&mut source).await? {
-                Ok(body) => return Ok(done(&source, body)),
+                Ok(body) => return Ok(done(&source, body, extra, None)),
                 Err(head) => head,
             }
         } else {
@@ -136,45 +189,64 @@ pub async fn fetch(mut source: S3RangeSource, key: &str, gzip_budget: u64) -> Re
             Format::Compress { .. } if looks_like_fits_inside(&head) => {
                 match read_headers(&mut source, true, options).await {
                     Ok(headers) => PreviewBody::Fits(headers),
-                    Err(_) => describe_head(&mut source, &head).await?,
+                    Err(_) => describe_head(&mut source, key, &head, &mut extra).await?,
                 }
             }
-            _ => describe_head(&mut source, &head).await?,
+            _ => describe_head(&mut source, key, &head, &mut extra).await?,
         }
     };
     let asdf_hdu = match &body {
         PreviewBody::Fits(headers) => asdf::fits_extension(&mut source, headers).await,
         _ => None,
     };
-    Ok(PreviewData { asdf_hdu, ..done(&source, body) })
+    Ok(done(&source, body, extra, asdf_hdu))
 }
 
-fn done(source: &S3RangeSource, body: PreviewBody) -> PreviewData {
-    let (requests, bytes_read) = (source.requests, source.bytes_read);
-    PreviewData { details: source.details(), body, requests, bytes_read, asdf_hdu: None }
-}
-
-/// How a head not read as FITS is shown: a format known by its bytes, else text or binary.
-async fn describe_head(source: &mut S3RangeSource, head: &[u8]) -> Result<PreviewBody, String> {
-    match sniff::sniff(head) {
-        Format::Fits | Format::Gzip | Format::Unknown => Ok(text_or_binary(head)),
-        Format::Asdf { .. } => asdf::after_head(source, head).await,
-        format => recognized(source, format, head).await,
+/// The preview: `extra` counts reads made beside `source` (a dataset's `_common_metadata`).
+fn done(
+    source: &S3RangeSource,
+    body: PreviewBody,
+    extra: (u64, u64),
+    asdf_hdu: Option<(usize, Box<asdf::AsdfPreview>)>,
+) -> PreviewData {
+    PreviewData {
+        details: source.details(),
+        body,
+        requests: source.requests + extra.0,
+        bytes_read: source.bytes_read + extra.1,
+        asdf_hdu,
     }
 }
 
-/// The preview of a format known by its bytes: for Parquet, the footer's
-/// size from one read of the last 8 bytes (the footer itself is not read).
-async fn recognized(source: &mut S3RangeSource, format: Format, head: &[u8]) -> Result<PreviewBody, String> {
-    use crate::fits::reader::RangeSource;
-    let mut facts = Vec::new();
+/// How a head not read as FITS is shown: a format known by its bytes, else text or binary.
+async fn describe_head(
+    source: &mut S3RangeSource,
+    key: &str,
+    head: &[u8],
+    extra: &mut (u64, u64),
+) -> Result<PreviewBody, String> {
+    match sniff::sniff(head) {
+        Format::Fits | Format::Gzip | Format::Unknown => Ok(text_or_binary(head)),
+        Format::Asdf { .. } => asdf::after_head(source, head).await,
+        format => recognized(source, key, format, head, extra).await,
+    }
+}
+
+/// The preview of a format known by its bytes; a Parquet file is read
+/// from its footer (one more read, from the end).
+async fn recognized(
+    source: &mut S3RangeSource,
+    key: &str,
+    format: Format,
+    head: &[u8],
+    extra: &mut (u64, u64),
+) -> Result<PreviewBody, String> {
     if format == Format::Parquet {
-        let size = source.size().unwrap_or(0);
-        let tail = source.read(size.saturating_sub(8), 8.min(size)).await.map_err(|e| e.0)?;
-        facts.push(match sniff::parquet_footer_length(&tail, size) {
-            Ok(length) => format!("footer: {length} bytes at the end (schema, row groups, statistics)"),
-            Err(why) => format!("! {why}"),
-        });
+        return match read_footer(source).await {
+            Ok(footer) => Ok(parquet_body(source, key, footer, extra).await),
+            Err(ColumnarError::Source(why)) => Err(why),
+            Err(ColumnarError::Invalid(why)) => Ok(bad_parquet(&why, head)),
+        };
     }
     let head = match (&format, text_or_binary(head)) {
         // Compressed or binary formats show their first bytes in hex.
@@ -182,7 +254,16 @@ async fn recognized(source: &mut S3RangeSource, format: Format, head: &[u8]) -> 
         (_, PreviewBody::Text { .. }) => PreviewBody::Binary(head.iter().take(512).copied().collect()),
         (_, other) => other,
     };
-    Ok(PreviewBody::Recognized { format: format.name(), facts, head: Box::new(head) })
+    Ok(PreviewBody::Recognized { format: format.name(), facts: Vec::new(), head: Box::new(head) })
+}
+
+/// A file that starts like Parquet but whose footer cannot be read.
+fn bad_parquet(why: &str, head: &[u8]) -> PreviewBody {
+    PreviewBody::Recognized {
+        format: Format::Parquet.name(),
+        facts: vec![format!("! {why}")],
+        head: Box::new(PreviewBody::Binary(head.iter().take(512).copied().collect())),
+    }
 }
 
 #[cfg(test)]

@@ -86,22 +86,6 @@ pub fn sniff(head: &[u8]) -> Format {
     Format::Unknown
 }
 
-/// What a Parquet file's last 8 bytes say: the footer's length, checked
-/// against the file's size and the closing `PAR1`.
-pub fn parquet_footer_length(tail: &[u8], size: u64) -> Result<u64, String> {
-    let [.., a, b, c, d, m0, m1, m2, m3] = tail else {
-        return Err("the file is too short for a Parquet footer".into());
-    };
-    if [*m0, *m1, *m2, *m3] != *b"PAR1" {
-        return Err("it starts like Parquet but does not end with PAR1 (cut short?)".into());
-    }
-    let length = u32::from_le_bytes([*a, *b, *c, *d]) as u64;
-    if length + 12 > size {
-        return Err(format!("its footer length ({length} bytes) is more than the {size}-byte file holds"));
-    }
-    Ok(length)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,18 +108,5 @@ mod tests {
         assert_eq!(sniff(b"plain text"), Format::Unknown);
         assert_eq!(sniff(b""), Format::Unknown);
         assert_eq!(sniff(&[0x1f]), Format::Unknown);
-    }
-
-    #[test]
-    fn parquet_footers_are_checked() {
-        let mut file = b"PAR1".to_vec();
-        file.extend([7u8; 100]);
-        file.extend(100u32.to_le_bytes());
-        file.extend(b"PAR1");
-        assert_eq!(parquet_footer_length(&file[file.len() - 8..], file.len() as u64), Ok(100));
-        let lying = [0xff, 0xff, 0, 0, b'P', b'A', b'R', b'1'];
-        assert!(parquet_footer_length(&lying, 200).unwrap_err().contains("more than the 200-byte file"));
-        assert!(parquet_footer_length(b"\0\0\0\0PAR0", 200).unwrap_err().contains("does not end with PAR1"));
-        assert!(parquet_footer_length(b"PAR1", 4).unwrap_err().contains("too short"));
     }
 }

@@ -303,6 +303,21 @@ impl BucketClient {
         .await
     }
 
+    /// A suffix GET: the last `len` bytes of `key` (the whole object when smaller).
+    pub async fn get_tail(
+        &self,
+        key: &str,
+        len: u64,
+        etag: Option<&str>,
+    ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
+        let range = format!("bytes=-{len}");
+        self.send(|client| {
+            let request = client.get_object().bucket(&self.bucket).key(key).range(&range);
+            request.set_if_match(etag.map(str::to_string)).send()
+        })
+        .await
+    }
+
     /// Waits while the bucket's first request settles where it lives, so a
     /// caller that times its requests starts the clock when it may send.
     pub async fn wait_for_region(&self) {

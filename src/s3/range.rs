@@ -57,6 +57,11 @@ impl S3RangeSource {
         }
     }
 
+    /// A source for another object of the same bucket.
+    pub fn sibling(&self, key: &str) -> Self {
+        Self::new(self.bucket.clone(), key, None, None)
+    }
+
     /// Metadata from the first answer.
     pub fn details(&self) -> ObjectDetails {
         ObjectDetails { size: self.size.unwrap_or(0), etag: self.etag.clone(), ..self.details.clone() }
@@ -77,7 +82,7 @@ impl S3RangeSource {
         if len == 0 {
             return Err(S3Error::new(S3ErrorKind::InvalidRange, "empty range"));
         }
-        fetch_within(&self.object(), self.time_limit, etag, start, len).await
+        fetch_within(&self.object(), self.time_limit, etag, Some(start), len).await
     }
 
     fn object(&self) -> Object<'_> {
@@ -85,7 +90,7 @@ impl S3RangeSource {
     }
 
     async fn get(&mut self, start: u64, len: u64) -> Result<Vec<u8>, S3Error> {
-        let answer = fetch_within(&self.object(), self.time_limit, self.etag.as_deref(), start, len).await;
+        let answer = fetch_within(&self.object(), self.time_limit, self.etag.as_deref(), Some(start), len).await;
         self.take(start, answer)
     }
 
@@ -127,6 +132,8 @@ impl S3RangeSource {
 
 /// One ranged GET's body and what its headers said.
 struct Answer {
+    /// Where the bytes start in the object.
+    start: u64,
     bytes: Vec<u8>,
     etag: Option<String>,
     /// From Content-Range.
@@ -149,7 +156,7 @@ async fn fetch_within(
     object: &Object<'_>,
     limit: Duration,
     etag: Option<&str>,
-    start: u64,
+    start: Option<u64>,
     len: u64,
 ) -> Result<Answer, S3Error> {
     let limit = limit + Duration::from_secs(len / (64 << 10));
@@ -169,12 +176,14 @@ async fn fetch_within(
 const BODY_ATTEMPTS: u32 = 3;
 
 /// One ranged read, pinned to `etag`; takes at most `len` bytes of the body.
-/// A body that breaks off is resumed where it stopped, pinned to the ETag of
-/// the first answer, so the pieces always come from one version.
-async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) -> Result<Answer, S3Error> {
+/// Without `start`, the last `len` bytes (a suffix range; the answer says
+/// where they start). A body that breaks off is resumed where it stopped,
+/// pinned to the ETag of the first answer, so the pieces always come from one version.
+async fn fetch(object: &Object<'_>, etag: Option<&str>, start: Option<u64>, len: u64) -> Result<Answer, S3Error> {
     let endpoint = object.bucket.server();
     let mut answer: Option<Answer> = None;
     let mut broken = 0;
+    let mut len = len;
     loop {
         let done = answer.as_ref().map_or(0, |a| a.bytes.len() as u64);
         let pinned = answer.as_ref().and_then(|a| a.etag.as_deref()).or(etag);
@@ -182,7 +191,11 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) ->
             // Without an ETag the rest could come from another version.
             return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: the body broke off")));
         }
-        let mut output = get_range(object, pinned, start + done, len - done).await?;
+        let from = answer.as_ref().map(|a| a.start).or(start);
+        let mut output = match from {
+            Some(from) => get_range(object, pinned, from + done, len - done).await?,
+            None => object.bucket.get_tail(object.key, len, pinned).await?,
+        };
         let content_range = output.content_range().map(str::to_string);
         let total = content_range.as_deref().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
         let answered_from = content_range
@@ -190,11 +203,25 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) ->
             .and_then(|r| r.strip_prefix("bytes "))
             .and_then(|r| r.split('-').next())
             .and_then(|s| s.parse::<u64>().ok());
+        let from = match (from, answered_from, total) {
+            (Some(from), ..) => from,
+            // A suffix of a smaller object is all of it; its length is the range's.
+            (None, Some(answered), Some(total)) => {
+                len = total - answered;
+                answered
+            }
+            (None, ..) => {
+                return Err(S3Error::new(
+                    S3ErrorKind::Unreachable,
+                    format!("reading from {endpoint}: asked for the last {len} bytes, got {content_range:?}"),
+                ));
+            }
+        };
         // A server that ignores Range sends the object from its first byte.
-        if answered_from.unwrap_or(0) != start + done {
+        if answered_from.unwrap_or(0) != from + done {
             return Err(S3Error::new(
                 S3ErrorKind::Unreachable,
-                format!("reading from {endpoint}: asked for bytes from {}, got {content_range:?}", start + done),
+                format!("reading from {endpoint}: asked for bytes from {}, got {content_range:?}", from + done),
             ));
         }
         if let (Some(first), Some(now)) = (answer.as_ref().and_then(|a| a.etag.as_deref()), output.e_tag())
@@ -203,6 +230,7 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) ->
             return Err(S3Error::new(S3ErrorKind::Unreachable, format!("{endpoint}: the object changed while read")));
         }
         let first = answer.get_or_insert_with(|| Answer {
+            start: from,
             bytes: Vec::with_capacity(len.min(1 << 24) as usize),
             etag: output.e_tag().map(str::to_string),
             total,
@@ -277,6 +305,19 @@ impl RangeSource for S3RangeSource {
             .zip(answers)
             .map(|(&(start, _), answer)| self.take(start, answer).map_err(|e| SourceError(e.message)))
             .collect()
+    }
+
+    /// The last `len` bytes (all of a smaller object) and where they start:
+    /// one suffix GET when the size is not known yet, a plain range when it is.
+    async fn read_tail(&mut self, len: u64) -> Result<(u64, Vec<u8>), SourceError> {
+        if let Some(size) = self.size {
+            let start = size.saturating_sub(len);
+            return Ok((start, self.read(start, size - start).await?));
+        }
+        let answer = fetch_within(&self.object(), self.time_limit, self.etag.as_deref(), None, len).await;
+        let start = answer.as_ref().map_or(0, |a| a.start);
+        let bytes = self.take(start, answer).map_err(|e| SourceError(e.message))?;
+        Ok((start, bytes))
     }
 
     fn size(&self) -> Option<u64> {

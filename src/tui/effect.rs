@@ -4,6 +4,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::tree::{NodeId, RequestId};
+use crate::columnar::footer::Footer;
 use crate::fits::hdu::Hdu;
 use crate::fits::table::Table;
 use crate::s3::S3Uri;
@@ -60,13 +61,30 @@ pub struct HduSource {
     pub hdu: Arc<Hdu>,
 }
 
+/// Where a table view's rows are read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowsSource {
+    Fits {
+        hdu: HduSource,
+        table: Arc<Table>,
+    },
+    /// A Parquet file, pinned to the ETag its footer was read at.
+    Parquet {
+        bucket: String,
+        key: String,
+        etag: Option<String>,
+        footer: Footer,
+    },
+}
+
 /// Read rows of a table by range requests, for a page of the table view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowsJob {
     pub request: RequestId,
     pub node: NodeId,
-    pub source: HduSource,
-    pub table: Arc<Table>,
+    /// The HDU the view shows (0 for a Parquet file).
+    pub hdu: usize,
+    pub source: RowsSource,
     pub page: u64,
     pub rows: Range<u64>,
     pub columns: Vec<usize>,

@@ -16,6 +16,8 @@ pub mod image_view;
 pub mod keymap;
 pub mod layout;
 pub mod mode;
+#[cfg(test)]
+mod parquet_tests;
 pub mod preview_state;
 pub mod queue_state;
 pub mod runner;

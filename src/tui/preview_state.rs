@@ -9,6 +9,7 @@ use super::asdf_view::{AsdfView, shown_tree};
 use super::image_view::ImageView;
 use super::table_view::TableView;
 use super::tree::{NodeId, RequestId};
+use crate::columnar::summary::summary_lines;
 use crate::escape::escape_for_display;
 use crate::preview::{PreviewBody, PreviewData};
 
@@ -140,6 +141,10 @@ impl Preview {
                 bytes.chunks(16).enumerate().map(|(i, chunk)| hex_line(i * 16, chunk)).collect()
             }
             PreviewBody::Empty => Vec::new(),
+            PreviewBody::Parquet(parquet) => {
+                let lines = summary_lines(&parquet.description, parquet.footer.length);
+                lines.iter().map(|l| escape(l)).collect()
+            }
             // Drawn as a folding tree from the outline (tui::view::asdf).
             PreviewBody::Asdf(_) => Vec::new(),
             PreviewBody::Recognized { facts, head, .. } => {

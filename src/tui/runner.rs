@@ -13,7 +13,7 @@ use tokio::task::{AbortHandle, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use super::action::{Action, Report};
-use super::effect::{Effect, HduSource, ImageJob, ListJob, QueueEffect, RowsJob};
+use super::effect::{Effect, HduSource, ImageJob, ListJob, QueueEffect, RowsJob, RowsSource};
 use super::tree::{NodeId, RequestId};
 use crate::clipboard::Clipboard;
 use crate::fits::image::read::{ImageData, read_samples};
@@ -241,22 +241,35 @@ async fn preview(
 
 /// A page of rows for the table view, formatted as the view shows them.
 async fn read_rows(clients: Arc<Clients>, sender: UnboundedSender<Action>, job: RowsJob) {
-    let RowsJob { request, node, source, table, page, rows, columns } = job;
-    let HduSource { bucket, key, etag, size, compressed, hdu } = source;
-    let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
-    let read =
-        crate::fits::table::read::read_rows(&mut source, &hdu, &table, rows, &columns, StreamOptions::new(compressed));
-    let result = read.await.map_err(|e| e.to_string()).map(|rows| {
-        let styles: Vec<Style> = columns.iter().map(|&c| Style::of(&table.columns[c])).collect();
-        rows.cells
-            .iter()
-            .map(|row| row.iter().zip(&styles).map(|(cell, style)| style.format(cell, 6)).collect())
-            .collect()
-    });
+    let RowsJob { request, node, hdu, source, page, rows, columns } = job;
+    let (result, what) = match source {
+        RowsSource::Fits { hdu: HduSource { bucket, key, etag, size, compressed, hdu }, table } => {
+            let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(size));
+            let options = StreamOptions::new(compressed);
+            let read = crate::fits::table::read::read_rows(&mut source, &hdu, &table, rows, &columns, options);
+            let result = read.await.map_err(|e| e.to_string()).map(|rows| {
+                let styles: Vec<Style> = columns.iter().map(|&c| Style::of(&table.columns[c])).collect();
+                rows.cells
+                    .iter()
+                    .map(|row| row.iter().zip(&styles).map(|(cell, style)| style.format(cell, 6)).collect())
+                    .collect()
+            });
+            (result, format!("HDU {} of s3://{bucket}/{key}", hdu.index))
+        }
+        RowsSource::Parquet { bucket, key, etag, footer } => {
+            let mut source = S3RangeSource::new(clients.bucket(&bucket), &key, etag, Some(footer.size));
+            let read = crate::columnar::rows::read_rows(&mut source, &footer, rows, &columns).await;
+            let styles = crate::columnar::rows::styles(&footer.metadata, &columns);
+            let result = read.map_err(|e| e.to_string()).map(|rows| {
+                rows.iter().map(|row| row.iter().zip(&styles).map(|(cell, s)| s.format(cell, 6)).collect()).collect()
+            });
+            (result, format!("s3://{bucket}/{key}"))
+        }
+    };
     if let Err(why) = &result {
-        tracing::info!("rows of HDU {} of s3://{bucket}/{key}: {why}", hdu.index);
+        tracing::info!("rows of {what}: {why}");
     }
-    let _ = sender.send(Action::from(Report::RowsRead { request, node, hdu: hdu.index, page, result }));
+    let _ = sender.send(Action::from(Report::RowsRead { request, node, hdu, page, result }));
 }
 
 /// A plane sampled for the image view, one stride both ways.

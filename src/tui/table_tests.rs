@@ -2,7 +2,7 @@
 //! picking columns, and how it is drawn.
 
 use super::action::{Intent, Report};
-use super::effect::{Effect, RowsJob};
+use super::effect::{Effect, RowsJob, RowsSource};
 use super::test_support::{Harness, fits_table_preview, screen_text as screen};
 
 /// An event list previewed, its table HDU shown, the preview focused.
@@ -26,7 +26,7 @@ fn answer_rows(h: &mut Harness) {
         h.act(Report::RowsRead {
             request: job.request,
             node: job.node,
-            hdu: job.source.hdu.index,
+            hdu: job.hdu,
             page: job.page,
             result: Ok(rows),
         });
@@ -40,11 +40,9 @@ fn the_table_view_reads_the_rows_shown_and_a_page_ahead() {
     h.keys(&[Intent::CycleView]);
     let jobs = row_jobs(&h);
     assert_eq!(jobs.iter().map(|j| j.rows.clone()).collect::<Vec<_>>(), vec![0..64, 64..128]);
-    assert_eq!(
-        (jobs[0].source.hdu.index, jobs[0].columns.clone(), jobs[0].source.compressed),
-        (1, vec![0, 1, 2], false)
-    );
-    assert_eq!(jobs[0].source.etag.as_deref(), Some("\"e\""), "reads are pinned to the previewed ETag");
+    let RowsSource::Fits { hdu: source, .. } = &jobs[0].source else { panic!("a FITS table") };
+    assert_eq!((jobs[0].hdu, jobs[0].columns.clone(), source.compressed), (1, vec![0, 1, 2], false));
+    assert_eq!(source.etag.as_deref(), Some("\"e\""), "reads are pinned to the previewed ETag");
     answer_rows(&mut h);
     let all = screen(&h);
     assert!(all.contains("TIME") && all.contains("chan") && all.contains("src 3"), "{all}");

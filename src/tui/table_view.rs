@@ -1,13 +1,20 @@
-//! The preview's table view of one HDU: which rows are shown, which pages of
-//! rows are read (or being read), which columns are picked and scrolled to.
-//! Pure: the pages come in as reports of range reads.
+//! The preview's table view of one FITS table HDU or a Parquet file: which
+//! rows are shown, which pages of rows are read (or being read), which
+//! columns are picked and scrolled to. Pure: the pages come in as reports of
+//! range reads.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use arrow_schema::DataType;
+
 use super::tree::RequestId;
+use crate::columnar::describe::arrow_schema_of;
+use crate::columnar::rows::column_names;
 use crate::fits::table::Table;
+use crate::fits::table::column::{AsciiForm, BinaryType, Layout};
+use crate::preview::ParquetPreview;
 
 /// Rows a page holds: one range read each.
 pub const PAGE_ROWS: u64 = 64;
@@ -22,11 +29,81 @@ enum Page {
     Failed(String),
 }
 
+/// What a table view shows the rows of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableData {
+    Fits(Arc<Table>),
+    /// A Parquet file's top-level columns (its footer as the preview described it).
+    Parquet(Box<ParquetPreview>),
+}
+
+/// A column as the view heads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub name: String,
+    pub unit: Option<String>,
+    /// Numbers are right-aligned, text left.
+    pub right: bool,
+}
+
+impl TableData {
+    pub fn rows(&self) -> u64 {
+        match self {
+            TableData::Fits(table) => table.rows,
+            TableData::Parquet(parquet) => parquet.footer.metadata.file_metadata().num_rows().max(0) as u64,
+        }
+    }
+
+    fn headings(&self) -> Vec<Heading> {
+        match self {
+            TableData::Fits(table) => table
+                .columns
+                .iter()
+                .map(|c| Heading {
+                    name: c.name.clone(),
+                    unit: c.unit.clone(),
+                    right: !matches!(&c.layout, Layout::Binary(f) if f.element == BinaryType::Char)
+                        && !matches!(&c.layout, Layout::Ascii { form: AsciiForm::Text(_), .. }),
+                })
+                .collect(),
+            TableData::Parquet(parquet) => parquet_headings(parquet),
+        }
+    }
+}
+
+/// A Parquet file's top-level columns: a flat column's unit as the preview
+/// found it (the dataset's `_common_metadata` included), a nested one's from
+/// its own field; numbers right-aligned.
+fn parquet_headings(parquet: &ParquetPreview) -> Vec<Heading> {
+    let metadata = &parquet.footer.metadata;
+    let schema = arrow_schema_of(metadata);
+    column_names(metadata)
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let field = schema.as_ref().and_then(|s| s.fields().get(i).cloned());
+            let own = field.as_ref().and_then(|f| {
+                f.metadata().iter().find(|(k, _)| k.eq_ignore_ascii_case("unit")).map(|(_, v)| v.clone())
+            });
+            let leaf = parquet.description.columns.iter().find(|c| c.name == name);
+            let kind = field.as_ref().map(|f| f.data_type().clone());
+            Heading {
+                unit: leaf.and_then(|c| c.unit.clone()).or(own),
+                right: kind.is_some_and(|k| k.is_numeric() || k == DataType::Boolean),
+                name,
+            }
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableView {
     pub hdu: usize,
-    pub table: Arc<Table>,
-    /// The columns shown (indices into `table.columns`), in order.
+    pub data: TableData,
+    /// Every column's heading, in the file's order.
+    pub headings: Arc<Vec<Heading>>,
+    rows: u64,
+    /// The columns shown (indices into `headings`), in order.
     pub columns: Vec<usize>,
     /// What picked them (`None`: all columns).
     pub pick: Option<String>,
@@ -41,11 +118,14 @@ pub struct TableView {
 }
 
 impl TableView {
-    pub fn new(hdu: usize, table: Arc<Table>) -> Self {
-        let columns = (0..table.columns.len()).collect();
+    pub fn new(hdu: usize, data: TableData) -> Self {
+        let headings = data.headings();
+        let columns = (0..headings.len()).collect();
         Self {
             hdu,
-            table,
+            rows: data.rows(),
+            data,
+            headings: Arc::new(headings),
             columns,
             pick: None,
             first_column: 0,
@@ -56,26 +136,26 @@ impl TableView {
     }
 
     pub fn rows(&self) -> u64 {
-        self.table.rows
+        self.rows
     }
 
     /// Pages that rows `top .. top + height` and one page beyond need and nobody reads yet.
     pub fn missing_pages(&self, height: u64) -> Vec<u64> {
-        if self.table.rows == 0 || self.columns.is_empty() {
+        if self.rows == 0 || self.columns.is_empty() {
             return Vec::new();
         }
         let first = self.top / PAGE_ROWS;
-        let last = ((self.top + height.max(1)).min(self.table.rows - 1) / PAGE_ROWS + 1).min(self.last_page());
+        let last = ((self.top + height.max(1)).min(self.rows - 1) / PAGE_ROWS + 1).min(self.last_page());
         (first..=last).filter(|p| !self.pages.contains_key(p)).collect()
     }
 
     fn last_page(&self) -> u64 {
-        self.table.rows.saturating_sub(1) / PAGE_ROWS
+        self.rows.saturating_sub(1) / PAGE_ROWS
     }
 
     /// The rows of `page`.
     pub fn page_range(&self, page: u64) -> std::ops::Range<u64> {
-        page * PAGE_ROWS..((page + 1) * PAGE_ROWS).min(self.table.rows)
+        page * PAGE_ROWS..((page + 1) * PAGE_ROWS).min(self.rows)
     }
 
     pub fn loading(&mut self, page: u64, request: RequestId) {
@@ -120,12 +200,12 @@ impl TableView {
     }
 
     pub fn scroll_by(&mut self, delta: i64) {
-        let last = self.table.rows.saturating_sub(1) as i64;
+        let last = self.rows.saturating_sub(1) as i64;
         self.top = (self.top as i64 + delta).clamp(0, last.max(0)) as u64;
     }
 
     pub fn scroll_to_end(&mut self, height: u64) {
-        self.top = self.table.rows.saturating_sub(height.max(1));
+        self.top = self.rows.saturating_sub(height.max(1));
     }
 
     pub fn shift_columns(&mut self, delta: isize) {
@@ -140,7 +220,7 @@ impl TableView {
     /// if nothing matches.
     pub fn pick_columns(&mut self, pick: &str) -> bool {
         let words: Vec<String> = pick.split(',').map(|w| w.trim().to_lowercase()).filter(|w| !w.is_empty()).collect();
-        let names: Vec<String> = self.table.columns.iter().map(|c| c.name.to_lowercase()).collect();
+        let names: Vec<String> = self.headings.iter().map(|c| c.name.to_lowercase()).collect();
         let picks = |name: &String, word: &String| {
             if names.contains(word) { name == word } else { name.contains(word.as_str()) }
         };
@@ -186,7 +266,7 @@ mod tests {
 
     #[test]
     fn the_rows_shown_and_one_page_ahead_are_read_once() {
-        let mut view = TableView::new(1, table(1000, &["A"]));
+        let mut view = TableView::new(1, TableData::Fits(table(1000, &["A"])));
         assert_eq!(view.missing_pages(20), vec![0, 1]);
         view.loading(0, 7);
         view.loading(1, 8);
@@ -205,20 +285,21 @@ mod tests {
 
     #[test]
     fn scrolling_stays_inside_the_table() {
-        let mut view = TableView::new(1, table(10, &["A", "B", "C"]));
+        let mut view = TableView::new(1, TableData::Fits(table(10, &["A", "B", "C"])));
         view.scroll_by(-5);
         assert_eq!(view.top, 0);
         view.scroll_by(50);
         assert_eq!(view.top, 9);
         view.shift_columns(5);
         assert_eq!(view.first_column, 2);
-        let empty = TableView::new(1, table(0, &["A"]));
+        let empty = TableView::new(1, TableData::Fits(table(0, &["A"])));
         assert!(empty.missing_pages(20).is_empty());
     }
 
     #[test]
     fn picking_columns_by_words() {
-        let mut view = TableView::new(1, table(100, &["RA", "DEC", "FLUX_G", "FLUX_R", "MAG_G", "X", "CHIPX"]));
+        let mut view =
+            TableView::new(1, TableData::Fits(table(100, &["RA", "DEC", "FLUX_G", "FLUX_R", "MAG_G", "X", "CHIPX"])));
         view.loading(0, 1);
         assert!(view.pick_columns("flux, mag"));
         assert_eq!(view.columns, vec![2, 3, 4]);
@@ -235,7 +316,7 @@ mod tests {
 
     #[test]
     fn far_pages_are_evicted() {
-        let mut view = TableView::new(1, table(100_000, &["A"]));
+        let mut view = TableView::new(1, TableData::Fits(table(100_000, &["A"])));
         for page in 0..80 {
             view.loading(page, page);
             view.loaded(page, page, Ok(vec![]));

@@ -300,3 +300,21 @@ pub fn fits_preview_of(file: &[u8], etag: &str) -> std::sync::Arc<crate::preview
         asdf_hdu: None,
     })
 }
+
+/// The preview of the demo's nested, typed Parquet file (2,000 rows in 5 row groups).
+pub fn parquet_preview() -> std::sync::Arc<crate::preview::PreviewData> {
+    let file = crate::demo::generate::catalogs::truth_galaxies(&mut crate::demo::generate::test_rng());
+    let mut source = crate::fits::tests::Memory::new(file.clone());
+    let footer = futures::executor::block_on(crate::columnar::footer::read_footer(&mut source)).unwrap();
+    std::sync::Arc::new(crate::preview::PreviewData {
+        details: crate::preview::ObjectDetails {
+            size: file.len() as u64,
+            etag: Some("\"p\"".into()),
+            ..Default::default()
+        },
+        body: crate::preview::PreviewBody::Parquet(Box::new(crate::preview::ParquetPreview::new(footer, None))),
+        requests: 1,
+        bytes_read: 65_536,
+        asdf_hdu: None,
+    })
+}

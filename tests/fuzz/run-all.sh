@@ -16,4 +16,4 @@ run fits_card & run s3_uri & wait
 run tile_rice & run tile_gzip & wait
 run tile_hcompress & run tile_plio & wait
 run tile_decode & run fits_data & wait
-run asdf_head & wait
+run asdf_head & run parquet_footer & wait

@@ -83,6 +83,17 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     let fits = small_image(rng, "DEMO", "edge", 8);
     let (naxis2_lies, bad_heap) = broken_tables(rng);
     let text = b"plain text\n";
+    let good_parquet = catalogs::neowise_partition(rng, 1, 50);
+    // The footer's length made larger than the file.
+    let mut footer_length_lies = good_parquet.clone();
+    let at = footer_length_lies.len() - 8;
+    footer_length_lies[at..at + 4].copy_from_slice(&(10_000_000u32).to_le_bytes());
+    // The footer's bytes scrambled, its length and magic intact.
+    let mut footer_garbled = good_parquet.clone();
+    let length = u32::from_le_bytes(footer_garbled[at..at + 4].try_into().expect("4 bytes")) as usize;
+    for (i, byte) in footer_garbled[at - length..at].iter_mut().enumerate() {
+        *byte ^= (i as u8).wrapping_mul(151) | 0x21;
+    }
     let entries: Vec<(String, Vec<u8>)> = vec![
         ("with space/file one.txt".into(), text.to_vec()),
         ("plus+sign/a+b.txt".into(), text.to_vec()),
@@ -117,6 +128,10 @@ pub(super) fn edge(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         ("formats/roman-like.asdf".into(), ASDF_HEAD.as_bytes().to_vec()),
         ("formats/endless-tree.asdf".into(), roman::endless()),
         ("formats/cut-footer.parquet".into(), b"PAR1 a file cut short".to_vec()),
+        ("formats/footer-length-lies.parquet".into(), footer_length_lies),
+        ("formats/footer-garbled.parquet".into(), footer_garbled),
+        ("formats/cut-in-the-footer.parquet".into(), good_parquet[..good_parquet.len() - 100].to_vec()),
+        ("formats/a-catalog-without-its-ending".into(), good_parquet.clone()),
         ("formats/image.h5".into(), [&b"\x89HDF\r\n\x1a\n\x02\x08\x08"[..], &[0u8; 64]].concat()),
         ("formats/rosat-like.fits.Z".into(), vec![0x1f, 0x9d, 0x90, b'S', 0x12, 0x34]),
         ("tables/naxis2-lies.fits".into(), naxis2_lies),

@@ -4,6 +4,7 @@ use std::io;
 
 use super::super::archive::ArchiveWriter;
 use super::super::fits_writer::{Header, primary_header, push_hdu};
+use super::catalogs;
 use super::*;
 use crate::format::epoch_secs;
 
@@ -51,12 +52,13 @@ pub(super) fn irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     w.bucket(WISE, true)?;
     let base = "wise/neowiser/catalogs/p1bs_psd/healpix_k5/2019/neowiser-healpix_k5-2019.parquet/";
     let mtime = epoch_secs(2024, 4, 2, 0, 0, 0);
-    w.put(WISE, &format!("{base}_metadata"), &fake_parquet(rng, 512), mtime)?;
+    w.put(WISE, &format!("{base}_common_metadata"), &catalogs::common_metadata(catalogs::neowise_schema()), mtime)?;
     for k0 in 0..12u32 {
         for j in 0..4u32 {
             let k5 = k0 * 1024 + j * 97;
             let key = format!("{base}healpix_k0={k0}/healpix_k5={k5}/part0.snappy.parquet");
-            w.put(WISE, &key, &fake_parquet(rng, 2048), mtime)?;
+            let rows = 150 + (k5 as usize * 37) % 200;
+            w.put(WISE, &key, &catalogs::neowise_partition(rng, k5, rows), mtime)?;
         }
     }
     let csv = "source_id,ra,dec,w1mpro,w2mpro\n1000001,10.6847,41.2690,12.304,12.101\n1000002,10.7001,41.2801,14.550,14.402\n";
@@ -76,6 +78,8 @@ pub(super) fn irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     head.extend(sci.to_bytes());
     let mosaic = w.sparse_blob(&head, (MOSAIC_SIDE * MOSAIC_SIDE * 4) as u64, &[])?;
     w.put_blob(EUCLID, MOSAIC_KEY, &mosaic, epoch_secs(2025, 3, 19, 0, 0, 0))?;
+    let wide = catalogs::wide_catalogue(rng);
+    w.put(EUCLID, WIDE_CATALOGUE_KEY, &wide, epoch_secs(2025, 3, 19, 0, 0, 0))?;
     let frame = euclid_frame(rng);
     let mtime = epoch_secs(2025, 3, 19, 0, 0, 0);
     w.put(EUCLID, "q1/VIS/2681/EUC_VIS_SWL-DET-002681-00-1-0000000__20241017T042839.727728Z.fits", &frame, mtime)?;
@@ -105,8 +109,7 @@ fn other_irsa(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     w.bucket(SIMULATIONS, true)?;
     let roman = small_image(rng, "ROMAN", "OpenUniverse", 16);
     w.put(SIMULATIONS, "openuniverse2024/roman/full/demo/roman_simple_model_F184_demo.fits", &roman, mtime)?;
-    let truth = fake_parquet(rng, 1024);
-    w.put(SIMULATIONS, "openuniverse2024/roman/full/demo/truth_galaxies_demo.parquet", &truth, mtime)?;
+    w.put(SIMULATIONS, TRUTH_CATALOG_KEY, &catalogs::truth_galaxies(rng), mtime)?;
     const SPITZER: &str = "nasa-irsa-spitzer";
     w.bucket(SPITZER, true)?;
     w.put(SPITZER, "demo/spitzer_irac_ch1_mosaic_demo.fits", &small_image(rng, "SPITZER", "M81", 16), mtime)?;

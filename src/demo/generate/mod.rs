@@ -8,6 +8,7 @@ use std::path::Path;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 
+pub(crate) mod catalogs;
 mod compressed;
 mod edge;
 mod heasarc;
@@ -22,7 +23,7 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 20;
+pub const ARCHIVE_VERSION: u32 = 21;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -32,6 +33,10 @@ pub const BIG_EVENT_ROWS: usize = 200_000;
 /// A 100 MiB uncompressed mosaic of [`MOSAIC_SIDE`]² float32 pixels, in `nasa-irsa-euclid-q1`.
 pub const MOSAIC_KEY: &str = "q1/MER/102018211/EUC_MER_BGSUB-MOSAIC-VIS_TILE102018211-B1D3FC_20241018T122404.fits";
 pub const MOSAIC_SIDE: usize = 5120;
+/// A Parquet file of nested, typed columns, in `nasa-irsa-simulations`.
+pub const TRUTH_CATALOG_KEY: &str = "openuniverse2024/roman/full/demo/truth_galaxies_demo.parquet";
+/// A Parquet file of 600 columns whose footer is over 64 KiB, in `nasa-irsa-euclid-q1`.
+pub const WIDE_CATALOGUE_KEY: &str = "q1/catalogs/demo/mer_final_catalogue_wide.parquet";
 /// The large flat prefix, in `stpubdata`.
 pub const TESS_FFI_PREFIX: &str = "tess/public/ffi/s0014/2019/199/2-3/";
 /// The object with a small header and ~100 MB of data.
@@ -45,7 +50,13 @@ pub const PRIVATE_FRAMES_KEY: &str = "observations/run-042/frames.bin";
 pub const PRIVATE_FRAMES_SIZE: usize = 1536 * 1024;
 
 /// A small deterministic generator (SplitMix64).
-struct Rng(u64);
+pub(crate) struct Rng(u64);
+
+/// A generator for tests of code that reads the demo's files.
+#[cfg(test)]
+pub(crate) fn test_rng() -> Rng {
+    Rng(42)
+}
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -124,11 +135,4 @@ fn small_image(rng: &mut Rng, telescope: &str, object: &str, side: usize) -> Vec
     let pixels = be_i16(field.into_iter().map(|v| v.round().clamp(0.0, 32767.0) as i16));
     push_hdu(&mut out, &h, &pixels);
     out
-}
-
-fn fake_parquet(rng: &mut Rng, len: usize) -> Vec<u8> {
-    let mut data = b"PAR1".to_vec();
-    data.extend((0..len).map(|_| rng.below(256) as u8));
-    data.extend(b"PAR1");
-    data
 }

@@ -19,6 +19,8 @@ pub enum Cell {
     Text(String),
     Complex(f64, f64),
     Array(Vec<Cell>),
+    /// A Parquet struct: its fields in order.
+    Object(Vec<(String, Cell)>),
 }
 
 /// Decodes `column` from one row's bytes (and the heap for arrays stored there).

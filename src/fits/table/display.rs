@@ -49,7 +49,7 @@ impl Disp {
 }
 
 /// How a column's values are shown.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Style {
     disp: Option<Disp>,
     /// Floats read from 32 bits are shown at their own precision.
@@ -57,6 +57,11 @@ pub struct Style {
 }
 
 impl Style {
+    /// Plain values; floats of single precision shortest as such.
+    pub fn plain(single: bool) -> Self {
+        Self { disp: None, single }
+    }
+
     pub fn of(column: &Column) -> Self {
         let single = matches!(&column.layout, Layout::Binary(f) if matches!(f.element, BinaryType::Float32 | BinaryType::Complex64))
             && !column.is_scaled();
@@ -78,6 +83,11 @@ impl Style {
                     shown.push(format!("… {} more", items.len() - limit));
                 }
                 format!("[{}]", shown.join(", "))
+            }
+            Cell::Object(fields) => {
+                let shown: Vec<String> =
+                    fields.iter().map(|(name, value)| format!("{name}: {}", self.format(value, limit))).collect();
+                format!("{{{}}}", shown.join(", "))
             }
         }
     }
@@ -163,10 +173,11 @@ pub fn to_json(cell: &Cell) -> Json {
         Cell::Text(s) => json!(s),
         Cell::Complex(re, im) => json!([float_json(*re), float_json(*im)]),
         Cell::Array(items) => Json::Array(items.iter().map(to_json).collect()),
+        Cell::Object(fields) => Json::Object(fields.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
     }
 }
 
-fn float_json(value: f64) -> Json {
+pub fn float_json(value: f64) -> Json {
     serde_json::Number::from_f64(value).map_or(Json::Null, Json::Number)
 }
 

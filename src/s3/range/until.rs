@@ -87,6 +87,7 @@ async fn until(
         bytes.extend_from_slice(&chunk[..keep]);
     }
     Ok(Answer {
+        start,
         bytes,
         etag: output.e_tag().map(str::to_string),
         total,

@@ -275,7 +275,10 @@ impl Keymap {
             (n(&[Intent::NextMatch, Intent::PreviousMatch]), "next / previous match".into()),
             (n(&[Intent::PreviousHdu, Intent::NextHdu]), "previous / next HDU of a FITS file".into()),
             (n(&[Intent::ReadOn]), "read on past the byte budget of a gzip preview".into()),
-            (n(&[Intent::CycleView]), "show a table HDU's rows or an image's quick-look, or its cards again".into()),
+            (
+                n(&[Intent::CycleView]),
+                "show the rows of a table HDU or a Parquet file, an image's quick-look, or the cards again".into(),
+            ),
             (
                 n(&[Intent::CycleStretch, Intent::CycleInterval]),
                 "image view: next stretch (linear, sqrt, asinh) / interval (zscale, minmax, 99.5%)".into(),

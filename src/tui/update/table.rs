@@ -1,4 +1,4 @@
-//! The table view of a FITS table HDU: switching to it, scrolling its rows
+//! The table view of a FITS table HDU or a Parquet file: switching to it, scrolling its rows
 //! and columns, reading the pages of rows it shows, picking columns.
 
 use std::sync::Arc;
@@ -7,10 +7,10 @@ use crate::fits::image::read::ImageData;
 use crate::fits::table::Table;
 use crate::preview::PreviewBody;
 use crate::tui::action::Intent;
-use crate::tui::effect::{Effect, HduSource, RowsJob};
+use crate::tui::effect::{Effect, HduSource, RowsJob, RowsSource};
 use crate::tui::mode::{Line, LineKind, Mode};
 use crate::tui::state::State;
-use crate::tui::table_view::TableView;
+use crate::tui::table_view::{TableData, TableView};
 use crate::tui::tree::{NodeId, RequestId};
 
 impl State {
@@ -24,9 +24,16 @@ impl State {
         if self.preview.image_hdus.remove(&hdu) {
             return self.close_image_view();
         }
-        let Some(PreviewBody::Fits(headers)) = self.preview.data().map(|d| &d.body) else {
-            self.set_status("no FITS HDU to show as a table or an image");
-            return Vec::new();
+        let headers = match self.preview.data().map(|d| &d.body) {
+            Some(PreviewBody::Fits(headers)) => headers,
+            Some(PreviewBody::Parquet(_)) => {
+                self.preview.table_hdus.insert(hdu);
+                return self.sync_views();
+            }
+            _ => {
+                self.set_status("no FITS HDU or Parquet file to show as a table or an image");
+                return Vec::new();
+            }
         };
         let Some(shown) = headers.hdus.get(hdu) else { return Vec::new() };
         let compressed = shown.header.logical("ZIMAGE") == Some(true);
@@ -71,11 +78,16 @@ impl State {
         if !self.preview.table_hdus.contains(&hdu) {
             return effects;
         }
-        let Some(PreviewBody::Fits(headers)) = self.preview.data().map(|d| &d.body) else { return effects };
-        let table = headers.hdus.get(hdu).map(Table::from_hdu);
-        match table {
-            Some(Ok(table)) => {
-                self.preview.table = Some(TableView::new(hdu, Arc::new(table)));
+        let data = match self.preview.data().map(|d| &d.body) {
+            Some(PreviewBody::Fits(headers)) => {
+                headers.hdus.get(hdu).map(|h| Table::from_hdu(h).map(|t| TableData::Fits(Arc::new(t))))
+            }
+            Some(PreviewBody::Parquet(parquet)) => Some(Ok(TableData::Parquet(parquet.clone()))),
+            _ => None,
+        };
+        match data {
+            Some(Ok(data)) => {
+                self.preview.table = Some(TableView::new(hdu, data));
                 effects.extend(self.table_pages());
             }
             Some(Err(why)) => self.set_status(format!("no table view: {why}")),
@@ -117,7 +129,7 @@ impl State {
     fn table_pages(&mut self) -> Vec<Effect> {
         let height = self.table_height();
         let Some(view) = self.preview.table.as_ref() else { return Vec::new() };
-        let (Some(node), Some(source)) = (self.preview.node, self.hdu_source(view.hdu)) else { return Vec::new() };
+        let (Some(node), Some(source)) = (self.preview.node, self.rows_source(view)) else { return Vec::new() };
         let missing = view.missing_pages(height);
         let mut effects = Vec::new();
         for page in missing {
@@ -127,14 +139,28 @@ impl State {
             effects.push(Effect::ReadRows(RowsJob {
                 request,
                 node,
+                hdu: view.hdu,
                 source: source.clone(),
-                table: view.table.clone(),
                 page,
                 rows: view.page_range(page),
                 columns: view.columns.clone(),
             }));
         }
         effects
+    }
+
+    /// Where the table view's rows are read from.
+    fn rows_source(&self, view: &TableView) -> Option<RowsSource> {
+        match &view.data {
+            TableData::Fits(table) => Some(RowsSource::Fits { hdu: self.hdu_source(view.hdu)?, table: table.clone() }),
+            TableData::Parquet(parquet) => {
+                let footer = &parquet.footer;
+                let (node, data) = (self.preview.node?, self.preview.data()?);
+                let uri = self.tree.uri_of(node);
+                let etag = data.details.etag.clone();
+                Some(RowsSource::Parquet { bucket: uri.bucket, key: uri.key, etag, footer: footer.clone() })
+            }
+        }
     }
 
     /// Where HDU `hdu` of the previewed object is read from.

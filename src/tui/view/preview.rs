@@ -19,6 +19,7 @@ use crate::tui::keymap::Layer;
 use crate::tui::mode::Pane;
 use crate::tui::preview_state::PreviewContent;
 use crate::tui::state::State;
+use crate::tui::table_view::TableData;
 use crate::tui::theme::Theme;
 use crate::tui::tree::{LoadState, NodeKind};
 
@@ -110,6 +111,7 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
         }
         PreviewBody::Binary(bytes) => (format!(" binary, first {} bytes ", bytes.len()), BodyStyle::Plain),
         PreviewBody::Empty => (" empty object ".into(), BodyStyle::Plain),
+        PreviewBody::Parquet(parquet) => (format!(" Parquet · {} rows ", parquet.description.rows), BodyStyle::Plain),
         PreviewBody::Recognized { format, .. } => (format!(" {} ", t.escape(format)), BodyStyle::Plain),
         PreviewBody::Asdf(tree) => {
             top.extend(super::asdf::overview(t, tree, width));
@@ -136,14 +138,20 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
         return;
     }
     if let Some(view) = state.preview.table.as_ref().filter(|v| v.hdu == state.preview.hdu) {
-        let title = format!(" HDU {} · table, {} rows ", view.hdu, view.rows());
+        let parquet = matches!(view.data, TableData::Parquet(_));
+        let title = if parquet {
+            format!(" Parquet · table, {} rows ", view.rows())
+        } else {
+            format!(" HDU {} · table, {} rows ", view.hdu, view.rows())
+        };
         let rule = format!("─{title}{}", "─".repeat(width.saturating_sub(title.chars().count() + 1)));
         let [rule_area, rows_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body_area);
         frame.render_widget(Paragraph::new(Line::styled(fit(&rule, width), dim(t))), rule_area);
         super::table::render(frame, rows_area, state, view);
         let footer = format!(
-            "{} · headers: {} requests, {} read",
+            "{} · {}: {} requests, {} read",
             super::table::footer(state, view, rows_area.height),
+            if parquet { "footer" } else { "headers" },
             data.requests,
             human_size(data.bytes_read)
         );
@@ -170,6 +178,11 @@ fn object(frame: &mut Frame<'_>, area: Rect, state: &State, mut top: Vec<Line<'_
     let shown = if lines.is_empty() { 0 } else { state.preview.scroll + 1 };
     let mut footer =
         format!("{} requests, {} read · line {shown}/{}", data.requests, human_size(data.bytes_read), lines.len());
+    if let PreviewBody::Parquet(_) = &data.body {
+        let keys = &state.config.keys;
+        let view = keys.hint(Layer::Normal, &Intent::CycleView);
+        footer.push_str(&format!(" · {view} table · {} search", keys.hint(Layer::Normal, &Intent::StartFilter)));
+    }
     if let PreviewBody::Fits(headers) = &data.body {
         let keys = &state.config.keys;
         let hdu = keys.hint_pair(&Intent::PreviousHdu, &Intent::NextHdu);

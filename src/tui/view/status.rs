@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{dim, error_style, fit};
+use crate::preview::PreviewBody;
 use crate::s3::Signing;
 use crate::tui::action::Intent;
 use crate::tui::keymap::Layer;
@@ -64,6 +65,13 @@ fn pane_hints(state: &State) -> String {
             (Layer::Normal, Intent::StartJump, "jump"),
             (Layer::Normal, Intent::Copy, "copy"),
             (Layer::Normal, Intent::Download, "get"),
+            (Layer::Normal, Intent::Quit, "quit"),
+        ],
+        Pane::Preview if state.preview.data().is_some_and(|d| matches!(d.body, PreviewBody::Parquet(_))) => &[
+            (Layer::Normal, Intent::NextPane, "next pane"),
+            (Layer::Normal, Intent::CycleView, "table"),
+            (Layer::Normal, Intent::Copy, "copy"),
+            (Layer::Normal, Intent::Help, "help"),
             (Layer::Normal, Intent::Quit, "quit"),
         ],
         Pane::Preview => &[

@@ -9,11 +9,10 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{dim, error_style, fit, spinner};
-use crate::fits::table::column::{AsciiForm, BinaryType, Layout};
 use crate::tui::action::Intent;
 use crate::tui::keymap::Layer;
 use crate::tui::state::State;
-use crate::tui::table_view::{PAGE_ROWS, TableView};
+use crate::tui::table_view::{PAGE_ROWS, TableData, TableView};
 
 /// No column is drawn wider than this.
 const MAX_COLUMN: usize = 24;
@@ -67,7 +66,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, view: &TableView
     let mut shown = Vec::new();
     let mut used = number_width;
     for (position, &c) in view.columns.iter().enumerate().skip(view.first_column) {
-        let column = &view.table.columns[c];
+        let column = &view.headings[c];
         let name = t.escape(&column.name).into_owned();
         let unit = column.unit.as_deref().map(|u| t.escape(u).into_owned()).unwrap_or_default();
         let cells = rows.iter().filter_map(|(_, r)| r.as_ref().ok().and_then(|c| c.as_ref()?.get(position)));
@@ -77,9 +76,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, view: &TableView
             break;
         }
         used += 2 + w;
-        let right = !matches!(&column.layout, Layout::Binary(f) if f.element == BinaryType::Char)
-            && !matches!(&column.layout, Layout::Ascii { form: AsciiForm::Text(_), .. });
-        shown.push(Shown { position, name, unit, width: w, right });
+        shown.push(Shown { position, name, unit, width: w, right: column.right });
     }
     let names = heading(&shown, number_width, |c| &c.name);
     let units = heading(&shown, number_width, |c| &c.unit);
@@ -122,12 +119,13 @@ pub fn footer(state: &State, view: &TableView, height: u16) -> String {
     let end = (view.top + visible).min(view.rows());
     let picked = view.pick.as_deref().map(|p| format!(" ('{p}')")).unwrap_or_default();
     format!(
-        "rows {}-{end} of {} · col {}/{}{picked} · {} cards · {} columns · {} scroll",
+        "rows {}-{end} of {} · col {}/{}{picked} · {} {} · {} columns · {} scroll",
         (view.top + 1).min(end),
         view.rows(),
         view.first_column + 1,
         view.columns.len(),
         keys.hint(Layer::Normal, &Intent::CycleView),
+        if matches!(view.data, TableData::Parquet(_)) { "summary" } else { "cards" },
         keys.hint(Layer::Normal, &Intent::PickColumns),
         keys.hint_pair(&Intent::Close, &Intent::Open),
     )
