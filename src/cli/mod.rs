@@ -1,5 +1,6 @@
 //! Command-line arguments (the CLI contract of DESIGN.md) and dispatch.
 
+pub mod catalog_header;
 pub mod demo;
 pub mod fits_object;
 pub mod get;

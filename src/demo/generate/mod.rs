@@ -11,6 +11,7 @@ use flate2::write::GzEncoder;
 mod catalogs;
 mod compressed;
 mod edge;
+pub mod hats;
 mod heasarc;
 mod irsa;
 mod mast;
@@ -22,7 +23,7 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 11;
+pub const ARCHIVE_VERSION: u32 = 12;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -92,6 +93,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
     heasarc::lambda(&mut w, &mut rng)?;
     mast::mast(&mut w, &mut rng)?;
     irsa::irsa(&mut w, &mut rng)?;
+    hats::hats(&mut w)?;
     compressed::compressed(&mut w)?;
     edge::edge(&mut w, &mut rng)?;
     w.bucket(PRIVATE_BUCKET, false)?;
