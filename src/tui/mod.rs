@@ -2,6 +2,9 @@
 //! it joins (pure state and update, effect runner, views).
 
 pub mod action;
+pub mod catalog_preview;
+#[cfg(test)]
+mod catalog_tests;
 pub mod config;
 #[cfg(test)]
 mod copy_tests;

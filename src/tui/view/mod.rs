@@ -1,6 +1,7 @@
 //! Drawing the state. Every function takes `&State` and draws; nothing here
 //! changes state. Keys and header values pass through `escape_for_terminal`.
 
+mod catalog;
 mod copy_menu;
 mod help;
 mod image;
