@@ -33,7 +33,7 @@ pub fn engine_snippets(target: &S3Uri, access: &Access, tabular: Tabular) -> Vec
         }
         other => (target.clone(), other),
     };
-    out.push(("Python (pyarrow dataset)".to_string(), pyarrow(&target, access, &tabular)));
+    out.push(("Python (pyarrow)".to_string(), pyarrow(&target, access, &tabular)));
     out.push(("DuckDB SQL".to_string(), duckdb(&target, access, &tabular)));
     out
 }
@@ -94,7 +94,7 @@ fn pyarrow(target: &S3Uri, access: &Access, tabular: &Tabular) -> String {
         "dataset = ds.dataset({}, format=\"parquet\"{partitioning}, filesystem=fs)\n",
         py_str(&path)
     ));
-    out.push_str("print(dataset.schema)\nprint(dataset.head(10).to_pandas())\n");
+    out.push_str("print(dataset.schema)\nprint(dataset.head(10))\n");
     out
 }
 
@@ -135,7 +135,7 @@ mod tests {
         let target = S3Uri::new("nasa-irsa-euclid-q1", "contributed/q1/merged_objects/hats/");
         let snippets = engine_snippets(&target, &euclid(), Tabular::Hats);
         let labels: Vec<&str> = snippets.iter().map(|(l, _)| l.as_str()).collect();
-        assert_eq!(labels, ["Python (lsdb)", "Python (pyarrow dataset)", "DuckDB SQL"]);
+        assert_eq!(labels, ["Python (lsdb)", "Python (pyarrow)", "DuckDB SQL"]);
         let lsdb = &snippets[0].1;
         assert!(lsdb.contains("UPath(\"s3://nasa-irsa-euclid-q1/contributed/q1/merged_objects/hats\", anon=True, "));
         assert!(lsdb.contains("client_kwargs={\"region_name\": \"us-east-1\"}"), "{lsdb}");

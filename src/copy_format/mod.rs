@@ -137,6 +137,8 @@ pub fn formats_with(
     let access = &accesses[0];
     let (label, text) = python_snippet(targets, access);
     push(label.into(), Some(text));
+    push("aws s3 cp command".into(), lines(&|t, a| Some(aws_cp(t, a))));
+    // The engines that scale, after the forms every object has.
     let parquet = |t: &S3Uri| !t.is_prefix() && crate::cli::parquet_object::parquet_by_name(&t.key);
     let tabular = tabular.or_else(|| parquet(&targets[0]).then_some(Tabular::ParquetFile));
     if let ([one], Some(tabular)) = (targets, tabular) {
@@ -144,7 +146,6 @@ pub fn formats_with(
             push(label, Some(text));
         }
     }
-    push("aws s3 cp command".into(), lines(&|t, a| Some(aws_cp(t, a))));
     out
 }
 

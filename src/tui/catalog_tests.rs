@@ -131,7 +131,7 @@ fn the_copy_menu_offers_the_engines_on_a_catalog_in_its_region() {
     let Mode::CopyMenu(menu) = &h.state.mode else { panic!("menu open: {:?}", h.state.mode) };
     let labels: Vec<&str> = menu.formats.iter().map(|f| f.label.as_str()).collect();
     assert!(labels.contains(&"Python (lsdb)") && labels.contains(&"DuckDB SQL"), "{labels:?}");
-    let pyarrow = &menu.formats.iter().find(|f| f.label == "Python (pyarrow dataset)").unwrap().text;
+    let pyarrow = &menu.formats.iter().find(|f| f.label == "Python (pyarrow)").unwrap().text;
     assert!(pyarrow.contains(&format!("\"{BUCKET}/hats/objects/dataset\"")), "{pyarrow}");
     // The catalog knows the Euclid bucket is in us-east-1.
     assert!(pyarrow.contains("region=\"us-east-1\""), "{pyarrow}");
