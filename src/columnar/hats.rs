@@ -348,6 +348,49 @@ mod tests {
     }
 
     #[test]
+    fn random_text_never_panics() {
+        // Tricky pieces strung together at random (SplitMix64, fixed seed).
+        let pieces = [
+            "=",
+            ":",
+            "\\",
+            "\\u",
+            "\\u00e9",
+            "\n",
+            "\r\n",
+            " ",
+            "#",
+            "!",
+            ",",
+            "Norder",
+            "Npix",
+            "num_rows",
+            "30",
+            "-1",
+            "99999999999999999999",
+            "é",
+            "\u{1b}[31m",
+            "\0",
+            "hats_nrows",
+            "obs_collection",
+            "\t",
+        ];
+        let mut state = 0x5eed_u64;
+        let mut next = || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            (z ^ (z >> 27)) as usize
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next() % 40).map(|_| pieces[next() % pieces.len()]).collect();
+            let props = Properties::parse(&text);
+            let _ = (catalog_info(&props), collection_info(&props), partition_info(&text));
+            let _ = partition_info(&format!("Norder,Npix\n{text}"));
+        }
+    }
+
+    #[test]
     fn collections() {
         let props = Properties::parse(
             "obs_collection=q1\nhats_primary_table_url=objects\nall_margins=objects_5arcs objects_10arcs\n\

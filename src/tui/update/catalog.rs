@@ -4,7 +4,7 @@
 //! is read by the runner from the catalog's small files.
 
 use crate::columnar::catalog_read::Listing;
-use crate::columnar::dataset::{Layout, detect};
+use crate::columnar::dataset::{Layout, detect, is_hive_partition};
 use crate::copy_format::Tabular;
 use crate::preview::PreviewBody;
 use crate::s3::S3Uri;
@@ -14,11 +14,25 @@ use crate::tui::preview_state::PreviewContent;
 use crate::tui::state::State;
 use crate::tui::tree::{LoadState, NodeId, NodeKind};
 
+/// Objects that can make a prefix a catalog or a dataset.
+const MARKERS: [&str; 5] = ["collection.properties", "hats.properties", "properties", "_common_metadata", "_metadata"];
+
 impl State {
     /// The listed children of a prefix as a listing, and what they make it.
     pub(crate) fn catalog_layout(&self, node: NodeId) -> Option<(Layout, Listing)> {
         let prefix = self.tree.node(node);
         if !prefix.is_container() || prefix.children.is_empty() {
+            return None;
+        }
+        // Most prefixes are not catalogs: decided by names alone before building a listing.
+        let marker = |c: &NodeId| {
+            let child = self.tree.node(*c);
+            match &child.kind {
+                NodeKind::Object(_) => MARKERS.contains(&&*child.name),
+                _ => is_hive_partition(child.name.trim_end_matches('/')),
+            }
+        };
+        if !prefix.children.iter().any(marker) {
             return None;
         }
         let key = self.tree.key_of(node);
