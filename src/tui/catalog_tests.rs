@@ -136,6 +136,15 @@ fn the_copy_menu_offers_the_engines_on_a_catalog_in_its_region() {
     // The catalog knows the Euclid bucket is in us-east-1.
     assert!(pyarrow.contains("region=\"us-east-1\""), "{pyarrow}");
     h.keys(&[Intent::Escape]);
+    // A dataset directory named so, not listed yet.
+    open(&mut h, "wise/");
+    assert_eq!(h.selected_uri(), format!("s3://{BUCKET}/wise/"));
+    h.keys(&[Intent::Down, Intent::CopyMenu]);
+    assert_eq!(h.selected_uri(), format!("s3://{BUCKET}/wise/ds.parquet/"));
+    let Mode::CopyMenu(menu) = &h.state.mode else { panic!("menu open") };
+    let sql = &menu.formats.iter().find(|f| f.label == "DuckDB SQL").expect("DuckDB on a .parquet/ prefix").text;
+    assert!(sql.contains("read_parquet('s3://nasa-irsa-euclid-q1/wise/ds.parquet/**/*.parquet', hive_partitioning"));
+    h.keys(&[Intent::Escape]);
     open(&mut h, "plain/");
     h.keys(&[Intent::CopyMenu]);
     let Mode::CopyMenu(menu) = &h.state.mode else { panic!("menu open") };

@@ -81,7 +81,10 @@ impl State {
     /// What the copy menu's target holds, when it is the selected prefix and a catalog.
     pub(super) fn tabular_of(&self, target: &S3Uri) -> Option<Tabular> {
         let node = self.selected_node().filter(|&n| self.tree.uri_of(n) == *target)?;
-        let (layout, _) = self.catalog_layout(node)?;
+        let Some((layout, _)) = self.catalog_layout(node) else {
+            // Not listed yet: IRSA names its datasets' directories `….parquet/`.
+            return target.key.to_ascii_lowercase().ends_with(".parquet/").then_some(Tabular::Dataset);
+        };
         Some(match layout {
             Layout::Collection => Tabular::Collection(self.previewed_primary(node)),
             Layout::Hats { .. } => Tabular::Hats,
