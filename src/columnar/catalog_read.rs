@@ -196,19 +196,13 @@ async fn collection<S: Store>(store: &S, base: &str) -> Result<Summary, SummaryE
     let properties = Properties::parse(&String::from_utf8_lossy(&bytes));
     let info =
         collection_info(&properties).map_err(|why| SummaryError::Invalid(format!("collection.properties: {why}")))?;
-    // The primary's columns only when the budget allows three more requests.
-    let left = MAX_REQUESTS.saturating_sub(store.cost().0);
-    let primary = format!("{base}{}/", info.primary);
-    let parts = Parts { properties: "hats.properties", partition_info: left >= 2, columns: left >= 3 };
-    let mut summary = match catalog(store, &primary, parts).await {
-        Ok(mut catalog) => {
-            catalog.warnings = catalog.warnings.into_iter().map(|w| format!("{}: {w}", info.primary)).collect();
-            if left < 3 {
-                catalog.warnings.push(format!("columns: see the catalog {}/", info.primary));
-            }
-            catalog
-        }
-        Err(why) => Summary { warnings: vec![format!("catalog {}: {why}", info.primary)], ..Summary::default() },
+    // A primary elsewhere (a URL, an absolute or upward path) is named, not read.
+    let inside = !info.primary.contains("://") && !info.primary.starts_with('/');
+    let mut summary = if inside && !info.primary.split('/').any(|part| part == "..") {
+        primary_catalog(store, base, &info.primary).await
+    } else {
+        let why = format!("the primary catalog {} is not in the collection: not read", info.primary);
+        Summary { warnings: vec![why], ..Summary::default() }
     };
     summary.name = info.name.clone().or(summary.name);
     summary.kind = Some("collection".into());
@@ -222,6 +216,23 @@ async fn collection<S: Store>(store: &S, base: &str) -> Result<Summary, SummaryE
         default_index: info.default_index,
     });
     Ok(summary)
+}
+
+/// A collection's primary catalog: its columns only when the budget allows three more requests.
+async fn primary_catalog<S: Store>(store: &S, base: &str, primary: &str) -> Summary {
+    let left = MAX_REQUESTS.saturating_sub(store.cost().0);
+    let parts = Parts { properties: "hats.properties", partition_info: left >= 2, columns: left >= 3 };
+    let primary = primary.trim_end_matches('/');
+    match catalog(store, &format!("{base}{primary}/"), parts).await {
+        Ok(mut catalog) => {
+            catalog.warnings = catalog.warnings.into_iter().map(|w| format!("{primary}: {w}")).collect();
+            if left < 3 {
+                catalog.warnings.push(format!("columns: see the catalog {primary}/"));
+            }
+            catalog
+        }
+        Err(why) => Summary { warnings: vec![format!("catalog {primary}: {why}")], ..Summary::default() },
+    }
 }
 
 /// A hive dataset: its first level of partitions (from the listing) and the

@@ -187,6 +187,18 @@ fn a_collection_lists_its_members_within_the_budget() {
 }
 
 #[test]
+fn a_primary_catalog_outside_the_collection_is_named_not_read() {
+    for primary in ["s3://elsewhere/objects", "/abs/objects", "../objects"] {
+        let properties = format!("obs_collection=q1\nhats_primary_table_url={primary}\n");
+        let store = MemoryStore::with(&[("col/collection.properties", properties.into_bytes())]);
+        let summary = block_on(summarise(&store, "s3://b/col/", "col/", None)).unwrap();
+        assert_eq!(summary.requests, 2, "{primary}: the listing and the properties only");
+        assert!(summary.warnings[0].contains("is not in the collection"), "{:?}", summary.warnings);
+        assert_eq!(summary.collection.unwrap().primary, primary);
+    }
+}
+
+#[test]
 fn a_hive_dataset_from_its_common_metadata_and_first_level() {
     let mut files: Vec<(String, Vec<u8>)> = vec![("ds/_common_metadata".into(), common_metadata(1))];
     for k in 0..12 {
