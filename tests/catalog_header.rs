@@ -4,8 +4,10 @@
 mod common;
 
 use common::*;
+use s3scope::testing::demo::generate::EDGE_BUCKET;
 use s3scope::testing::demo::generate::hats::{
-    EUCLID_BUCKET, EUCLID_CATALOG, EUCLID_HATS, EUCLID_PARTITIONS, GAIA_BUCKET, GAIA_HATS, GAIA_PARTITIONS,
+    BROKEN_HATS, EUCLID_BUCKET, EUCLID_CATALOG, EUCLID_HATS, EUCLID_PARTITIONS, GAIA_BUCKET, GAIA_HATS,
+    GAIA_PARTITIONS, GARBLED_HATS,
 };
 use serde_json::Value;
 
@@ -115,4 +117,22 @@ fn a_prefix_that_is_neither_is_bad_input() {
     let output = run(&["header", "--json", "s3://nasa-heasarc/chandra/"]);
     assert_one_line_error(&output, 2, "neither a HATS catalog nor a hive-partitioned Parquet dataset");
     assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn broken_catalogs_are_bad_input_and_garbled_files_warnings() {
+    let output = run(&["header", "--json", &format!("s3://{EDGE_BUCKET}/{BROKEN_HATS}")]);
+    assert_one_line_error(&output, 2, "hats.properties: it names no catalog");
+    let json = header_json(&format!("s3://{EDGE_BUCKET}/{GARBLED_HATS}"));
+    assert_eq!((&json["name"], &json["rows"], &json["partitions"]), (&"garbled".into(), &Value::Null, &2.into()));
+    let warnings: Vec<&str> = json["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(warnings.iter().any(|w| w.contains("hats_nrows is not a count")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("2 lines without a valid order and pixel")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.starts_with("reading dataset/_common_metadata")), "{warnings:?}");
+    // As text, the garbage is escaped.
+    let output = run(&["header", &format!("s3://{EDGE_BUCKET}/{GARBLED_HATS}")]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("hats_nrows is not a count: '\\e[2Jmany'"), "{text}");
+    assert!(unsafe_chars(&text).is_empty(), "{text:?}");
 }

@@ -30,6 +30,10 @@ pub const GAIA_BUCKET: &str = "stpubdata";
 /// An older-style HATS catalog (`properties`, `partition_info.csv` with `Dir` and `num_rows`).
 pub const GAIA_HATS: &str = "gaia/gaia_dr3/public/hats/";
 pub const GAIA_PARTITIONS: [(u8, u64, usize); 3] = [(0, 4, 100), (0, 5, 80), (1, 44, 60)];
+/// In `demo-edge`: properties that name no catalog (header: exit 2).
+pub const BROKEN_HATS: &str = "hats/broken-properties/";
+/// In `demo-edge`: good properties, garbage in `partition_info.csv` and `_common_metadata` (warnings).
+pub const GARBLED_HATS: &str = "hats/garbled/";
 
 pub(super) fn hats(w: &mut ArchiveWriter) -> io::Result<()> {
     let mut rng = Rng(0x4A75_0001);
@@ -103,7 +107,22 @@ pub(super) fn hats(w: &mut ArchiveWriter) -> io::Result<()> {
         &format!("{GAIA_HATS}partition_info.csv"),
         partition_csv(&GAIA_PARTITIONS, true).as_bytes(),
         mtime,
-    )
+    )?;
+    broken(w, mtime)
+}
+
+/// In the edge bucket: a catalog whose properties name nothing, and one
+/// whose partition list and schema file are garbled.
+fn broken(w: &mut ArchiveWriter, mtime: i64) -> io::Result<()> {
+    let edge = super::EDGE_BUCKET;
+    let properties = "this is not\na properties file \u{1b}[31m\n";
+    w.put(edge, &format!("{BROKEN_HATS}hats.properties"), properties.as_bytes(), mtime)?;
+    w.put(edge, &format!("{BROKEN_HATS}partition_info.csv"), b"Norder,Npix\n1,44\n", mtime)?;
+    let properties = "obs_collection=garbled\ndataproduct_type=object\nhats_nrows=\u{1b}[2Jmany\n";
+    w.put(edge, &format!("{GARBLED_HATS}hats.properties"), properties.as_bytes(), mtime)?;
+    let csv = "Norder,Npix\n1,44\n1,45\n\u{1b}]0;title\u{7}\n2,x\n";
+    w.put(edge, &format!("{GARBLED_HATS}partition_info.csv"), csv.as_bytes(), mtime)?;
+    w.put(edge, &format!("{GARBLED_HATS}dataset/_common_metadata"), b"PAR1 not a footer PAR1", mtime)
 }
 
 fn euclid_schema() -> SchemaRef {

@@ -93,9 +93,9 @@ pub fn generate(root: &Path) -> io::Result<()> {
     heasarc::lambda(&mut w, &mut rng)?;
     mast::mast(&mut w, &mut rng)?;
     irsa::irsa(&mut w, &mut rng)?;
-    hats::hats(&mut w)?;
     compressed::compressed(&mut w)?;
     edge::edge(&mut w, &mut rng)?;
+    hats::hats(&mut w)?;
     w.bucket(PRIVATE_BUCKET, false)?;
     w.put(
         PRIVATE_BUCKET,
