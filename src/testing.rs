@@ -25,6 +25,7 @@ pub mod config {
 
 pub mod copy_format {
     pub use crate::copy_format::https_url;
+    pub use crate::copy_format::{Access, Tabular, formats_with};
 }
 
 pub mod demo {
@@ -52,6 +53,7 @@ pub mod queue {
 }
 
 pub mod s3 {
+    pub use crate::s3::Route;
     pub use crate::s3::{BucketClient, Clients, ConnectOptions, Entry, ObjectInfo, Page, S3ErrorKind, S3Uri};
     pub use crate::s3::{list, region, walk};
 }

@@ -33,7 +33,7 @@ pub struct HeaderArgs {
     /// Read at most this many compressed bytes of a gzip file
     #[arg(long, value_name = "BYTES")]
     pub max_bytes: Option<u64>,
-    /// s3://bucket/key of a FITS file (.fits, .fits.gz, .fz, ...)
+    /// s3://bucket/key of a FITS or Parquet file, or s3://bucket/prefix/ of a HATS catalog or Parquet dataset
     pub uri: String,
 }
 
@@ -50,10 +50,11 @@ pub struct Report {
 
 pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
     let uri = S3Uri::parse(&args.uri)?;
-    if uri.is_prefix() {
-        return Err(AppError::input(format!("reading the header of {uri}"), "that is a prefix, not an object"));
-    }
     let clients = Clients::new(&session.connect, session.catalog().clone()).await?;
+    if uri.is_prefix() {
+        // A HATS catalog or a Parquet dataset, else an error.
+        return super::catalog_header::run(&uri, &clients, args.json).await;
+    }
     if parquet_by_name(&uri.key) {
         return write_parquet(&ParquetObject::open(&uri, &clients).await?, args.json);
     }

@@ -1,6 +1,7 @@
 //! Command-line arguments (the CLI contract of DESIGN.md) and dispatch.
 
 pub mod asdf_header;
+pub mod catalog_header;
 pub mod demo;
 pub mod fits_object;
 pub mod get;

@@ -2,8 +2,13 @@
 //! small side files with range requests; rows from the column chunks they
 //! need. IO goes through [`crate::fits::reader::RangeSource`].
 
+pub mod catalog_read;
+#[cfg(test)]
+mod catalog_tests;
+pub mod dataset;
 pub mod describe;
 pub mod footer;
+pub mod hats;
 pub mod rows;
 pub mod summary;
 pub mod values;

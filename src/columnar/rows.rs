@@ -145,6 +145,11 @@ pub async fn read_rows<S: RangeSource>(
     if rows.is_empty() || roots.is_empty() {
         return Ok(Vec::new());
     }
+    if let Some(path) = metadata.row_groups().iter().flat_map(|g| g.columns()).find_map(|c| c.file_path()) {
+        return Err(ColumnarError::Invalid(format!(
+            "its row groups are in the dataset's other files (such as {path:?}): a _metadata file holds no rows"
+        )));
+    }
     check_chunks(metadata, footer.size, footer.length)?;
     let plan = plan(metadata, &rows, roots);
     // The chunks' beginnings first, when that is less; whole chunks if the rows reach further.

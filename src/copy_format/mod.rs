@@ -99,7 +99,18 @@ pub fn mirror_url(target: &S3Uri, mirror: &str) -> String {
 /// Every format of the menu for `targets`, each reached as `access_of` its
 /// bucket says. Address forms hold one line per target; the Python snippet
 /// uses the first target's access.
+#[cfg(test)]
 pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<CopyFormat> {
+    formats_with(targets, access_of, None)
+}
+
+/// [`formats`], with what a single target holds when the caller knows it
+/// (a catalog prefix); a Parquet file is known by its name.
+pub fn formats_with(
+    targets: &[S3Uri],
+    access_of: &dyn Fn(&str) -> Access,
+    tabular: Option<Tabular>,
+) -> Vec<CopyFormat> {
     if targets.is_empty() {
         return Vec::new();
     }
@@ -127,11 +138,22 @@ pub fn formats(targets: &[S3Uri], access_of: &dyn Fn(&str) -> Access) -> Vec<Cop
     let (label, text) = python_snippet(targets, access);
     push(label.into(), Some(text));
     push("aws s3 cp command".into(), lines(&|t, a| Some(aws_cp(t, a))));
+    // The engines that scale, after the forms every object has.
+    let parquet = |t: &S3Uri| !t.is_prefix() && crate::cli::parquet_object::parquet_by_name(&t.key);
+    let tabular = tabular.or_else(|| parquet(&targets[0]).then_some(Tabular::ParquetFile));
+    if let ([one], Some(tabular)) = (targets, tabular) {
+        for (label, text) in engine_snippets(one, access, tabular) {
+            push(label, Some(text));
+        }
+    }
     out
 }
 
+mod engines;
 mod snippets;
 #[cfg(test)]
 mod tests;
 
+pub use self::engines::Tabular;
+use self::engines::engine_snippets;
 use self::snippets::{aws_cp, python_snippet};

@@ -6,6 +6,7 @@ pub mod error;
 pub mod list;
 pub mod net;
 pub mod object;
+pub mod prefix_store;
 pub mod range;
 pub mod region;
 pub mod route;

@@ -123,6 +123,14 @@ pub enum Effect {
         bucket: String,
         prefix: String,
     },
+    /// Read the summary of a prefix holding a catalog or dataset, its listed children given.
+    SummarisePrefix {
+        request: RequestId,
+        node: NodeId,
+        bucket: String,
+        prefix: String,
+        listing: crate::columnar::catalog_read::Listing,
+    },
     ReadRows(RowsJob),
     ReadImage(ImageJob),
     Queue(QueueEffect),

@@ -5,6 +5,9 @@ pub mod action;
 #[cfg(test)]
 mod asdf_tests;
 pub mod asdf_view;
+pub mod catalog_preview;
+#[cfg(test)]
+mod catalog_tests;
 pub mod config;
 #[cfg(test)]
 mod copy_tests;

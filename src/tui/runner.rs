@@ -158,6 +158,10 @@ impl Runner {
                 let task = preview(clients, sender, request, node, bucket, key, gzip_budget);
                 (request, tokio::spawn(task).abort_handle())
             }
+            Effect::SummarisePrefix { request, node, bucket, prefix, listing } => {
+                let task = super::catalog_preview::summarise(clients, sender, request, node, bucket, prefix, listing);
+                (request, tokio::spawn(task).abort_handle())
+            }
             Effect::ReadRows(job) => (job.request, tokio::spawn(read_rows(clients, sender, job)).abort_handle()),
             Effect::ReadImage(job) => (job.request, tokio::spawn(read_image(clients, sender, job)).abort_handle()),
             Effect::Queue(effect) => {

@@ -235,6 +235,7 @@ pub fn request_of(effect: &Effect) -> Option<u64> {
     match effect {
         Effect::List(ListJob { request, .. })
         | Effect::Preview { request, .. }
+        | Effect::SummarisePrefix { request, .. }
         | Effect::ListBuckets { request }
         | Effect::CountPrefix { request, .. }
         | Effect::ReadRows(crate::tui::effect::RowsJob { request, .. })

@@ -19,7 +19,7 @@ use parquet::file::properties::WriterProperties;
 use super::Rng;
 
 /// A field with IRSA-style metadata: `unit` and `description`.
-fn field(name: &str, kind: DataType, nullable: bool, unit: &str, description: &str) -> Field {
+pub(super) fn field(name: &str, kind: DataType, nullable: bool, unit: &str, description: &str) -> Field {
     let mut metadata = HashMap::new();
     if !unit.is_empty() {
         metadata.insert("unit".to_string(), unit.to_string());
@@ -28,7 +28,12 @@ fn field(name: &str, kind: DataType, nullable: bool, unit: &str, description: &s
     Field::new(name, kind, nullable).with_metadata(metadata)
 }
 
-fn write(schema: SchemaRef, batches: &[RecordBatch], rows_per_group: usize, compression: Compression) -> Vec<u8> {
+pub(super) fn write(
+    schema: SchemaRef,
+    batches: &[RecordBatch],
+    rows_per_group: usize,
+    compression: Compression,
+) -> Vec<u8> {
     let properties = WriterProperties::builder()
         .set_compression(compression)
         .set_max_row_group_row_count(Some(rows_per_group))

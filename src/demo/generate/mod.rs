@@ -11,6 +11,7 @@ use flate2::write::GzEncoder;
 pub(crate) mod catalogs;
 mod compressed;
 mod edge;
+pub mod hats;
 mod heasarc;
 mod irsa;
 mod mast;
@@ -23,7 +24,7 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 21;
+pub const ARCHIVE_VERSION: u32 = 22;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
@@ -101,6 +102,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
     irsa::irsa(&mut w, &mut rng)?;
     compressed::compressed(&mut w)?;
     edge::edge(&mut w, &mut rng)?;
+    hats::hats(&mut w)?;
     w.bucket(PRIVATE_BUCKET, false)?;
     w.put(
         PRIVATE_BUCKET,

@@ -46,7 +46,11 @@ impl State {
             self.set_error("nothing to copy");
             return;
         }
-        let formats = copy_format::formats(&targets, &|bucket| self.access(bucket));
+        let tabular = match targets.as_slice() {
+            [one] => self.tabular_of(one),
+            _ => None,
+        };
+        let formats = copy_format::formats_with(&targets, &|bucket| self.access(bucket), tabular);
         self.mode = Mode::CopyMenu(CopyMenu { formats, selected: 0, targets: targets.len() });
     }
 

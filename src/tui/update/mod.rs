@@ -8,6 +8,7 @@
 //! keys every pane shares. No arm depends on the order of another.
 
 mod asdf;
+mod catalog;
 mod copy;
 mod image;
 mod jump;
@@ -45,7 +46,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn on_report(state: &mut State, report: Report) -> Vec<Effect> {
     match report {
-        Report::Listed { request, node, purpose, page, more } => state.on_listed(request, node, purpose, page, more),
+        Report::Listed { request, node, purpose, page, more } => {
+            let mut effects = state.on_listed(request, node, purpose, page, more);
+            effects.extend(state.recheck_catalog(node));
+            effects
+        }
         Report::ListFailed { request, node, purpose, error } => state.on_list_failed(request, node, purpose, error),
         Report::BucketsListed { result, .. } => {
             state.on_buckets_listed(result);

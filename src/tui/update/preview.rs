@@ -99,7 +99,10 @@ impl State {
         effects.extend(self.preview.image.as_ref().and_then(|v| v.request).map(Effect::Cancel));
         self.preview = Preview::for_node(selected);
         let Some(node) = selected else { return effects };
-        let Some(meta) = self.tree.node(node).object() else { return effects };
+        let Some(meta) = self.tree.node(node).object() else {
+            effects.extend(self.preview_catalog(node));
+            return effects;
+        };
         let uri = self.tree.uri_of(node);
         if let Some(etag) = meta.etag.to_header()
             && let Some(cached) = self.cache.get(&(uri.bucket.clone(), uri.key.clone(), etag))

@@ -2,6 +2,7 @@
 //! changes state. Keys and header values pass through `escape_for_terminal`.
 
 mod asdf;
+mod catalog;
 mod copy_menu;
 mod help;
 mod image;

@@ -55,6 +55,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State) {
         (NodeKind::Object(_), PreviewContent::Ready(data)) => object(frame, inner, state, top, data),
         (NodeKind::Object(_), PreviewContent::None) => frame.render_widget(Paragraph::new(top), inner),
         _ => {
+            if let Some(summary) = super::catalog::summary_lines(state, width, inner.height as usize) {
+                top.extend(summary);
+                frame.render_widget(Paragraph::new(top), inner);
+                return;
+            }
             top.extend(prefix_lines(state, node));
             frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), inner);
         }
