@@ -104,12 +104,25 @@ pub fn decode(footer: &[u8]) -> Result<ParquetMetaData, ColumnarError> {
         .map_err(|e| ColumnarError::Invalid(format!("the footer does not decode: {e}")))
 }
 
+/// Where a column chunk's bytes are (its dictionary page first), or `None`
+/// when the footer gives a negative offset or size (the `parquet` crate's
+/// own `byte_range` panics on those: found by the `parquet_footer` fuzz target).
+pub fn chunk_range(chunk: &parquet::file::metadata::ColumnChunkMetaData) -> Option<(u64, u64)> {
+    let start = chunk.dictionary_page_offset().unwrap_or_else(|| chunk.data_page_offset());
+    Some((u64::try_from(start).ok()?, u64::try_from(chunk.compressed_size()).ok()?))
+}
+
 /// Checks that every column chunk lies within the data part of the file.
 pub fn check_chunks(metadata: &ParquetMetaData, size: u64, footer_length: u64) -> Result<(), ColumnarError> {
     let data_end = size.saturating_sub(footer_length + 8);
     for (g, group) in metadata.row_groups().iter().enumerate() {
         for chunk in group.columns() {
-            let (start, len) = chunk.byte_range();
+            let Some((start, len)) = chunk_range(chunk) else {
+                return Err(ColumnarError::Invalid(format!(
+                    "row group {g}: column {} has a negative offset or size",
+                    chunk.column_path().string()
+                )));
+            };
             if start.checked_add(len).is_none_or(|end| end > data_end) {
                 return Err(ColumnarError::Invalid(format!(
                     "row group {g}: column {} claims bytes {start}..{} of a {size}-byte file",
@@ -179,6 +192,17 @@ mod tests {
         assert_eq!(source.round_trips, 2);
         assert_eq!(source.bytes_read(), footer.length + 8, "the footer and nothing more");
         assert_eq!(footer.metadata.file_metadata().schema_descr().num_columns(), 600);
+    }
+
+    #[test]
+    fn a_negative_chunk_offset_is_an_error_not_a_panic() {
+        // Found by the parquet_footer fuzz target: the crate's byte_range() asserts on it.
+        let file = include_bytes!("../../tests/fuzz/corpus/parquet_footer/negative-chunk-offset").to_vec();
+        let mut source = Memory::new(file);
+        let footer = block_on(read_footer(&mut source)).unwrap();
+        let roots: Vec<usize> = (0..crate::columnar::rows::column_names(&footer.metadata).len()).collect();
+        let rows = block_on(crate::columnar::rows::read_rows(&mut source, &footer, 0..50, &roots));
+        assert!(matches!(&rows, Err(ColumnarError::Invalid(why)) if why.contains("negative")), "{rows:?}");
     }
 
     #[test]

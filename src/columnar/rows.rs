@@ -17,7 +17,7 @@ use parquet::file::metadata::ParquetMetaData;
 use parquet::file::reader::{ChunkReader, Length};
 
 use super::ColumnarError;
-use super::footer::{Footer, check_chunks};
+use super::footer::{Footer, check_chunks, chunk_range};
 use super::values::{Cell, cell};
 use crate::fits::reader::RangeSource;
 use crate::fits::table::display::Style;
@@ -109,7 +109,7 @@ pub fn plan(metadata: &ParquetMetaData, rows: &Range<u64>, roots: &[usize]) -> R
             // The share of the row group up to the last row wanted, with room to spare.
             let reach = rows.end.min(end) - start;
             for &leaf in &leaves {
-                let (offset, len) = group.column(leaf).byte_range();
+                let (offset, len) = chunk_range(group.column(leaf)).unwrap_or((0, 0));
                 ranges.push((offset, len));
                 let share = (len as u128 * reach as u128 * 5 / 4 / group_rows.max(1) as u128) as u64;
                 prefixes.push((offset, len.min(share.saturating_add(PREFIX_SLACK))));
