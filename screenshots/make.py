@@ -273,6 +273,25 @@ def scenes(binary, endpoint, only=()):
 
     run("parquet-preview-160x48", "", 160, 48, parquet)
 
+    def hats(s):
+        s.wait("nasa-heasarc/")
+        s.keys(":", "C-u")
+        s.type("s3://nasa-irsa-euclid-q1/contributed/q1/merged_objects/hats/euclid_q1_merged_objects/")
+        s.keys("Enter")
+        s.wait("HATS catalog euclid_q1_merged_objects")
+
+    run("hats-summary-120x40", "", 120, 40, hats)
+
+    def asdf(s):
+        s.wait("nasa-heasarc/")
+        s.keys(":", "C-u")
+        s.type("s3://stpubdata/roman/wfi/r0000101001001001001/r0000101001001001001_01101_0001_WFI01_cal.asdf")
+        s.keys("Enter")
+        s.wait("ASDF 1.0.0")
+        s.keys("Tab")
+
+    run("asdf-tree-160x48", "", 160, 48, asdf)
+
     def tess(s):
         s.wait("tess2019199")
         s.keys("G")
