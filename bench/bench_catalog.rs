@@ -1,5 +1,6 @@
 //! A large Parquet catalog for the benchmarks: NEOWISE-like sources, 2
-//! million rows of 12 columns in 8 row groups (about 100 MB, snappy),
+//! million rows of 12 columns in 2 row groups of pyarrow's default 1 Mi rows
+//! (about 100 MB, snappy),
 //! written to a file with the `parquet` crate's Arrow writer.
 
 use std::collections::HashMap;
@@ -12,7 +13,8 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
 pub const ROWS: usize = 2_000_000;
-const ROWS_PER_GROUP: usize = 250_000;
+/// pyarrow's default row group.
+const ROWS_PER_GROUP: usize = 1 << 20;
 
 fn field(name: &str, kind: DataType, unit: &str, description: &str) -> Field {
     let metadata = HashMap::from([("unit".to_string(), unit.to_string()), ("description".into(), description.into())]);
@@ -54,9 +56,9 @@ pub fn write(path: &std::path::Path) -> std::io::Result<u64> {
     let file = std::fs::File::create(path)?;
     let mut writer = ArrowWriter::try_new(file, schema.clone(), Some(properties)).map_err(std::io::Error::other)?;
     let mut rng = Rng(7);
-    for group in 0..ROWS / ROWS_PER_GROUP {
+    for group in 0..ROWS.div_ceil(ROWS_PER_GROUP) {
         let first = (group * ROWS_PER_GROUP) as i64;
-        let n = ROWS_PER_GROUP;
+        let n = ROWS_PER_GROUP.min(ROWS - group * ROWS_PER_GROUP);
         let mut f64s = |scale: f64, offset: f64| -> ArrayRef {
             Arc::new(Float64Array::from_iter_values((0..n).map(|_| offset + rng.unit() * scale)))
         };

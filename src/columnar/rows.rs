@@ -89,8 +89,9 @@ pub struct RowsPlan {
 
 /// Bytes added to a chunk's estimated prefix (page headers, a dictionary page, uneven pages).
 const PREFIX_SLACK: u64 = 64 << 10;
-/// The data page size most writers aim at (pyarrow, parquet-rs, parquet-mr: 1 MiB).
-const USUAL_PAGE: u64 = 1 << 20;
+/// A dictionary page and a data page of the size most writers aim at
+/// (pyarrow, parquet-rs, parquet-mr: 1 MiB each).
+const USUAL_PAGE: u64 = 2 << 20;
 
 /// Plans reading `rows` of the top-level columns `roots`.
 pub fn plan(metadata: &ParquetMetaData, rows: &Range<u64>, roots: &[usize]) -> RowsPlan {
@@ -114,7 +115,7 @@ pub fn plan(metadata: &ParquetMetaData, rows: &Range<u64>, roots: &[usize]) -> R
                 let (offset, len) = chunk_range(group.column(leaf)).unwrap_or((0, 0));
                 ranges.push((offset, len));
                 let share = (len as u128 * reach as u128 * 5 / 4 / group_rows.max(1) as u128) as u64;
-                // Pages are read whole: at least a first page of the usual size.
+                // Pages are read whole: at least a dictionary page and a data page of the usual size.
                 let prefix = share.max(USUAL_PAGE).saturating_add(PREFIX_SLACK);
                 prefixes.push((offset, len.min(prefix)));
             }
@@ -280,7 +281,7 @@ mod tests {
         assert_eq!(merge(vec![(0, 10), (4107, 4)]), [(0, 10), (4107, 4)]);
     }
 
-    /// One row group of 400,000 rows in pages of 100 rows: (id, value = id / 2).
+    /// One row group of 800,000 rows in pages of 100 rows: (id, value = id / 2).
     fn paged_file() -> Vec<u8> {
         use arrow_array::{Float64Array, Int64Array, RecordBatch};
         use arrow_schema::{Field, Schema};
@@ -290,8 +291,8 @@ mod tests {
             Field::new("id", DataType::Int64, false),
             Field::new("value", DataType::Float64, false),
         ]));
-        let ids = Int64Array::from_iter_values(0..400_000);
-        let values = Float64Array::from_iter_values((0..400_000).map(|i| i as f64 / 2.0));
+        let ids = Int64Array::from_iter_values(0..800_000);
+        let values = Float64Array::from_iter_values((0..800_000).map(|i| i as f64 / 2.0));
         let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(ids), Arc::new(values)]).unwrap();
         let properties = WriterProperties::builder()
             .set_data_page_row_count_limit(100)
@@ -315,14 +316,14 @@ mod tests {
         let mut source = Memory::new(file);
         let footer = block_on(read_footer(&mut source)).unwrap();
         let chunk = footer.metadata.row_group(0).column(1).byte_range().1;
-        assert!(chunk > 3_000_000, "a chunk of many pages: {chunk}");
+        assert!(chunk > 6_000_000, "a chunk of many pages: {chunk}");
         let before = source.bytes_read();
         let rows = block_on(read_rows(&mut source, &footer, 0..20, &[1])).unwrap();
         assert_eq!(rows[19], [Cell::Float(9.5)]);
         let read = source.bytes_read() - before;
         assert!(read < chunk / 2, "{read} bytes of a {chunk}-byte chunk");
         // Rows further in: the estimate reaches them, or whole chunks follow.
-        for (range, first) in [(5000..5010, 5000), (399_990..400_000, 399_990)] {
+        for (range, first) in [(5000..5010, 5000), (799_990..800_000, 799_990)] {
             let rows = block_on(read_rows(&mut source, &footer, range.clone(), &[1, 0])).unwrap();
             assert_eq!(rows.len(), 10);
             assert_eq!(rows[0], [Cell::Float(first as f64 / 2.0), Cell::Int(first)], "{range:?}");
@@ -339,8 +340,8 @@ mod tests {
 
         use crate::columnar::footer::read_footer;
         use crate::fits::tests::Memory;
-        // The first 200 rows hold nearly all the bytes: an estimate by row share falls short.
-        let text = (0..5000).map(|i| if i < 200 { format!("{i:05}{}", "x".repeat(8000)) } else { format!("{i:05}") });
+        // The first 400 rows hold nearly all the bytes: an estimate by row share falls short.
+        let text = (0..5000).map(|i| if i < 400 { format!("{i:05}{}", "x".repeat(8000)) } else { format!("{i:05}") });
         let schema = Arc::new(Schema::new(vec![Field::new("text", DataType::Utf8, false)]));
         let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from_iter_values(text))]).unwrap();
         let properties = WriterProperties::builder().set_data_page_row_count_limit(50).set_write_batch_size(50).build();
@@ -351,8 +352,8 @@ mod tests {
         let mut source = Memory::new(file);
         let footer = block_on(read_footer(&mut source)).unwrap();
         let rounds = source.round_trips;
-        let rows = block_on(read_rows(&mut source, &footer, 300..302, &[0])).unwrap();
-        assert_eq!(rows, [[Cell::Text("00300".into())], [Cell::Text("00301".into())]]);
+        let rows = block_on(read_rows(&mut source, &footer, 600..602, &[0])).unwrap();
+        assert_eq!(rows, [[Cell::Text("00600".into())], [Cell::Text("00601".into())]]);
         assert_eq!(source.round_trips - rounds, 2, "the beginning, then the whole chunk");
     }
 
