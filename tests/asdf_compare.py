@@ -17,15 +17,15 @@ Prints one line per file and a closing `asdf: N passed, M failed`.
 import io
 import json
 import math
-import os
 import subprocess
 import sys
-import tempfile
 import warnings
-from pathlib import Path
 
 import asdf
 from asdf.tagged import Tagged
+
+from reference_demo import demo_archive
+
 
 FILES = [
     ("stpubdata", "roman/wfi/r0000101001001001001/r0000101001001001001_01101_0001_WFI01_cal.asdf"),
@@ -33,15 +33,6 @@ FILES = [
 ]
 JWST = ("stpubdata", "jwst/public/jw02736/jw02736-o007_t001_nirspec_g395h-f290lp/"
         "jw02736-o007_t001_nirspec_g395h-f290lp_s3d.fits")
-
-
-def load_manifest(root):
-    objects = {}
-    for line in (root / "manifest.ndjson").read_text().splitlines():
-        entry = json.loads(line)
-        if entry["kind"] == "object":
-            objects[(entry["bucket"], entry["key"])] = root / entry["blob"]
-    return objects
 
 
 def raw(node):
@@ -99,51 +90,40 @@ def open_raw(data):
 
 def main():
     binary = sys.argv[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["AWS_EC2_METADATA_DISABLED"] = "true"
     passed = failed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "archive"
-        server = subprocess.Popen([binary, "demo", "--serve", "--port", "0", "--archive-dir", str(archive)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-        try:
-            endpoint = server.stdout.readline().strip()
-            objects = load_manifest(archive)
-            for bucket, key in FILES + [JWST]:
-                uri = f"s3://{bucket}/{key}"
-                run = subprocess.run([binary, "--endpoint-url", endpoint, "--no-sign-request", "header", "--json", uri],
-                                     capture_output=True, text=True, env=env)
-                problems = []
-                if run.returncode != 0:
-                    problems = [f"s3scope failed: {run.stderr.strip()}"]
+    with demo_archive(binary) as (endpoint, objects, env):
+        for bucket, key in FILES + [JWST]:
+            uri = f"s3://{bucket}/{key}"
+            run = subprocess.run([binary, "--endpoint-url", endpoint, "--no-sign-request", "header", "--json", uri],
+                                 capture_output=True, text=True, env=env)
+            problems = []
+            if run.returncode != 0:
+                problems = [f"s3scope failed: {run.stderr.strip()}"]
+            else:
+                header = json.loads(run.stdout)
+                data = objects[(bucket, key)].read_bytes()
+                if (bucket, key) == JWST:
+                    from astropy.io import fits
+                    with fits.open(io.BytesIO(data)) as hdus:
+                        data = hdus["ASDF"].data[0][0].tobytes()
+                    ours = next(h["asdf"] for h in header["hdus"] if h["name"] == "ASDF")
+                    blocks = None
                 else:
-                    header = json.loads(run.stdout)
-                    data = objects[(bucket, key)].read_bytes()
-                    if (bucket, key) == JWST:
-                        from astropy.io import fits
-                        with fits.open(io.BytesIO(data)) as hdus:
-                            data = hdus["ASDF"].data[0][0].tobytes()
-                        ours = next(h["asdf"] for h in header["hdus"] if h["name"] == "ASDF")
-                        blocks = None
-                    else:
-                        ours = header
-                        blocks = [b["offset"] for b in header["blocks"]]
-                    theirs, their_blocks = open_raw(data)
-                    # Our root is the tagged document; asdf hands the mapping under it.
-                    problems += differences(ours["tree"]["value"], theirs)
-                    if blocks is not None and their_blocks is not None and blocks != their_blocks:
-                        problems.append(f"blocks {blocks} != {their_blocks}")
-                if problems:
-                    failed += 1
-                    print(f"FAIL {uri}")
-                    for problem in problems[:10]:
-                        print(f"     {problem}")
-                else:
-                    passed += 1
-                    print(f"ok   {uri}")
-        finally:
-            server.terminate()
-            server.wait()
+                    ours = header
+                    blocks = [b["offset"] for b in header["blocks"]]
+                theirs, their_blocks = open_raw(data)
+                # Our root is the tagged document; asdf hands the mapping under it.
+                problems += differences(ours["tree"]["value"], theirs)
+                if blocks is not None and their_blocks is not None and blocks != their_blocks:
+                    problems.append(f"blocks {blocks} != {their_blocks}")
+            if problems:
+                failed += 1
+                print(f"FAIL {uri}")
+                for problem in problems[:10]:
+                    print(f"     {problem}")
+            else:
+                passed += 1
+                print(f"ok   {uri}")
     print(f"asdf: {passed} passed, {failed} failed")
     sys.exit(1 if failed or not passed else 0)
 

@@ -17,17 +17,17 @@ Prints one line per file and a closing `astropy: N passed, M failed`.
 
 import json
 import math
-import os
 import subprocess
 import sys
-import tempfile
 import warnings
-from pathlib import Path
 
 import numpy as np
 from astropy.io import fits
 from astropy.io.fits.card import Undefined
 from astropy.utils.exceptions import AstropyWarning
+
+from reference_demo import demo_archive
+
 
 # Fixtures: every file whose name says FITS, in these prefixes.
 PREFIXES = [
@@ -49,15 +49,6 @@ PREFIXES = [
     ("stpubdata", "jwst/"),
 ]
 FITS_ENDINGS = (".fits", ".fits.gz", ".evt.gz", ".img.gz", ".rmf")
-
-
-def load_manifest(root):
-    objects = {}
-    for line in (root / "manifest.ndjson").read_text().splitlines():
-        entry = json.loads(line)
-        if entry["kind"] == "object":
-            objects[(entry["bucket"], entry["key"])] = root / entry["blob"]
-    return objects
 
 
 def same_value(ours, theirs):
@@ -311,40 +302,29 @@ def images_of(binary, endpoint, env, uri, path, header):
 
 def main():
     binary = sys.argv[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["AWS_EC2_METADATA_DISABLED"] = "true"
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "archive"
-        server = subprocess.Popen([binary, "demo", "--serve", "--port", "0", "--archive-dir", str(archive)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-        try:
-            endpoint = server.stdout.readline().strip()
-            objects = load_manifest(archive)
-            passed = failed = 0
-            for bucket, prefix in PREFIXES:
-                keys = sorted(k for (b, k) in objects if b == bucket and k.startswith(prefix) and k.endswith(FITS_ENDINGS))
-                for key in keys[:12]:
-                    uri = f"s3://{bucket}/{key}"
-                    run = subprocess.run([binary, "--endpoint-url", endpoint, "--no-sign-request", "header", "--json", uri],
-                                         capture_output=True, text=True, env=env)
-                    if run.returncode != 0:
-                        problems = [f"s3scope failed: {run.stderr.strip()}"]
-                    else:
-                        header = json.loads(run.stdout)
-                        problems = compare(objects[(bucket, key)], header)
-                        problems += tables_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
-                        problems += images_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
-                    if problems:
-                        failed += 1
-                        print(f"FAIL {uri}")
-                        for problem in problems[:10]:
-                            print(f"     {problem}")
-                    else:
-                        passed += 1
-                        print(f"ok   {uri}")
-        finally:
-            server.terminate()
-            server.wait()
+    with demo_archive(binary) as (endpoint, objects, env):
+        passed = failed = 0
+        for bucket, prefix in PREFIXES:
+            keys = sorted(k for (b, k) in objects if b == bucket and k.startswith(prefix) and k.endswith(FITS_ENDINGS))
+            for key in keys[:12]:
+                uri = f"s3://{bucket}/{key}"
+                run = subprocess.run([binary, "--endpoint-url", endpoint, "--no-sign-request", "header", "--json", uri],
+                                     capture_output=True, text=True, env=env)
+                if run.returncode != 0:
+                    problems = [f"s3scope failed: {run.stderr.strip()}"]
+                else:
+                    header = json.loads(run.stdout)
+                    problems = compare(objects[(bucket, key)], header)
+                    problems += tables_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
+                    problems += images_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
+                if problems:
+                    failed += 1
+                    print(f"FAIL {uri}")
+                    for problem in problems[:10]:
+                        print(f"     {problem}")
+                else:
+                    passed += 1
+                    print(f"ok   {uri}")
     missing = [name for name, count in COVERED.items() if count == 0]
     print(f"astropy: {passed} passed, {failed} failed; cards compared: "
           + ", ".join(f"{count} {name}" for name, count in COVERED.items())

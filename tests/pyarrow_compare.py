@@ -21,25 +21,16 @@ import base64
 import datetime
 import json
 import math
-import os
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from reference_demo import demo_archive
+
+
 PARQUET_ENDINGS = (".parquet", "_common_metadata", "_metadata")
 SKIP_BUCKETS = {"demo-edge"}  # broken on purpose: tests/parquet.rs covers them
-
-
-def load_manifest(root):
-    objects = {}
-    for line in (root / "manifest.ndjson").read_text().splitlines():
-        entry = json.loads(line)
-        if entry["kind"] == "object":
-            objects[(entry["bucket"], entry["key"])] = root / entry["blob"]
-    return objects
 
 
 def expected(value):
@@ -150,65 +141,54 @@ def compare_rows(path, lines, columns=None, start=0):
 
 def main():
     binary = sys.argv[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["AWS_EC2_METADATA_DISABLED"] = "true"
     passed = failed = rows_compared = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "archive"
-        server = subprocess.Popen([binary, "demo", "--serve", "--port", "0", "--archive-dir", str(archive)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-        try:
-            endpoint = server.stdout.readline().strip()
-            objects = load_manifest(archive)
-            s3scope = [binary, "--endpoint-url", endpoint, "--no-sign-request"]
-            files = sorted((b, k) for (b, k) in objects if k.endswith(PARQUET_ENDINGS) and b not in SKIP_BUCKETS)
-            for bucket, key in files:
-                uri, path = f"s3://{bucket}/{key}", objects[(bucket, key)]
-                run = subprocess.run(s3scope + ["header", "--json", uri], capture_output=True, text=True, env=env)
-                if run.returncode != 0:
-                    problems = [f"s3scope header failed: {run.stderr.strip()}"]
-                else:
-                    common = objects.get((bucket, common_metadata_key(key)))
-                    problems = compare_header(path, json.loads(run.stdout), common)
-                md = pq.ParquetFile(path).metadata
-                if any(md.row_group(g).column(0).file_path for g in range(md.num_row_groups)):
-                    # A dataset's _metadata: its rows live in the other files, and s3scope says so.
-                    run = subprocess.run(s3scope + ["table", uri], capture_output=True, text=True, env=env)
-                    if run.returncode != 2 or "other files" not in run.stderr:
-                        problems.append(f"table on a _metadata file: {run.returncode} {run.stderr.strip()}")
-                    run = None
-                else:
-                    run = subprocess.run(s3scope + ["table", "--json", "--rows", "0:", uri],
+    with demo_archive(binary) as (endpoint, objects, env):
+        s3scope = [binary, "--endpoint-url", endpoint, "--no-sign-request"]
+        files = sorted((b, k) for (b, k) in objects if k.endswith(PARQUET_ENDINGS) and b not in SKIP_BUCKETS)
+        for bucket, key in files:
+            uri, path = f"s3://{bucket}/{key}", objects[(bucket, key)]
+            run = subprocess.run(s3scope + ["header", "--json", uri], capture_output=True, text=True, env=env)
+            if run.returncode != 0:
+                problems = [f"s3scope header failed: {run.stderr.strip()}"]
+            else:
+                common = objects.get((bucket, common_metadata_key(key)))
+                problems = compare_header(path, json.loads(run.stdout), common)
+            md = pq.ParquetFile(path).metadata
+            if any(md.row_group(g).column(0).file_path for g in range(md.num_row_groups)):
+                # A dataset's _metadata: its rows live in the other files, and s3scope says so.
+                run = subprocess.run(s3scope + ["table", uri], capture_output=True, text=True, env=env)
+                if run.returncode != 2 or "other files" not in run.stderr:
+                    problems.append(f"table on a _metadata file: {run.returncode} {run.stderr.strip()}")
+                run = None
+            else:
+                run = subprocess.run(s3scope + ["table", "--json", "--rows", "0:", uri],
+                                     capture_output=True, text=True, env=env)
+            if run is None:
+                pass
+            elif run.returncode != 0:
+                problems.append(f"s3scope table failed: {run.stderr.strip()}")
+            else:
+                lines = [json.loads(line) for line in run.stdout.splitlines()]
+                problems += compare_rows(path, lines)
+                rows_compared += len(lines) - 1
+                # Two columns from the middle, in the file's order reversed.
+                names = [c["name"] for c in lines[0]["columns"]][:2][::-1]
+                total = lines[0]["rows"]
+                if names and total > 10:
+                    start = total // 2 - 3
+                    run = subprocess.run(s3scope + ["table", "--json", "--rows", f"{start}:{start + 7}",
+                                                    "--columns", ",".join(names), uri],
                                          capture_output=True, text=True, env=env)
-                if run is None:
-                    pass
-                elif run.returncode != 0:
-                    problems.append(f"s3scope table failed: {run.stderr.strip()}")
-                else:
-                    lines = [json.loads(line) for line in run.stdout.splitlines()]
-                    problems += compare_rows(path, lines)
-                    rows_compared += len(lines) - 1
-                    # Two columns from the middle, in the file's order reversed.
-                    names = [c["name"] for c in lines[0]["columns"]][:2][::-1]
-                    total = lines[0]["rows"]
-                    if names and total > 10:
-                        start = total // 2 - 3
-                        run = subprocess.run(s3scope + ["table", "--json", "--rows", f"{start}:{start + 7}",
-                                                        "--columns", ",".join(names), uri],
-                                             capture_output=True, text=True, env=env)
-                        part = [json.loads(line) for line in run.stdout.splitlines()]
-                        problems += compare_rows(path, part, columns=names, start=start) if part else ["slice failed"]
-                if problems:
-                    failed += 1
-                    print(f"FAIL {uri}")
-                    for problem in problems[:10]:
-                        print(f"     {problem}")
-                else:
-                    passed += 1
-                    print(f"ok   {uri}")
-        finally:
-            server.terminate()
-            server.wait()
+                    part = [json.loads(line) for line in run.stdout.splitlines()]
+                    problems += compare_rows(path, part, columns=names, start=start) if part else ["slice failed"]
+            if problems:
+                failed += 1
+                print(f"FAIL {uri}")
+                for problem in problems[:10]:
+                    print(f"     {problem}")
+            else:
+                passed += 1
+                print(f"ok   {uri}")
     print(f"pyarrow: {passed} passed, {failed} failed; {rows_compared} rows compared")
     sys.exit(1 if failed or not passed or not rows_compared else 0)
 

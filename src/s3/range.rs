@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use aws_sdk_s3::operation::get_object::GetObjectOutput;
+
 use super::clients::BucketClient;
 use super::error::{S3Error, S3ErrorKind};
 use super::object::ObjectDetails;
@@ -145,6 +147,39 @@ struct Answer {
     requests: u64,
 }
 
+impl Answer {
+    /// An answer starting at `start`, from the headers of its first response (no request counted yet).
+    fn begin(output: &GetObjectOutput, start: u64, total: Option<u64>, bytes: Vec<u8>) -> Self {
+        Answer {
+            start,
+            bytes,
+            etag: output.e_tag().map(str::to_string),
+            total,
+            whole: output.content_length().map(|l| l.max(0) as u64),
+            details: ObjectDetails {
+                size: 0,
+                last_modified: output.last_modified().map(|t| t.secs()),
+                content_type: output.content_type().map(str::to_string),
+                etag: None,
+                storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
+            },
+            requests: 0,
+        }
+    }
+}
+
+/// A response's Content-Range as given, the object size it names, and the first byte it holds.
+fn content_range_of(output: &GetObjectOutput) -> (Option<String>, Option<u64>, Option<u64>) {
+    let content_range = output.content_range().map(str::to_string);
+    let total = content_range.as_deref().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
+    let from = content_range
+        .as_deref()
+        .and_then(|r| r.strip_prefix("bytes "))
+        .and_then(|r| r.split('-').next())
+        .and_then(|s| s.parse::<u64>().ok());
+    (content_range, total, from)
+}
+
 /// The object a read is for.
 struct Object<'a> {
     bucket: &'a BucketClient,
@@ -196,13 +231,7 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: Option<u64>, len:
             Some(from) => get_range(object, pinned, from + done, len - done).await?,
             None => object.bucket.get_tail(object.key, len, pinned).await?,
         };
-        let content_range = output.content_range().map(str::to_string);
-        let total = content_range.as_deref().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
-        let answered_from = content_range
-            .as_deref()
-            .and_then(|r| r.strip_prefix("bytes "))
-            .and_then(|r| r.split('-').next())
-            .and_then(|s| s.parse::<u64>().ok());
+        let (content_range, total, answered_from) = content_range_of(&output);
         let from = match (from, answered_from, total) {
             (Some(from), ..) => from,
             // A suffix of a smaller object is all of it; its length is the range's.
@@ -229,21 +258,8 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: Option<u64>, len:
         {
             return Err(S3Error::new(S3ErrorKind::Unreachable, format!("{endpoint}: the object changed while read")));
         }
-        let first = answer.get_or_insert_with(|| Answer {
-            start: from,
-            bytes: Vec::with_capacity(len.min(1 << 24) as usize),
-            etag: output.e_tag().map(str::to_string),
-            total,
-            whole: output.content_length().map(|l| l.max(0) as u64),
-            details: ObjectDetails {
-                size: 0,
-                last_modified: output.last_modified().map(|t| t.secs()),
-                content_type: output.content_type().map(str::to_string),
-                etag: None,
-                storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
-            },
-            requests: 0,
-        });
+        let first = answer
+            .get_or_insert_with(|| Answer::begin(&output, from, total, Vec::with_capacity(len.min(1 << 24) as usize)));
         first.requests += 1;
         match read_body(&mut output, &mut first.bytes, len).await {
             Ok(()) => break,
@@ -258,21 +274,12 @@ async fn fetch(object: &Object<'_>, etag: Option<&str>, start: Option<u64>, len:
     Ok(answer.expect("set by the first answer"))
 }
 
-async fn get_range(
-    object: &Object<'_>,
-    etag: Option<&str>,
-    start: u64,
-    len: u64,
-) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
+async fn get_range(object: &Object<'_>, etag: Option<&str>, start: u64, len: u64) -> Result<GetObjectOutput, S3Error> {
     object.bucket.get_range(object.key, start, start + len, etag).await
 }
 
 /// Appends the body to `bytes` until it ends or `bytes` holds `len`.
-async fn read_body(
-    output: &mut aws_sdk_s3::operation::get_object::GetObjectOutput,
-    bytes: &mut Vec<u8>,
-    len: u64,
-) -> Result<(), String> {
+async fn read_body(output: &mut GetObjectOutput, bytes: &mut Vec<u8>, len: u64) -> Result<(), String> {
     while (bytes.len() as u64) < len {
         let Some(chunk) = output.body.try_next().await.map_err(|e| e.to_string())? else { break };
         let keep = (len - bytes.len() as u64).min(chunk.len() as u64) as usize;

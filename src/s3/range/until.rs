@@ -3,11 +3,10 @@
 //! Only the bytes taken are counted; the rest of the body is never read
 //! (the connection is dropped instead of drained).
 
-use super::{Answer, Object, S3RangeSource, get_range};
+use super::{Answer, Object, S3RangeSource, content_range_of, get_range};
 use crate::asdf::read::{Enough, UntilReads, UntilSource};
 use crate::fits::reader::SourceError;
 use crate::s3::error::{S3Error, S3ErrorKind};
-use crate::s3::object::ObjectDetails;
 
 impl UntilSource for S3RangeSource {
     async fn read_until(&mut self, start: u64, len: u64, enough: Enough<'_>, also: Option<(u64, u64)>) -> UntilReads {
@@ -62,13 +61,7 @@ async fn until(
 ) -> Result<Answer, S3Error> {
     let endpoint = object.bucket.server();
     let mut output = get_range(object, etag, start, len).await?;
-    let content_range = output.content_range().map(str::to_string);
-    let total = content_range.as_deref().and_then(|r| r.rsplit('/').next()).and_then(|t| t.parse().ok());
-    let from = content_range
-        .as_deref()
-        .and_then(|r| r.strip_prefix("bytes "))
-        .and_then(|r| r.split('-').next())
-        .and_then(|s| s.parse::<u64>().ok());
+    let (content_range, total, from) = content_range_of(&output);
     if from.unwrap_or(0) != start {
         return Err(S3Error::new(
             S3ErrorKind::Unreachable,
@@ -86,19 +79,5 @@ async fn until(
         let keep = (len - bytes.len() as u64).min(chunk.len() as u64) as usize;
         bytes.extend_from_slice(&chunk[..keep]);
     }
-    Ok(Answer {
-        start,
-        bytes,
-        etag: output.e_tag().map(str::to_string),
-        total,
-        whole: output.content_length().map(|l| l.max(0) as u64),
-        details: ObjectDetails {
-            size: 0,
-            last_modified: output.last_modified().map(|t| t.secs()),
-            content_type: output.content_type().map(str::to_string),
-            etag: None,
-            storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
-        },
-        requests: 1,
-    })
+    Ok(Answer { requests: 1, ..Answer::begin(&output, start, total, bytes) })
 }
