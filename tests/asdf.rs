@@ -4,19 +4,15 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
+use common::effects::{preview, previewed, run_effects};
 use common::*;
-use s3scope::testing::catalog::Catalog;
 use s3scope::testing::demo::store::Content;
-use s3scope::testing::preview::{PreviewBody, PreviewData};
-use s3scope::testing::s3::{Clients, ConnectOptions};
-use s3scope::testing::tui::action::{Action, Report};
+use s3scope::testing::preview::PreviewBody;
+use s3scope::testing::tui::action::Action;
 use s3scope::testing::tui::effect::Effect;
-use s3scope::testing::tui::runner::Runner;
 use serde_json::Value;
-use tokio::sync::mpsc;
 
 const ROMAN: &str = "roman/wfi/r0000101001001001001/r0000101001001001001_01101_0001_WFI01_cal.asdf";
 const JWST_CUBE: &str =
@@ -94,41 +90,7 @@ fn asdf_is_known_by_its_bytes_not_its_name() {
 }
 
 fn run_previews(effects: Vec<Effect>) -> Vec<Action> {
-    let runtime = &fixture().runtime;
-    runtime.block_on(async {
-        let connect = ConnectOptions {
-            endpoint_url: Some(fixture().endpoint.clone()),
-            no_sign_request: true,
-            ..ConnectOptions::default()
-        };
-        let clients = Clients::new(&connect, Catalog::builtin()).await.expect("clients");
-        let (sender, mut receiver) = mpsc::unbounded_channel();
-        let mut runner = Runner::new(clients, sender);
-        runner.run_all(effects);
-        let mut actions = Vec::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while let Ok(Some(action)) = tokio::time::timeout_at(deadline, receiver.recv()).await {
-            actions.push(action);
-        }
-        actions
-    })
-}
-
-fn previewed(actions: &[Action], request: u64) -> Arc<PreviewData> {
-    actions
-        .iter()
-        .find_map(|a| match a {
-            Action::Report(Report::Previewed { request: r, result, .. }) if *r == request => {
-                Some(result.clone().expect("a preview"))
-            }
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("no answer to {request}"))
-}
-
-fn preview(request: u64, bucket: &str, key: &str) -> Effect {
-    let gzip_budget = s3scope::testing::preview::DEFAULT_GZIP_BUDGET;
-    Effect::Preview { request, node: request as usize, bucket: bucket.into(), key: key.into(), gzip_budget }
+    run_effects(&fixture().endpoint, effects, Duration::from_secs(5))
 }
 
 #[test]

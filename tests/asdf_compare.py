@@ -24,7 +24,7 @@ import warnings
 import asdf
 from asdf.tagged import Tagged
 
-from reference_demo import demo_archive
+from reference_demo import demo_archive, report
 
 
 FILES = [
@@ -116,14 +116,10 @@ def main():
                 problems += differences(ours["tree"]["value"], theirs)
                 if blocks is not None and their_blocks is not None and blocks != their_blocks:
                     problems.append(f"blocks {blocks} != {their_blocks}")
-            if problems:
-                failed += 1
-                print(f"FAIL {uri}")
-                for problem in problems[:10]:
-                    print(f"     {problem}")
-            else:
+            if report(uri, problems):
                 passed += 1
-                print(f"ok   {uri}")
+            else:
+                failed += 1
     print(f"asdf: {passed} passed, {failed} failed")
     sys.exit(1 if failed or not passed else 0)
 

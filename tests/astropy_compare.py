@@ -26,7 +26,7 @@ from astropy.io import fits
 from astropy.io.fits.card import Undefined
 from astropy.utils.exceptions import AstropyWarning
 
-from reference_demo import demo_archive
+from reference_demo import demo_archive, report
 
 
 # Fixtures: every file whose name says FITS, in these prefixes.
@@ -317,14 +317,10 @@ def main():
                     problems = compare(objects[(bucket, key)], header)
                     problems += tables_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
                     problems += images_of(binary, endpoint, env, uri, objects[(bucket, key)], header)
-                if problems:
-                    failed += 1
-                    print(f"FAIL {uri}")
-                    for problem in problems[:10]:
-                        print(f"     {problem}")
-                else:
+                if report(uri, problems):
                     passed += 1
-                    print(f"ok   {uri}")
+                else:
+                    failed += 1
     missing = [name for name, count in COVERED.items() if count == 0]
     print(f"astropy: {passed} passed, {failed} failed; cards compared: "
           + ", ".join(f"{count} {name}" for name, count in COVERED.items())

@@ -24,15 +24,6 @@ fn header_json(uri: &str) -> Value {
     serde_json::from_str(&stdout(&output)).unwrap()
 }
 
-fn table_json(uri: &str, extra: &[&str]) -> Vec<Value> {
-    let mut args = vec!["table", "--json"];
-    args.extend_from_slice(extra);
-    args.push(uri);
-    let output = run(&args);
-    assert!(output.status.success(), "{uri}: {}", stderr(&output));
-    json_lines(&stdout(&output))
-}
-
 #[test]
 fn the_footer_is_read_from_the_end_in_one_request() {
     let uri = truth();

@@ -26,7 +26,7 @@ import sys
 
 import pyarrow.parquet as pq
 
-from reference_demo import demo_archive
+from reference_demo import demo_archive, report
 
 
 PARQUET_ENDINGS = (".parquet", "_common_metadata", "_metadata")
@@ -181,14 +181,10 @@ def main():
                                          capture_output=True, text=True, env=env)
                     part = [json.loads(line) for line in run.stdout.splitlines()]
                     problems += compare_rows(path, part, columns=names, start=start) if part else ["slice failed"]
-            if problems:
-                failed += 1
-                print(f"FAIL {uri}")
-                for problem in problems[:10]:
-                    print(f"     {problem}")
-            else:
+            if report(uri, problems):
                 passed += 1
-                print(f"ok   {uri}")
+            else:
+                failed += 1
     print(f"pyarrow: {passed} passed, {failed} failed; {rows_compared} rows compared")
     sys.exit(1 if failed or not passed or not rows_compared else 0)
 

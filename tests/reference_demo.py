@@ -35,3 +35,14 @@ def demo_archive(binary):
         finally:
             server.terminate()
             server.wait()
+
+
+def report(uri, problems):
+    """Prints `ok` or `FAIL` with the first problems; True when there were none."""
+    if problems:
+        print(f"FAIL {uri}")
+        for problem in problems[:10]:
+            print(f"     {problem}")
+        return False
+    print(f"ok   {uri}")
+    return True

@@ -11,15 +11,6 @@ const EVENTS: &str = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acis
 const SOURCES: &str = "s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_src2.fits";
 const EVERY_TYPE: &str = "s3://demo-edge/tables/every-type.fits";
 
-fn table_json(uri: &str, extra: &[&str]) -> Vec<Value> {
-    let mut args = vec!["table", "--json"];
-    args.extend_from_slice(extra);
-    args.push(uri);
-    let output = run(&args);
-    assert!(output.status.success(), "{uri}: {}", stderr(&output));
-    json_lines(&stdout(&output))
-}
-
 #[test]
 fn the_first_table_is_the_default_and_rows_follow_the_description() {
     let lines = table_json(EVENTS, &[]);

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod aws;
+pub mod effects;
 pub mod proxy;
 pub mod tmux;
 
@@ -163,6 +164,16 @@ pub fn silent_server() -> SocketAddr {
 }
 
 /// Parses NDJSON output into values.
+/// `s3scope table --json [extra] uri`, which must succeed: its NDJSON lines.
+pub fn table_json(uri: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["table", "--json"];
+    args.extend_from_slice(extra);
+    args.push(uri);
+    let output = run(&args);
+    assert!(output.status.success(), "{uri}: {}", stderr(&output));
+    json_lines(&stdout(&output))
+}
+
 pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}"))).collect()
 }
