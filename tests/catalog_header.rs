@@ -136,3 +136,14 @@ fn broken_catalogs_are_bad_input_and_garbled_files_warnings() {
     assert!(text.contains("hats_nrows is not a count: '\\e[2Jmany'"), "{text}");
     assert!(unsafe_chars(&text).is_empty(), "{text:?}");
 }
+
+#[test]
+fn a_catalog_prefix_given_without_its_slash_is_found() {
+    // IRSA names its datasets' directories `….parquet`: no such object, so the prefix is tried.
+    let without = NEOWISE.trim_end_matches('/');
+    let json = header_json(without);
+    assert_eq!(json["format"], "parquet-dataset");
+    assert_eq!(json["uri"], format!("{without}/"));
+    // A key that is neither an object nor a catalog keeps its own error.
+    assert_one_line_error(&run(&["header", "s3://nasa-heasarc/no/such/file.fits"]), 1, "no such key");
+}

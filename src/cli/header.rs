@@ -55,27 +55,43 @@ pub async fn run(args: &HeaderArgs, session: &Session) -> Result<(), AppError> {
         // A HATS catalog or a Parquet dataset, else an error.
         return super::catalog_header::run(&uri, &clients, args.json).await;
     }
+    match Box::pin(run_object(args, &uri, &clients)).await {
+        // No such object: a catalog's prefix given without its `/` (IRSA names
+        // its datasets' directories `….parquet`)?
+        Err(error) if error.reason.contains("no such key") => {
+            let prefix = S3Uri { bucket: uri.bucket.clone(), key: format!("{}/", uri.key) };
+            match super::catalog_header::run(&prefix, &clients, args.json).await {
+                Err(_) => Err(error),
+                done => done,
+            }
+        }
+        done => done,
+    }
+}
+
+/// `header` on one object: FITS, Parquet or ASDF, by its name and first bytes.
+async fn run_object(args: &HeaderArgs, uri: &S3Uri, clients: &Clients) -> Result<(), AppError> {
     if parquet_by_name(&uri.key) {
-        return write_parquet(&ParquetObject::open(&uri, &clients).await?, args.json);
+        return write_parquet(&ParquetObject::open(uri, clients).await?, args.json);
     }
     // A name like ASDF sizes the first read for its tree; the bytes still decide.
     if crate::asdf::named_like_asdf(&uri.key) {
         let mut source = S3RangeSource::new(clients.bucket(&uri.bucket), &uri.key, None, None);
-        if let Ok(report) = super::asdf_header::read(&uri, &mut source, Vec::new()).await? {
+        if let Ok(report) = super::asdf_header::read(uri, &mut source, Vec::new()).await? {
             return super::asdf_header::print(&report, args.json);
         }
     }
-    let report = match Box::pin(read(&uri, &clients, args.hdu, args.max_bytes)).await? {
+    let report = match Box::pin(read(uri, clients, args.hdu, args.max_bytes)).await? {
         Read::Fits(report) => report,
         Read::Other { mut source, format: Format::Asdf { .. } } => {
             let head = source.head().to_vec();
-            return match super::asdf_header::read(&uri, &mut source, head).await? {
+            return match super::asdf_header::read(uri, &mut source, head).await? {
                 Ok(report) => super::asdf_header::print(&report, args.json),
                 Err(_) => Err(AppError::input(format!("reading the header of {uri}"), "not a readable ASDF file")),
             };
         }
         Read::Other { source, format: Format::Parquet } => {
-            return write_parquet(&ParquetObject::from_source(&uri, source).await?, args.json);
+            return write_parquet(&ParquetObject::from_source(uri, source).await?, args.json);
         }
         Read::Other { format, .. } => {
             let why = format!("not a FITS file: it is {}", format.name());
