@@ -4,11 +4,12 @@
 use std::io::{self, Write};
 use std::ops::Range;
 
+use arrow_schema::Field;
 use serde_json::json;
 
 use super::parquet_object::{ParquetObject, columnar_error};
 use super::table::{TableArgs, write_aligned};
-use crate::columnar::describe::{arrow_schema_of, describe, type_name};
+use crate::columnar::describe::{arrow_schema_of, describe, field_description, field_unit, type_name};
 use crate::columnar::rows::{column_names, pick_columns, read_rows, styles};
 use crate::error::AppError;
 use crate::escape::escape_for_terminal;
@@ -81,15 +82,12 @@ fn headings(object: &ParquetObject) -> Vec<Heading> {
         Some(schema) => schema.fields().iter().map(|f| type_name(f.data_type())).collect(),
         None => Vec::new(),
     };
-    let note = |name: &str, keys: &[&str]| {
-        [schema.as_ref(), object.common.as_ref()].into_iter().flatten().find_map(|s| {
-            let field = s.field_with_name(name).ok()?;
-            field
-                .metadata()
-                .iter()
-                .find(|(k, _)| keys.contains(&k.to_ascii_lowercase().as_str()))
-                .map(|(_, v)| v.clone())
-        })
+    // The file's own top field first, then the dataset's.
+    let note = |name: &str, read: fn(&Field) -> Option<String>| {
+        [schema.as_ref(), object.common.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|s| read(s.field_with_name(name).ok()?))
     };
     column_names(metadata)
         .into_iter()
@@ -99,9 +97,8 @@ fn headings(object: &ParquetObject) -> Vec<Heading> {
             let leaf = described.columns.iter().find(|c| c.name == name);
             Heading {
                 kind: kinds.get(i).cloned().unwrap_or_default(),
-                unit: leaf.map_or_else(|| note(&name, &["unit", "units"]), |c| c.unit.clone()),
-                description: leaf
-                    .map_or_else(|| note(&name, &["description", "desc", "comment", "doc"]), |c| c.description.clone()),
+                unit: leaf.map_or_else(|| note(&name, field_unit), |c| c.unit.clone()),
+                description: leaf.map_or_else(|| note(&name, field_description), |c| c.description.clone()),
                 name,
             }
         })

@@ -215,6 +215,22 @@ struct Notes {
     description: Option<String>,
 }
 
+/// A field's unit from its metadata (keys `unit`, `units`, any case; an empty value is none).
+pub fn field_unit(field: &Field) -> Option<String> {
+    field_note(field, &["unit", "units"])
+}
+
+/// A field's description from its metadata (keys `description`, `desc`, `comment`, `doc`).
+pub fn field_description(field: &Field) -> Option<String> {
+    field_note(field, &["description", "desc", "comment", "doc"])
+}
+
+fn field_note(field: &Field, keys: &[&str]) -> Option<String> {
+    let metadata = field.metadata();
+    let (_, value) = metadata.iter().find(|(k, v)| keys.contains(&k.to_ascii_lowercase().as_str()) && !v.is_empty())?;
+    Some(value.clone())
+}
+
 /// The unit and description of the field at `path`: the deepest field on
 /// the path that has them (a list's unit usually sits on the list itself).
 fn field_notes(schema: &Schema, path: &[String]) -> Notes {
@@ -223,15 +239,11 @@ fn field_notes(schema: &Schema, path: &[String]) -> Notes {
     let mut parts = path.iter();
     while let Some(part) = parts.next() {
         let Some(field) = fields.iter().find(|f| f.name() == part).cloned() else { break };
-        let metadata = field.metadata();
-        let pick = |names: &[&str]| {
-            metadata.iter().find(|(k, v)| names.contains(&k.to_ascii_lowercase().as_str()) && !v.is_empty())
-        };
-        if let Some((_, unit)) = pick(&["unit", "units"]) {
-            notes.unit = Some(unit.clone());
+        if let Some(unit) = field_unit(&field) {
+            notes.unit = Some(unit);
         }
-        if let Some((_, text)) = pick(&["description", "desc", "comment", "doc"]) {
-            notes.description = Some(text.clone());
+        if let Some(text) = field_description(&field) {
+            notes.description = Some(text);
         }
         fields = match field.data_type() {
             DataType::Struct(children) => children.iter().cloned().collect(),

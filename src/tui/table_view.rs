@@ -10,7 +10,7 @@ use std::sync::Arc;
 use arrow_schema::DataType;
 
 use super::tree::RequestId;
-use crate::columnar::describe::arrow_schema_of;
+use crate::columnar::describe::{arrow_schema_of, field_unit};
 use crate::columnar::rows::column_names;
 use crate::fits::table::Table;
 use crate::fits::table::column::{AsciiForm, BinaryType, Layout};
@@ -82,9 +82,7 @@ fn parquet_headings(parquet: &ParquetPreview) -> Vec<Heading> {
         .enumerate()
         .map(|(i, name)| {
             let field = schema.as_ref().and_then(|s| s.fields().get(i).cloned());
-            let own = field.as_ref().and_then(|f| {
-                f.metadata().iter().find(|(k, _)| k.eq_ignore_ascii_case("unit")).map(|(_, v)| v.clone())
-            });
+            let own = field.as_deref().and_then(field_unit);
             let leaf = parquet.description.columns.iter().find(|c| c.name == name);
             let kind = field.as_ref().map(|f| f.data_type().clone());
             Heading {
