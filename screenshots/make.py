@@ -164,6 +164,12 @@ class Session:
             self.tmux("send-keys", "-t", "main", key)
             time.sleep(0.15)
 
+    def jump(self, uri):
+        """`:` then the URI: the explorer opens the tree there."""
+        self.keys(":", "C-u")
+        self.type(uri)
+        self.keys("Enter")
+
     def type(self, text):
         self.tmux("send-keys", "-t", "main", "-l", text)
 
@@ -202,9 +208,7 @@ def scenes(binary, endpoint, only=()):
         s.wait("nasa-heasarc/")
         s.keys("Enter")
         s.wait("chandra/")
-        s.keys(":", "C-u")
-        s.type("s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz")
-        s.keys("Enter")
+        s.jump("s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz")
         s.wait("_evt2.fits.gz")
 
     def browse_wide(s):
@@ -220,9 +224,7 @@ def scenes(binary, endpoint, only=()):
 
     def hst(s):
         s.wait("nasa-heasarc/")
-        s.keys(":", "C-u")
-        s.type("s3://stpubdata/hst/public/icde/icde40a0q/icde40a0q_raw.fits")
-        s.keys("Enter")
+        s.jump("s3://stpubdata/hst/public/icde/icde40a0q/icde40a0q_raw.fits")
         s.wait("HDU 0 PRIMARY")
         s.keys("Tab", "/")
         s.type("TARGDESC")
@@ -236,9 +238,7 @@ def scenes(binary, endpoint, only=()):
 
     def table_view(s):
         s.wait("nasa-heasarc/")
-        s.keys(":", "C-u")
-        s.type("s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz")
-        s.keys("Enter")
+        s.jump("s3://nasa-heasarc/chandra/data/byobsid/3/3003/primary/acisf03003N004_evt2.fits.gz")
         s.wait("HDU 0 PRIMARY")
         s.keys("Tab", "]", "v")
         s.wait("rows 1-")
@@ -253,9 +253,7 @@ def scenes(binary, endpoint, only=()):
 
     def quicklook(s):
         s.wait("nasa-heasarc/")
-        s.keys(":", "C-u")
-        s.type("s3://nasa-irsa-euclid-q1/q1/compressed/rice-int16.fits")
-        s.keys("Enter")
+        s.jump("s3://nasa-irsa-euclid-q1/q1/compressed/rice-int16.fits")
         s.wait("HDU 0 PRIMARY")
         s.keys("Tab", "]", "v")
         s.wait("samples")
@@ -266,27 +264,21 @@ def scenes(binary, endpoint, only=()):
 
     def parquet(s):
         s.wait("nasa-heasarc/")
-        s.keys(":", "C-u")
-        s.type("s3://nasa-irsa-simulations/openuniverse2024/roman/full/demo/truth_galaxies_demo.parquet")
-        s.keys("Enter")
+        s.jump("s3://nasa-irsa-simulations/openuniverse2024/roman/full/demo/truth_galaxies_demo.parquet")
         s.wait("Parquet · 2000 rows")
 
     run("parquet-preview-160x48", "", 160, 48, parquet)
 
     def hats(s):
         s.wait("nasa-heasarc/")
-        s.keys(":", "C-u")
-        s.type("s3://nasa-irsa-euclid-q1/contributed/q1/merged_objects/hats/euclid_q1_merged_objects/")
-        s.keys("Enter")
+        s.jump("s3://nasa-irsa-euclid-q1/contributed/q1/merged_objects/hats/euclid_q1_merged_objects/")
         s.wait("HATS catalog euclid_q1_merged_objects")
 
     run("hats-summary-120x40", "", 120, 40, hats)
 
     def asdf(s):
         s.wait("nasa-heasarc/")
-        s.keys(":", "C-u")
-        s.type("s3://stpubdata/roman/wfi/r0000101001001001001/r0000101001001001001_01101_0001_WFI01_cal.asdf")
-        s.keys("Enter")
+        s.jump("s3://stpubdata/roman/wfi/r0000101001001001001/r0000101001001001001_01101_0001_WFI01_cal.asdf")
         s.wait("ASDF 1.0.0")
         s.keys("Tab")
 
@@ -301,9 +293,7 @@ def scenes(binary, endpoint, only=()):
 
     def edge(s):
         s.wait("title.txt")
-        s.keys(":", "C-u")
-        s.type("s3://no-such-archive/")
-        s.keys("Enter")
+        s.jump("s3://no-such-archive/")
         s.wait("no such bucket")
 
     run("escapes-and-errors-120x36", "s3://demo-edge/escape/", 120, 36, edge)
@@ -321,9 +311,7 @@ def scenes(binary, endpoint, only=()):
         s.wait("download 6 objects")
         s.keys("y")
         s.wait("Queue 6/6")
-        s.keys(":", "C-u")
-        s.type("s3://stpubdata/tess/public/mast/tess-s0014-2-3-cube.fits")
-        s.keys("Enter")
+        s.jump("s3://stpubdata/tess/public/mast/tess-s0014-2-3-cube.fits")
         s.wait("HDU 0 PRIMARY")
         s.keys("d", "Tab", "Tab")
         s.wait("MiB/s")
