@@ -21,6 +21,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::output::write_stdout;
 use crate::asdf::json::TreeJson;
 use crate::asdf::outline::{outline, visible};
 use crate::asdf::read::{Outcome, ReadError, ReadLimits, read_asdf};
@@ -105,15 +106,7 @@ pub fn write_extension_text(out: &mut impl Write, tree: &Result<AsdfFile, String
 
 /// Prints the report, as text or JSON; warnings go to stderr with text.
 pub fn print(report: &Report, json: bool) -> Result<(), AppError> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = if json { write_json(&mut out, report) } else { write_text(&mut out, report) };
-    match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(AppError::runtime("writing output", e.to_string()));
-        }
-        _ => {}
-    }
+    write_stdout(|out| if json { write_json(out, report) } else { write_text(out, report) })?;
     if !json {
         for warning in &report.file.warnings {
             eprintln!("s3scope: warning: {}", escape_for_terminal(warning));

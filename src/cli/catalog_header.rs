@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::output::write_stdout;
 use crate::columnar::catalog_read::{SummaryError, summarise};
 use crate::columnar::dataset::Summary;
 use crate::error::AppError;
@@ -18,12 +19,7 @@ pub async fn run(uri: &S3Uri, clients: &Clients, json: bool) -> Result<(), AppEr
         SummaryError::Invalid(why) => AppError::input(&context, why),
         SummaryError::Source(why) => AppError::runtime(&context, why),
     })?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match write(&mut out, &summary, json).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
-        _ => Ok(()),
-    }
+    write_stdout(|out| write(out, &summary, json))
 }
 
 /// The contract's JSON (one object), or the summary's lines escaped for the terminal.

@@ -8,6 +8,7 @@ use serde::ser::{Error as _, Serializer};
 use serde_json::value::RawValue;
 
 use super::Session;
+use super::output::write_stdout;
 use super::parquet_header;
 use super::parquet_object::{ParquetObject, parquet_by_name};
 use crate::error::AppError;
@@ -104,16 +105,11 @@ async fn run_object(args: &HeaderArgs, uri: &S3Uri, clients: &Clients) -> Result
         let found = report.headers.hdus.len();
         return Err(AppError::input(format!("reading HDU {n} of {uri}"), format!("the file has {found} HDUs")));
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written =
-        if args.json { write_json(&mut out, &report, args.hdu) } else { write_text(&mut out, &report, args.hdu) };
-    match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(AppError::runtime("writing output", e.to_string()));
-        }
-        _ => {}
-    }
+    write_stdout(
+        |out| {
+            if args.json { write_json(out, &report, args.hdu) } else { write_text(out, &report, args.hdu) }
+        },
+    )?;
     let truncated = report.headers.truncated_header.as_ref();
     if !args.json {
         // The cut header is the error below, not a warning too.
@@ -168,12 +164,7 @@ pub async fn read(
 }
 
 fn write_parquet(object: &ParquetObject, json: bool) -> Result<(), AppError> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match parquet_header::write(&mut out, object, json).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
-        _ => Ok(()),
-    }
+    write_stdout(|out| parquet_header::write(out, object, json))
 }
 
 /// A failed header read as the command's error: the source failing is a

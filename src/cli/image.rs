@@ -9,6 +9,7 @@ use serde_json::{Value as Json, json};
 
 use super::Session;
 use super::fits_object::{FitsObject, HduArg};
+use super::output::write_stdout;
 use crate::error::AppError;
 use crate::fits::image::quicklook::Quicklook;
 use crate::fits::image::read::{ImageData, read_samples};
@@ -89,18 +90,14 @@ pub async fn run(args: &ImageArgs, session: &Session) -> Result<(), AppError> {
     if let Some(path) = &args.png {
         write_png(path, &look).map_err(|why| AppError::runtime(format!("writing {}", path.display()), why))?;
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = if args.json {
-        let document = document(&object, &grid, &samples.values, samples.integral);
-        writeln!(out, "{document}")
-    } else {
-        write_picture(&mut out, &object, &grid, &look, args)
-    };
-    match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
-        _ => Ok(()),
-    }
+    write_stdout(|out| {
+        if args.json {
+            let document = document(&object, &grid, &samples.values, samples.integral);
+            writeln!(out, "{document}")
+        } else {
+            write_picture(out, &object, &grid, &look, args)
+        }
+    })
 }
 
 /// The `image --json` object.

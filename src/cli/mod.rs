@@ -8,6 +8,7 @@ pub mod get;
 pub mod header;
 pub mod image;
 pub mod ls;
+pub mod output;
 pub mod parquet_header;
 pub mod parquet_object;
 pub mod parquet_table;

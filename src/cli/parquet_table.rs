@@ -7,6 +7,7 @@ use std::ops::Range;
 use arrow_schema::Field;
 use serde_json::json;
 
+use super::output::write_stdout;
 use super::parquet_object::{ParquetObject, columnar_error};
 use super::table::{TableArgs, write_aligned};
 use crate::columnar::describe::{arrow_schema_of, describe, field_description, field_unit, type_name};
@@ -40,20 +41,16 @@ pub async fn run(args: &TableArgs, mut object: ParquetObject) -> Result<(), AppE
         let read = read_rows(&mut object.source, &object.footer, part, &columns).await;
         rows.extend(read.map_err(|e| columnar_error(format!("reading rows of {}", object.uri), e))?);
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
     let picked: Vec<&Heading> = columns.iter().map(|&c| &headings[c]).collect();
-    let written = if args.json {
-        write_json(&mut out, &object, total, &picked, &rows)
-    } else if args.csv {
-        write_csv(&mut out, &picked, &rows)
-    } else {
-        write_text(&mut out, &object, total, range, (&picked, &columns), &rows)
-    };
-    match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
-        _ => Ok(()),
-    }
+    write_stdout(|out| {
+        if args.json {
+            write_json(out, &object, total, &picked, &rows)
+        } else if args.csv {
+            write_csv(out, &picked, &rows)
+        } else {
+            write_text(out, &object, total, range, (&picked, &columns), &rows)
+        }
+    })
 }
 
 /// `range` cut at row-group boundaries, so each read holds one row group's chunks.

@@ -26,11 +26,7 @@ pub struct CompletionsArgs {
 }
 
 fn print(text: &[u8]) -> Result<(), AppError> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
-        _ => Ok(()),
-    }
+    super::output::write_stdout(|out| out.write_all(text))
 }
 
 pub fn config(args: &ConfigArgs, global: &GlobalArgs) -> Result<(), AppError> {

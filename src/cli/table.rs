@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Session;
 use super::fits_object::{FitsObject, HduArg, Opened};
+use super::output::write_stdout;
 use super::parquet_object::{ParquetObject, parquet_by_name};
 use super::parquet_table;
 use crate::error::AppError;
@@ -90,19 +91,15 @@ pub async fn run(args: &TableArgs, session: &Session) -> Result<(), AppError> {
         }
         start = end;
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = if args.json {
-        write_json(&mut out, &object, &table, &columns, &lines)
-    } else if args.csv {
-        write_csv(&mut out, &table, &columns, &lines)
-    } else {
-        write_text(&mut out, &object, &table, &columns, range, text_rows)
-    };
-    match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(AppError::runtime("writing output", e.to_string())),
-        _ => Ok(()),
-    }
+    write_stdout(|out| {
+        if args.json {
+            write_json(out, &object, &table, &columns, &lines)
+        } else if args.csv {
+            write_csv(out, &table, &columns, &lines)
+        } else {
+            write_text(out, &object, &table, &columns, range, text_rows)
+        }
+    })
 }
 
 fn text_cell(cell: &Cell, style: &Style) -> String {
