@@ -5,9 +5,9 @@ use crate::columnar::ColumnarError;
 pub use crate::columnar::footer::parquet_by_name;
 use arrow_schema::Schema;
 
-use crate::columnar::describe::{common_schema, lacks_notes};
-use crate::columnar::footer::{Footer, common_metadata_key, read_footer};
+use crate::columnar::footer::{Footer, read_footer};
 use crate::error::AppError;
+use crate::preview::dataset_notes;
 use crate::s3::range::S3RangeSource;
 use crate::s3::{Clients, S3Uri};
 
@@ -31,14 +31,7 @@ impl ParquetObject {
     /// Reads the footer through a source that may already have read the head.
     pub async fn from_source(uri: &S3Uri, mut source: S3RangeSource) -> Result<Self, AppError> {
         let footer = read_footer(&mut source).await.map_err(|e| footer_error(uri, e))?;
-        let (mut common, mut extra) = (None, (0, 0));
-        if lacks_notes(&footer.metadata)
-            && let Some(key) = common_metadata_key(&uri.key)
-        {
-            let mut sibling = source.sibling(&key);
-            common = common_schema(&mut sibling).await;
-            extra = (sibling.requests, sibling.bytes_read);
-        }
+        let (common, extra) = dataset_notes(&source, &uri.key, &footer).await;
         Ok(Self { uri: uri.clone(), source, footer, common, extra })
     }
 

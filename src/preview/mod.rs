@@ -65,15 +65,26 @@ impl ParquetPreview {
 /// descriptions, the dataset's `_common_metadata` is read for them (its
 /// requests counted in `source`'s totals through `extra`).
 async fn parquet_body(source: &S3RangeSource, key: &str, footer: Footer, extra: &mut (u64, u64)) -> PreviewBody {
-    let mut common = None;
-    if lacks_notes(&footer.metadata)
-        && let Some(common_key) = common_metadata_key(key)
-    {
-        let mut sibling = source.sibling(&common_key);
-        common = common_schema(&mut sibling).await;
-        *extra = (extra.0 + sibling.requests, extra.1 + sibling.bytes_read);
-    }
+    let (common, (requests, bytes)) = dataset_notes(source, key, &footer).await;
+    *extra = (extra.0 + requests, extra.1 + bytes);
     PreviewBody::Parquet(Box::new(ParquetPreview::new(footer, common.as_ref())))
+}
+
+/// The schema of the dataset's `_common_metadata`, read (through a source
+/// for that key in the same bucket) only when the file's own fields have no
+/// units or descriptions; with the requests and bytes it took.
+pub async fn dataset_notes(
+    source: &S3RangeSource,
+    key: &str,
+    footer: &Footer,
+) -> (Option<arrow_schema::Schema>, (u64, u64)) {
+    if !lacks_notes(&footer.metadata) {
+        return (None, (0, 0));
+    }
+    let Some(common_key) = common_metadata_key(key) else { return (None, (0, 0)) };
+    let mut sibling = source.sibling(&common_key);
+    let common = common_schema(&mut sibling).await;
+    (common, (sibling.requests, sibling.bytes_read))
 }
 
 #[derive(Debug, Clone, PartialEq)]
