@@ -122,7 +122,9 @@ fn a_killed_download_resumes_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tess-s0014-2-3-cube.fits");
     let uri = format!("s3://stpubdata/{TESS_CUBE_KEY}");
-    let args = ["-o", dir.path().to_str().unwrap(), "--part-size", "1048576", uri.as_str()];
+    // One part at a time: the download takes seconds, and is killed in the middle.
+    let args =
+        ["-o", dir.path().to_str().unwrap(), "--part-size", "1048576", "--bytes-in-flight", "1048576", uri.as_str()];
     let (slow, _) =
         fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(8 << 20))).unwrap();
     let mut child = spawn_get(&format!("http://{slow}"), &args);
@@ -164,10 +166,19 @@ fn a_changed_object_starts_over_and_says_so() {
     let version_two: Vec<u8> = (0..6_000_000u32).map(|i| (i % 241) as u8).collect();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("data.bin");
-    let args = ["-o", dir.path().to_str().unwrap(), "--part-size", "524288", "s3://mutable/data.bin"];
+    // Two parts at a time (1 MiB in flight), each at 1 MB/s: slow enough to be caught half done.
+    let args = [
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--part-size",
+        "524288",
+        "--bytes-in-flight",
+        "1048576",
+        "s3://mutable/data.bin",
+    ];
     let first = serve(one_object_store(version_one));
     let (slow, _) =
-        fixture.runtime.block_on(proxy::start_throttled_proxy(first, Duration::ZERO, Some(2 << 20))).unwrap();
+        fixture.runtime.block_on(proxy::start_throttled_proxy(first, Duration::ZERO, Some(1 << 20))).unwrap();
     let mut child = spawn_get(&format!("http://{slow}"), &args);
     wait_for_progress(&file, 1 << 20);
     child.kill().unwrap();
@@ -189,7 +200,15 @@ fn an_interrupted_download_keeps_its_part_and_no_final_file() {
         fixture.runtime.block_on(proxy::start_throttled_proxy(fixture.addr, Duration::ZERO, Some(4 << 20))).unwrap();
     let child = spawn_get(
         &format!("http://{slow}"),
-        &["-o", dir.path().to_str().unwrap(), "--part-size", "1048576", &format!("s3://stpubdata/{TESS_CUBE_KEY}")],
+        &[
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--part-size",
+            "1048576",
+            "--bytes-in-flight",
+            "1048576",
+            &format!("s3://stpubdata/{TESS_CUBE_KEY}"),
+        ],
     );
     wait_for_progress(&file, 1 << 20);
     assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());

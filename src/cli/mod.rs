@@ -5,6 +5,7 @@ pub mod catalog_header;
 pub mod demo;
 pub mod fits_object;
 pub mod get;
+mod get_report;
 pub mod header;
 pub mod image;
 pub mod ls;

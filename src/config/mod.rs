@@ -83,19 +83,29 @@ impl Default for PreviewSettings {
 pub struct Downloads {
     /// Where the explorer's downloads land (`~` is the home directory).
     pub dir: String,
-    /// Objects downloaded at once.
+    /// Objects downloaded at once, at most (fewer while the link gives no more).
     pub jobs: u64,
-    /// Bytes per ranged part of a large object.
-    pub part_size: ByteSize,
-    /// Parts of one object fetched at once.
-    pub parts_in_flight: u64,
+    /// Bytes requested and not yet arrived, at most, over all downloads.
+    pub bytes_in_flight: ByteSize,
+    /// Bytes per ranged part of a large object (unset: grows with the object).
+    pub part_size: Option<ByteSize>,
+    /// Parts of one object fetched at once (unset: grows with the object).
+    pub parts_in_flight: Option<u64>,
     /// Downloads left unfinished by an earlier run: resume them, or keep them paused.
     pub on_start: OnStart,
 }
 
 impl Default for Downloads {
     fn default() -> Self {
-        Self { dir: ".".into(), jobs: 4, part_size: ByteSize(8 << 20), parts_in_flight: 4, on_start: OnStart::Resume }
+        let limits = crate::queue::transfers::Limits::default();
+        Self {
+            dir: ".".into(),
+            jobs: limits.objects,
+            bytes_in_flight: ByteSize(limits.bytes),
+            part_size: None,
+            parts_in_flight: None,
+            on_start: OnStart::Resume,
+        }
     }
 }
 
@@ -267,11 +277,17 @@ impl LoadedConfig {
         if c.explorer.rows_per_prefix == 0 {
             return Err(whole("explorer.rows_per_prefix must be at least 1"));
         }
-        if !(1..=64).contains(&c.downloads.jobs) || !(1..=64).contains(&c.downloads.parts_in_flight) {
-            return Err(whole("downloads.jobs and downloads.parts_in_flight must be 1 to 64"));
+        if !(1..=1024).contains(&c.downloads.jobs) {
+            return Err(whole("downloads.jobs must be 1 to 1024"));
         }
-        if c.downloads.part_size.0 < 4096 {
+        if c.downloads.parts_in_flight.is_some_and(|n| !(1..=64).contains(&n)) {
+            return Err(whole("downloads.parts_in_flight must be 1 to 64"));
+        }
+        if c.downloads.part_size.is_some_and(|size| size.0 < 4096) {
             return Err(whole("downloads.part_size must be at least 4 KiB"));
+        }
+        if c.downloads.bytes_in_flight.0 < 1 << 20 {
+            return Err(whole("downloads.bytes_in_flight must be at least 1 MiB"));
         }
         if c.preview.gzip_budget.0 == 0 {
             return Err(whole("preview.gzip_budget must be more than 0"));
@@ -348,7 +364,7 @@ profile = "lab"
         assert_eq!(c.clipboard, ClipboardMode::Osc52);
         assert_eq!(c.glyphs, GlyphSetting::Ascii);
         assert_eq!(c.downloads.jobs, 2);
-        assert_eq!(c.downloads.part_size, ByteSize(16 << 20));
+        assert_eq!(c.downloads.part_size, Some(ByteSize(16 << 20)));
         assert_eq!(c.downloads.on_start, OnStart::Pause);
         assert_eq!(c.preview.gzip_budget, ByteSize(1 << 20));
         assert_eq!(c.colors.depth, DepthSetting::Indexed256);

@@ -84,6 +84,21 @@ impl JobState {
     }
 }
 
+/// An object as a listing showed it: enough to download it without a HEAD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub key: String,
+    pub size: u64,
+    /// As the server sent it, quotes included.
+    pub etag: Option<String>,
+}
+
+impl Listed {
+    pub fn new(key: impl Into<String>, size: u64, etag: Option<String>) -> Self {
+        Self { key: key.into(), size, etag }
+    }
+}
+
 /// One object to download.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {

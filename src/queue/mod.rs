@@ -1,8 +1,16 @@
-//! Downloads: the job state machine, safe destinations, part planning and
-//! resume records. (The engine and the persisted queue build on these.)
+//! Downloads: the job state machine, safe destinations, part planning,
+//! resume records made durable, the shared in-flight limits, and the engine
+//! that fetches one object within them.
 
+pub mod adapt;
+pub mod durable;
 pub mod engine;
+pub mod fetch;
+pub mod gate;
 pub mod job;
 pub mod parts;
 pub mod path;
+pub mod plan;
 pub mod store;
+pub mod transfers;
+pub mod verify;

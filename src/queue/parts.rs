@@ -28,6 +28,11 @@ impl Ranges {
         self.0.insert(at, (start, end));
     }
 
+    /// The ranges present, in order.
+    pub fn spans(&self) -> &[(u64, u64)] {
+        &self.0
+    }
+
     /// Bytes present.
     pub fn covered(&self) -> u64 {
         self.0.iter().map(|(s, e)| e - s).sum()

@@ -117,7 +117,7 @@ pub enum Report {
     },
     PrefixCounted {
         request: RequestId,
-        result: Result<Vec<(String, u64)>, String>,
+        result: Result<Vec<crate::queue::job::Listed>, String>,
     },
     DownloadProgress {
         job: u64,

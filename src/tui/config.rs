@@ -37,6 +37,8 @@ pub struct ExplorerConfig {
     /// Downloads running at once.
     pub jobs: usize,
     pub download_options: DownloadOptions,
+    /// Objects and bytes in flight, at most, over all downloads.
+    pub download_limits: crate::queue::transfers::Limits,
     /// What to do with unfinished downloads of an earlier run.
     pub on_start: OnStart,
     /// How image quick-looks are drawn.
@@ -64,6 +66,10 @@ impl ExplorerConfig {
             clipboard: file.clipboard,
             jobs: (downloads.jobs as usize).max(1),
             download_options: DownloadOptions::from(downloads),
+            download_limits: crate::queue::transfers::Limits {
+                objects: downloads.jobs,
+                bytes: downloads.bytes_in_flight.0,
+            },
             on_start: downloads.on_start,
             graphics: crate::tui::graphics::Graphics::default(),
         }

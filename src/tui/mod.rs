@@ -106,8 +106,9 @@ pub async fn run(mut config: ExplorerConfig) -> Result<(), AppError> {
         let _ = found.send(report.into());
     }));
     let clipboard = Clipboard::new(config.clipboard, &ClipboardEnv::from_process(), Box::new(std::io::stdout()));
-    let mut runner =
-        Runner::new(clients, sender).with_clipboard(clipboard).with_download_options(config.download_options);
+    let mut runner = Runner::new(clients, sender)
+        .with_clipboard(clipboard)
+        .with_download_options(config.download_options, config.download_limits);
     if let Some(path) = config.queue_path.clone() {
         runner = runner.with_queue_path(path);
     }

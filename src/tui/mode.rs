@@ -80,7 +80,7 @@ pub struct CopyMenu {
 pub struct PendingDownload {
     pub bucket: String,
     pub prefix: String,
-    pub objects: Vec<(String, u64)>,
+    pub objects: Vec<crate::queue::job::Listed>,
 }
 
 /// What keys currently mean.

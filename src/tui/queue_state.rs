@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::queue::job::{Job, JobEvent, JobState};
+use crate::queue::job::{Job, JobEvent, JobState, Listed};
 use crate::queue::path::destination;
 
 /// Work for the runner that concerns downloads.
@@ -85,20 +85,21 @@ impl QueueState {
         effects
     }
 
-    /// Adds downloads of `keys` (with sizes) of `bucket`; `below_prefix` for a
+    /// Adds downloads of `objects` of `bucket`; `below_prefix` for a
     /// prefix download. Returns the effects and the keys refused, with why.
     pub fn enqueue(
         &mut self,
         bucket: &str,
-        keys: &[(String, u64)],
+        objects: &[Listed],
         below_prefix: Option<&str>,
     ) -> (Vec<QueueEffect>, Vec<(String, String)>) {
         let mut refused = Vec::new();
-        for (key, size) in keys {
+        for Listed { key, size, etag } in objects {
             match destination(&self.download_dir, key, below_prefix) {
                 Ok(path) => {
                     let mut job = Job::new(self.next_id, bucket, key, path);
                     job.size = Some(*size);
+                    job.etag = etag.clone();
                     self.next_id += 1;
                     self.jobs.push(job);
                 }
@@ -227,8 +228,8 @@ mod tests {
         QueueState { max_running: 2, download_dir: PathBuf::from("/dl"), ..QueueState::default() }
     }
 
-    fn keys(n: usize) -> Vec<(String, u64)> {
-        (0..n).map(|i| (format!("data/f{i}.fits"), 100)).collect()
+    fn keys(n: usize) -> Vec<Listed> {
+        (0..n).map(|i| Listed::new(format!("data/f{i}.fits"), 100, None)).collect()
     }
 
     fn started(effects: &[QueueEffect]) -> Vec<u64> {
@@ -254,7 +255,7 @@ mod tests {
     #[test]
     fn refused_keys_are_reported_and_not_queued() {
         let mut q = queue();
-        let (_, refused) = q.enqueue("b", &[("../x".into(), 1), ("ok.txt".into(), 1)], Some(""));
+        let (_, refused) = q.enqueue("b", &[Listed::new("../x", 1, None), Listed::new("ok.txt", 1, None)], Some(""));
         assert_eq!(refused.len(), 1);
         assert_eq!(q.jobs.len(), 1);
     }

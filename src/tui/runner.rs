@@ -21,7 +21,9 @@ use crate::fits::image::sample::Grid;
 use crate::fits::stream::StreamOptions;
 use crate::fits::table::display::Style;
 use crate::queue::engine::{Download, DownloadError, DownloadOptions, part_paths};
-use crate::queue::job::Job;
+use crate::queue::job::{Job, Listed};
+use crate::queue::transfers::{Limits, Transfers};
+use crate::queue::verify::ObjectVersion;
 use crate::s3::list::{ListRequest, fetch_page};
 use crate::s3::range::S3RangeSource;
 use crate::s3::walk::{WalkLimits, walk};
@@ -42,6 +44,8 @@ pub struct Runner {
     saver: Option<watch::Sender<Vec<Job>>>,
     clipboard: Option<Clipboard>,
     download_options: DownloadOptions,
+    /// The limits every download of the queue shares.
+    transfers: Arc<Transfers>,
 }
 
 impl Runner {
@@ -54,6 +58,7 @@ impl Runner {
             saver: None,
             clipboard: None,
             download_options: DownloadOptions::default(),
+            transfers: Transfers::new(Limits::default()),
         }
     }
 
@@ -64,8 +69,9 @@ impl Runner {
     }
 
     /// Part size and parts in flight of each download.
-    pub fn with_download_options(mut self, options: DownloadOptions) -> Self {
+    pub fn with_download_options(mut self, options: DownloadOptions, limits: Limits) -> Self {
         self.download_options = options;
+        self.transfers = Transfers::new(limits);
         self
     }
 
@@ -107,7 +113,7 @@ impl Runner {
                     self.clients.clone(),
                     self.sender.clone(),
                     job.clone(),
-                    self.download_options,
+                    (self.transfers.clone(), self.download_options),
                     cancel.clone(),
                 );
                 self.downloads.insert(job.id, (cancel, tokio::spawn(task)));
@@ -305,7 +311,7 @@ async fn count_prefix(
     let objects = walk(clients.bucket(&bucket), prefix, WalkLimits::default());
     let result = objects
         .try_filter(|o| futures::future::ready(!(o.key.ends_with('/') && o.size == 0)))
-        .map_ok(|o| (o.key, o.size))
+        .map_ok(|o| Listed::new(o.key, o.size, o.etag))
         .try_collect::<Vec<_>>()
         .await
         .map_err(|e| e.message);
@@ -317,7 +323,7 @@ async fn download(
     clients: Arc<Clients>,
     sender: UnboundedSender<Action>,
     job: Job,
-    options: DownloadOptions,
+    (transfers, options): (Arc<Transfers>, DownloadOptions),
     cancel: CancellationToken,
 ) {
     let bucket = clients.bucket(&job.bucket);
@@ -336,8 +342,17 @@ async fn download(
         let rate = done.saturating_sub(baseline) as f64 / started.elapsed().as_secs_f64().max(0.001);
         let _ = progress_sender.send(Action::from(Report::DownloadProgress { job: id, done, size, rate }));
     };
-    let download = Download { bucket: &bucket, key: &job.key, destination: &job.destination };
-    let result = match download.run(options, &cancel, &progress).await {
+    let known = job.size.zip(job.etag.clone()).map(|(size, etag)| ObjectVersion { size, etag: Some(etag) });
+    let download = Download { bucket: &bucket, key: &job.key, destination: &job.destination, known };
+    let slot = tokio::select! {
+        () = cancel.cancelled() => None,
+        slot = transfers.object_slot() => Some(slot),
+    };
+    let result = match slot {
+        None => Err(DownloadError::Cancelled),
+        Some(_slot) => download.run(&transfers, options, &cancel, &progress).await,
+    };
+    let result = match result {
         Ok(_) => Ok(()),
         Err(DownloadError::Cancelled) => Err("stopped".to_string()),
         Err(DownloadError::Failed(why)) => Err(why),

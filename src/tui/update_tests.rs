@@ -8,6 +8,7 @@ use super::preview_state::PreviewContent;
 use super::test_support::{Harness, fits_preview};
 use super::tree::{LoadState, RowKind};
 use crate::demo::store::StoredObject;
+use crate::queue::job::Listed;
 use crate::s3::{Entry, Page};
 
 #[test]
@@ -396,7 +397,7 @@ fn d_on_a_prefix_counts_then_asks() {
         panic!("a count")
     };
     assert_eq!(prefix, "chandra/");
-    let objects = vec![("chandra/a.fits".to_string(), 10u64), ("chandra/b/c.fits".to_string(), 20)];
+    let objects = vec![Listed::new("chandra/a.fits", 10, None), Listed::new("chandra/b/c.fits", 20, None)];
     h.act(Report::PrefixCounted { request, result: Ok(objects) });
     assert!(matches!(&h.state.mode, Mode::ConfirmDownload(p) if p.objects.len() == 2));
     // Keys do nothing but answer while asking.

@@ -1,5 +1,6 @@
 //! Renders of key states on a `TestBackend`, at 80x24 and 160x48.
 
+use crate::queue::job::Listed;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -314,7 +315,10 @@ fn asking_before_a_prefix_download_shows_count_and_size() {
     else {
         panic!("a count")
     };
-    h.act(Report::PrefixCounted { request, result: Ok(vec![("chandra/a".into(), 1024), ("chandra/b".into(), 2048)]) });
+    h.act(Report::PrefixCounted {
+        request,
+        result: Ok(vec![Listed::new("chandra/a", 1024, None), Listed::new("chandra/b", 2048, None)]),
+    });
     let last = screen(&h).last().unwrap().clone();
     assert!(last.contains("download 2 objects, 3.0 KiB, from s3://nasa-heasarc/chandra/?"), "{last}");
     assert!(last.contains("y yes · n no"));

@@ -1,6 +1,7 @@
 //! Downloads: `d` on an object or (after counting and asking) a prefix, the
 //! queue pane's keys, and the downloads' reports.
 
+use crate::queue::job::Listed;
 use crate::tui::action::Intent;
 use crate::tui::effect::{Effect, queue_effects};
 use crate::tui::keymap::Layer;
@@ -33,7 +34,8 @@ impl State {
         let uri = self.tree.uri_of(row.node);
         match self.tree.node(row.node).object() {
             Some(meta) => {
-                let (effects, refused) = self.queue.enqueue(&uri.bucket, &[(uri.key.clone(), meta.size)], None);
+                let listed = Listed::new(uri.key.clone(), meta.size, meta.etag.to_header());
+                let (effects, refused) = self.queue.enqueue(&uri.bucket, &[listed], None);
                 match refused.first() {
                     Some((_, why)) => self.set_error(format!("not downloading {uri}: {why}")),
                     None => self.set_status(format!("queued {uri}")),
@@ -50,7 +52,7 @@ impl State {
     }
 
     /// The prefix is counted: ask before downloading it.
-    pub(super) fn on_counted(&mut self, request: RequestId, result: Result<Vec<(String, u64)>, String>) {
+    pub(super) fn on_counted(&mut self, request: RequestId, result: Result<Vec<Listed>, String>) {
         let Some((expected, bucket, prefix)) = self.counting.clone() else { return };
         if expected != request {
             return;

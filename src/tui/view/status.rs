@@ -123,7 +123,7 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, state: &State) {
             (left, Style::new().fg(t.busy), keys)
         }
         Mode::ConfirmDownload(pending) => {
-            let bytes: u64 = pending.objects.iter().map(|(_, size)| size).sum();
+            let bytes: u64 = pending.objects.iter().map(|o| o.size).sum();
             let question_text = format!(
                 "download {} objects, {}, from s3://{}/{}?",
                 pending.objects.len(),

@@ -1,0 +1,228 @@
+//! Durable progress without a sync per part: parts are written as they
+//! come; at most once a second (per file) the part file is synced and only
+//! then is the resume record saved, claiming just the parts written before
+//! that sync began. A killed or power-cut download therefore never resumes
+//! from bytes that were not on disk. The last sync comes before the rename.
+//!
+//! [`Journal`] is the bookkeeping (pure); [`persist`] runs it over a stream
+//! of finished parts, with the file and the record behind two small traits
+//! so the order of operations is tested under a fault-injecting writer.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::{Stream, StreamExt};
+
+use super::parts::{Ranges, ResumeRecord};
+
+/// How often a file's progress may be made durable, at most.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// A part file that can be written at offsets and synced.
+pub trait PartFile: Send + Sync + 'static {
+    fn write_all_at(&self, bytes: &[u8], at: u64) -> io::Result<()>;
+    /// Makes every write that returned before this call durable.
+    fn sync(&self) -> io::Result<()>;
+}
+
+/// Where the resume record is kept.
+pub trait RecordSink: Send + Sync + 'static {
+    fn save(&self, record: &ResumeRecord) -> io::Result<()>;
+}
+
+impl PartFile for std::fs::File {
+    fn write_all_at(&self, bytes: &[u8], at: u64) -> io::Result<()> {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::write_all_at(self, bytes, at)
+        }
+        #[cfg(windows)]
+        {
+            let (mut bytes, mut at) = (bytes, at);
+            while !bytes.is_empty() {
+                let n = std::os::windows::fs::FileExt::seek_write(self, bytes, at)?;
+                if n == 0 {
+                    return Err(io::ErrorKind::WriteZero.into());
+                }
+                bytes = &bytes[n..];
+                at += n as u64;
+            }
+            Ok(())
+        }
+    }
+
+    fn sync(&self) -> io::Result<()> {
+        self.sync_data()
+    }
+}
+
+/// The record saved atomically at a path (temp file, sync, rename).
+pub struct RecordFile(pub std::path::PathBuf);
+
+impl RecordSink for RecordFile {
+    fn save(&self, record: &ResumeRecord) -> io::Result<()> {
+        let text = serde_json::to_vec(record).map_err(io::Error::other)?;
+        super::store::write_atomically(&self.0, &text)
+    }
+}
+
+/// What is written, and what the record on disk claims.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journal {
+    written: Ranges,
+    claimed: Ranges,
+    last_checkpoint: Option<Instant>,
+    /// At most one checkpoint per this long ([`CHECKPOINT_EVERY`]).
+    every: Duration,
+}
+
+impl Journal {
+    /// Starts from what an earlier run's record claimed (on disk already).
+    pub fn new(claimed: Ranges) -> Self {
+        Self::every(claimed, CHECKPOINT_EVERY)
+    }
+
+    /// The same with another period (tests).
+    pub fn every(claimed: Ranges, every: Duration) -> Self {
+        Self { written: claimed.clone(), claimed, last_checkpoint: None, every }
+    }
+
+    /// Bytes `[start, end)` are written to the file (not yet synced).
+    pub fn wrote(&mut self, start: u64, end: u64) {
+        self.written.insert(start, end);
+    }
+
+    pub fn written(&self) -> &Ranges {
+        &self.written
+    }
+
+    pub fn claimed(&self) -> &Ranges {
+        &self.claimed
+    }
+
+    /// Whether a checkpoint is worth its sync now: something unclaimed, and
+    /// the last one at least a period ago.
+    pub fn due(&self, now: Instant) -> bool {
+        self.written != self.claimed && self.last_checkpoint.is_none_or(|last| now.duration_since(last) >= self.every)
+    }
+
+    /// A checkpoint begins: what the record may claim once the sync that
+    /// starts now has returned (everything written before it).
+    pub fn begin(&mut self, now: Instant) -> Ranges {
+        self.last_checkpoint = Some(now);
+        self.written.clone()
+    }
+
+    /// The sync returned and the record claiming `ranges` was saved.
+    pub fn saved(&mut self, ranges: Ranges) {
+        self.claimed = ranges;
+    }
+}
+
+/// Syncs the file, then saves the record claiming `claim`: never the other
+/// way round, and no record when the sync failed.
+pub fn checkpoint<F: PartFile, R: RecordSink>(
+    file: &F,
+    sink: &R,
+    record: &ResumeRecord,
+    claim: &Ranges,
+) -> io::Result<()> {
+    file.sync()?;
+    sink.save(&ResumeRecord { done: claim.clone(), ..record.clone() })
+}
+
+/// How a run of [`persist`] ended.
+#[derive(Debug)]
+pub enum Persisted<E> {
+    /// Every part came and the file is synced: ready for the rename.
+    Complete,
+    /// A part failed (or the download stopped); what was written is claimed.
+    Stopped(E),
+    /// The file or the record could not be written.
+    Io(io::Error),
+}
+
+/// Takes finished parts (`Ok((start, end))`, written to `file` already) as
+/// they come, checkpointing at most once per [`CHECKPOINT_EVERY`] while the
+/// parts go on. At the end the file is synced once (complete), or what was
+/// written is checkpointed (stopped). `on_part` sees the written ranges.
+pub async fn persist<F, R, E, S>(
+    parts: S,
+    file: Arc<F>,
+    sink: Arc<R>,
+    record: &ResumeRecord,
+    journal: &mut Journal,
+    mut on_part: impl FnMut(&Ranges),
+) -> Persisted<E>
+where
+    F: PartFile,
+    R: RecordSink,
+    S: Stream<Item = Result<(u64, u64), E>>,
+{
+    let mut parts = std::pin::pin!(parts);
+    let mut pending: Option<tokio::task::JoinHandle<io::Result<Ranges>>> = None;
+    let stopped = loop {
+        tokio::select! {
+            part = parts.next() => match part {
+                None => break None,
+                Some(Err(error)) => break Some(error),
+                Some(Ok((start, end))) => {
+                    journal.wrote(start, end);
+                    on_part(journal.written());
+                    if pending.is_none() && journal.due(Instant::now()) {
+                        let claim = journal.begin(Instant::now());
+                        pending = Some(spawn_checkpoint(&file, &sink, record, claim));
+                    }
+                }
+            },
+            done = async { pending.as_mut().expect("guarded").await }, if pending.is_some() => {
+                pending = None;
+                match done.map_err(io::Error::other).and_then(|saved| saved) {
+                    Ok(claim) => journal.saved(claim),
+                    Err(e) => return Persisted::Io(e),
+                }
+            }
+        }
+    };
+    if let Some(task) = pending.take() {
+        match task.await.map_err(io::Error::other).and_then(|saved| saved) {
+            Ok(claim) => journal.saved(claim),
+            Err(e) => return Persisted::Io(e),
+        }
+    }
+    match stopped {
+        None => {
+            let file = file.clone();
+            match tokio::task::spawn_blocking(move || file.sync()).await.map_err(io::Error::other) {
+                Ok(Ok(())) => Persisted::Complete,
+                Ok(Err(e)) | Err(e) => Persisted::Io(e),
+            }
+        }
+        Some(error) => {
+            if journal.written() != journal.claimed() {
+                let claim = journal.begin(Instant::now());
+                let task = spawn_checkpoint(&file, &sink, record, claim);
+                match task.await.map_err(io::Error::other).and_then(|saved| saved) {
+                    Ok(claim) => journal.saved(claim),
+                    Err(e) => return Persisted::Io(e),
+                }
+            }
+            Persisted::Stopped(error)
+        }
+    }
+}
+
+fn spawn_checkpoint<F: PartFile, R: RecordSink>(
+    file: &Arc<F>,
+    sink: &Arc<R>,
+    record: &ResumeRecord,
+    claim: Ranges,
+) -> tokio::task::JoinHandle<io::Result<Ranges>> {
+    let (file, sink, record) = (file.clone(), sink.clone(), record.clone());
+    tokio::task::spawn_blocking(move || checkpoint(&*file, &*sink, &record, &claim).map(|()| claim))
+}
+
+#[cfg(test)]
+#[path = "durable_tests.rs"]
+mod tests;
