@@ -42,6 +42,9 @@ pub struct GetArgs {
     /// Replace existing files that differ
     #[arg(long)]
     pub force: bool,
+    /// Skip the MD5 check (the size is still checked); on links faster than MD5 (~600 MB/s a core) it sets the pace
+    #[arg(long)]
+    pub no_verify: bool,
     /// Bytes per ranged part of a large object [default: 8 to 64 MiB, growing with the object; or the config's downloads.part_size]
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(4096..))]
     pub part_size: Option<u64>,
@@ -124,8 +127,12 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     let clients = Arc::new(Clients::new(&session.connect, session.catalog().clone()).await?);
     let downloads = &session.config.config.downloads;
     let configured = session.download_options();
-    let options =
-        DownloadOptions { part_size: args.part_size.or(configured.part_size), force: args.force, ..configured };
+    let options = DownloadOptions {
+        part_size: args.part_size.or(configured.part_size),
+        force: args.force,
+        verify: !args.no_verify,
+        ..configured
+    };
     let limits = Limits {
         objects: args.jobs.unwrap_or(downloads.jobs),
         bytes: args.bytes_in_flight.unwrap_or(downloads.bytes_in_flight.0),

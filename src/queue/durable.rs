@@ -1,8 +1,11 @@
 //! Durable progress without a sync per part: parts are written as they
-//! come; at most once a second (per file) the part file is synced and only
-//! then is the resume record saved, claiming just the parts written before
-//! that sync began. A killed or power-cut download therefore never resumes
-//! from bytes that were not on disk. The last sync comes before the rename.
+//! come; once a second (per file), or sooner once 64 MiB more were
+//! written, the part file is synced and only then is the resume record
+//! saved, claiming just the parts written before that sync began. A killed
+//! or power-cut download therefore never resumes from bytes that were not
+//! on disk. The last sync comes before the rename. (The 64 MiB rule keeps
+//! the disk writing while the network delivers on a fast link, so that
+//! last sync has little left to write; on a slow link the second rules.)
 //!
 //! [`Journal`] is the bookkeeping (pure); [`persist`] runs it over a stream
 //! of finished parts, with the file and the record behind two small traits
@@ -16,8 +19,10 @@ use futures::{Stream, StreamExt};
 
 use super::parts::{Ranges, ResumeRecord};
 
-/// How often a file's progress may be made durable, at most.
+/// How often a file's progress is made durable, at most...
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// ...unless this many bytes more were written since the last checkpoint.
+pub const CHECKPOINT_BYTES: u64 = 64 << 20;
 
 /// A part file that can be written at offsets and synced.
 pub trait PartFile: Send + Sync + 'static {
@@ -73,7 +78,10 @@ pub struct Journal {
     written: Ranges,
     claimed: Ranges,
     last_checkpoint: Option<Instant>,
-    /// At most one checkpoint per this long ([`CHECKPOINT_EVERY`]).
+    /// Bytes written since the last checkpoint began.
+    since_checkpoint: u64,
+    /// One checkpoint per this long ([`CHECKPOINT_EVERY`]) at most, unless
+    /// [`CHECKPOINT_BYTES`] more were written.
     every: Duration,
 }
 
@@ -85,12 +93,13 @@ impl Journal {
 
     /// The same with another period (tests).
     pub fn every(claimed: Ranges, every: Duration) -> Self {
-        Self { written: claimed.clone(), claimed, last_checkpoint: None, every }
+        Self { written: claimed.clone(), claimed, last_checkpoint: None, since_checkpoint: 0, every }
     }
 
     /// Bytes `[start, end)` are written to the file (not yet synced).
     pub fn wrote(&mut self, start: u64, end: u64) {
         self.written.insert(start, end);
+        self.since_checkpoint += end.saturating_sub(start);
     }
 
     pub fn written(&self) -> &Ranges {
@@ -102,15 +111,18 @@ impl Journal {
     }
 
     /// Whether a checkpoint is worth its sync now: something unclaimed, and
-    /// the last one at least a period ago.
+    /// the last one at least a period ago or [`CHECKPOINT_BYTES`] behind.
     pub fn due(&self, now: Instant) -> bool {
-        self.written != self.claimed && self.last_checkpoint.is_none_or(|last| now.duration_since(last) >= self.every)
+        self.written != self.claimed
+            && (self.since_checkpoint >= CHECKPOINT_BYTES
+                || self.last_checkpoint.is_none_or(|last| now.duration_since(last) >= self.every))
     }
 
     /// A checkpoint begins: what the record may claim once the sync that
     /// starts now has returned (everything written before it).
     pub fn begin(&mut self, now: Instant) -> Ranges {
         self.last_checkpoint = Some(now);
+        self.since_checkpoint = 0;
         self.written.clone()
     }
 

@@ -207,3 +207,16 @@ fn the_journal_claims_only_what_a_checkpoint_covered() {
     assert!(!journal.due(start + Duration::from_millis(500)), "not twice in a period");
     assert!(journal.due(start + CHECKPOINT_EVERY));
 }
+
+#[test]
+fn a_fast_download_checkpoints_every_64_mib_so_the_last_sync_is_short() {
+    let start = Instant::now();
+    let mut journal = Journal::new(Ranges::default());
+    journal.wrote(0, 1);
+    let claim = journal.begin(start);
+    journal.saved(claim);
+    journal.wrote(1, CHECKPOINT_BYTES);
+    assert!(!journal.due(start), "one byte short of 64 MiB within the second");
+    journal.wrote(CHECKPOINT_BYTES, CHECKPOINT_BYTES + 1);
+    assert!(journal.due(start), "64 MiB written within the second");
+}
