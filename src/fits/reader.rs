@@ -103,12 +103,18 @@ pub async fn read_headers<S: StreamSource>(
     gzip_hint: bool,
     options: ReadOptions,
 ) -> Result<FitsHeaders, ReadError> {
+    // The trailer's 8 bytes count in the budget; a tiny budget goes without.
+    let with_trailer = gzip_hint && options.gzip_budget.is_none_or(|budget| budget >= compressed::TRAILER_MIN_BUDGET);
+    let mut options = options;
+    if with_trailer {
+        options.gzip_budget = options.gzip_budget.map(|budget| budget - 8);
+    }
     let first_len = match (gzip_hint, options.gzip_budget) {
         (true, Some(budget)) => options.gzip_chunk.min(budget.max(1)),
         (true, None) => options.gzip_chunk,
         (false, _) => options.first_read,
     };
-    let (first, tail) = if gzip_hint {
+    let (first, tail) = if with_trailer {
         // The gzip trailer comes in the same round trip as the first bytes.
         let mut first = Vec::new();
         let mut each = |piece: &[u8]| {

@@ -43,6 +43,9 @@ impl Write for ScanSink {
     }
 }
 
+/// The smallest budget that a read of the trailer (8 bytes) may come out of.
+pub(super) const TRAILER_MIN_BUDGET: u64 = 4096;
+
 /// What is known of a gzip file's trailer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Tail {
@@ -125,8 +128,11 @@ pub(super) async fn read_compressed<S: StreamSource>(
     };
     let mut walk = Walk { decoder, trailer, fed: 0, broken: None };
     let mut done = walk.feed(&first);
-    if !done && compression == Compression::Gzip && tail == Tail::Unread {
+    let mut budget = options.gzip_budget;
+    let affordable = budget.is_none_or(|budget| budget >= walk.fed + TRAILER_MIN_BUDGET);
+    if !done && compression == Compression::Gzip && tail == Tail::Unread && affordable {
         walk.trailer = read_trailer(source).await;
+        budget = budget.map(|budget| budget - 8);
         done = walk.ends_by_trailer();
     }
     let mut stopped = None;
@@ -134,7 +140,7 @@ pub(super) async fn read_compressed<S: StreamSource>(
     if !done {
         let offset = walk.fed;
         let size = source.size();
-        let budget_left = options.gzip_budget.map(|budget| budget.saturating_sub(offset));
+        let budget_left = budget.map(|budget| budget.saturating_sub(offset));
         if size.is_some_and(|size| offset >= size) {
             at_end = true;
         } else if budget_left == Some(0) {
