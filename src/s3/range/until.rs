@@ -2,9 +2,11 @@
 //! enough (an inflated gzip header walk done, the ASDF tree's end marker
 //! seen), for [`StreamSource`]. Only the bytes taken are counted; the rest
 //! of the body is never read (the connection is dropped instead of drained).
-//! Open-ended reads ask for `bytes=N-`.
+//! Open-ended reads ask for `bytes=N-`. A body that breaks off is resumed.
 
-use super::{Answer, HEAD_KEPT, Object, S3RangeSource, content_range_of, fetch_within, get_range};
+use aws_sdk_s3::operation::get_object::GetObjectOutput;
+
+use super::{Answer, BODY_ATTEMPTS, HEAD_KEPT, Object, S3RangeSource, content_range_of, fetch_within, get_range};
 use crate::fits::reader::SourceError;
 use crate::fits::source::{Also, AlsoRead, Each, StreamSource};
 use crate::s3::error::{S3Error, S3ErrorKind};
@@ -75,7 +77,9 @@ async fn stream_within(
 
 /// One GET from `start` (of `len` bytes, or to the end) whose body is given
 /// to `each` piece by piece until it says enough. The first bytes of the
-/// object are kept (for a text preview); the rest only counted.
+/// object are kept (for a text preview); the rest only counted. A body that
+/// breaks off is asked for again from where it stopped, pinned to the ETag
+/// of the first answer (like [`super::fetch`]).
 async fn stream(
     object: &Object<'_>,
     etag: Option<&str>,
@@ -84,36 +88,71 @@ async fn stream(
     each: Each<'_>,
 ) -> Result<Answer, S3Error> {
     let endpoint = object.bucket.server();
-    let mut output = match len {
-        Some(len) => get_range(object, etag, start, len).await?,
-        None => object.bucket.get_from(object.key, start, etag).await?,
-    };
-    let (content_range, total, from) = content_range_of(&output);
-    if from.unwrap_or(0) != start {
-        return Err(S3Error::new(
-            S3ErrorKind::Unreachable,
-            format!("reading from {endpoint}: asked for bytes from {start}, got {content_range:?}"),
-        ));
-    }
-    let len = len.unwrap_or(u64::MAX);
-    let mut kept = Vec::new();
-    let mut taken = 0u64;
-    while taken < len {
-        let piece = output
-            .body
-            .try_next()
-            .await
-            .map_err(|e| S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: {e}")))?;
-        let Some(piece) = piece else { break };
-        let piece = &piece[..(len - taken).min(piece.len() as u64) as usize];
-        taken += piece.len() as u64;
-        if start == 0 && kept.len() < HEAD_KEPT {
-            kept.extend_from_slice(&piece[..piece.len().min(HEAD_KEPT - kept.len())]);
+    let mut answer: Option<Answer> = None;
+    let mut body = Body { start, limit: len.unwrap_or(u64::MAX), taken: 0, kept: Vec::new() };
+    let mut broken = 0;
+    loop {
+        let pinned = answer.as_ref().and_then(|a| a.etag.clone()).or(etag.map(str::to_string));
+        if body.taken > 0 && pinned.is_none() {
+            // Without an ETag the rest could come from another version.
+            return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: the body broke off")));
         }
-        if each(piece) {
-            break;
+        let at = start + body.taken;
+        let mut output = match len {
+            Some(len) => get_range(object, pinned.as_deref(), at, len - body.taken).await?,
+            None => object.bucket.get_from(object.key, at, pinned.as_deref()).await?,
+        };
+        let (content_range, total, from) = content_range_of(&output);
+        if from.unwrap_or(0) != at {
+            return Err(S3Error::new(
+                S3ErrorKind::Unreachable,
+                format!("reading from {endpoint}: asked for bytes from {at}, got {content_range:?}"),
+            ));
+        }
+        if let (Some(first), Some(now)) = (answer.as_ref().and_then(|a| a.etag.as_deref()), output.e_tag())
+            && first != now
+        {
+            return Err(S3Error::new(S3ErrorKind::Unreachable, format!("{endpoint}: the object changed while read")));
+        }
+        answer.get_or_insert_with(|| Answer::begin(&output, start, total, Vec::new())).requests += 1;
+        match body.take(&mut output, &mut *each).await {
+            Ok(()) => break,
+            Err(e) => {
+                broken += 1;
+                if broken >= BODY_ATTEMPTS {
+                    return Err(S3Error::new(S3ErrorKind::Unreachable, format!("reading from {endpoint}: {e}")));
+                }
+            }
         }
     }
-    let streamed = taken - kept.len() as u64;
-    Ok(Answer { requests: 1, streamed, ..Answer::begin(&output, start, total, kept) })
+    let mut answer = answer.expect("set by the first answer");
+    answer.streamed = body.taken - body.kept.len() as u64;
+    answer.bytes = body.kept;
+    Ok(answer)
+}
+
+/// What a streamed read has taken so far.
+struct Body {
+    start: u64,
+    limit: u64,
+    taken: u64,
+    kept: Vec<u8>,
+}
+
+impl Body {
+    /// Hands the body's pieces to `each` until it ends, the limit is reached or `each` has enough.
+    async fn take(&mut self, output: &mut GetObjectOutput, each: Each<'_>) -> Result<(), String> {
+        while self.taken < self.limit {
+            let Some(piece) = output.body.try_next().await.map_err(|e| e.to_string())? else { break };
+            let piece = &piece[..(self.limit - self.taken).min(piece.len() as u64) as usize];
+            self.taken += piece.len() as u64;
+            if self.start == 0 && self.kept.len() < HEAD_KEPT {
+                self.kept.extend_from_slice(&piece[..piece.len().min(HEAD_KEPT - self.kept.len())]);
+            }
+            if each(piece) {
+                break;
+            }
+        }
+        Ok(())
+    }
 }
