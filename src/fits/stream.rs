@@ -134,23 +134,26 @@ impl Inflating {
     /// Feeds the next compressed bytes: true once the last window is filled (or on an error).
     fn feed(&mut self, piece: &[u8]) -> bool {
         self.fed += piece.len() as u64;
-        let bytes = if self.decoder.is_none() {
-            self.start.extend_from_slice(piece);
-            if self.start.len() < 2 {
-                return false;
-            }
-            let compression = Compression::of(&self.start);
-            let Some(made) = self.sink.take().and_then(|s| Inflater::new(compression, s)) else {
-                self.error = Some(DataError::Invalid("the stream is neither gzip nor compress".into()));
-                return true;
-            };
-            self.decoder = Some(made);
-            std::mem::take(&mut self.start)
-        } else {
-            piece.to_vec()
+        if self.decoder.is_some() {
+            return self.inflate(piece);
+        }
+        self.start.extend_from_slice(piece);
+        if self.start.len() < 2 {
+            return false;
+        }
+        let compression = Compression::of(&self.start);
+        let Some(made) = self.sink.take().and_then(|s| Inflater::new(compression, s)) else {
+            self.error = Some(DataError::Invalid("the stream is neither gzip nor compress".into()));
+            return true;
         };
+        self.decoder = Some(made);
+        let start = std::mem::take(&mut self.start);
+        self.inflate(&start)
+    }
+
+    fn inflate(&mut self, bytes: &[u8]) -> bool {
         let Some(decoder) = self.decoder.as_mut() else { return true };
-        if let Err(e) = decoder.write_all(&bytes) {
+        if let Err(e) = decoder.write_all(bytes) {
             let (name, fed) = (decoder.name(), self.fed);
             self.error =
                 Some(DataError::Invalid(format!("the {name} stream is broken after {fed} compressed bytes: {e}")));

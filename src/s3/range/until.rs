@@ -43,7 +43,17 @@ impl StreamSource for S3RangeSource {
                 None => None,
             }
         });
-        let (first, second) = futures::join!(first, second);
+        let (first, mut second) = futures::join!(first, second);
+        // Two reads at once are not pinned to each other: different ETags
+        // mean the object changed between them, and the second is dropped.
+        let first_etag = first.as_ref().ok().and_then(|a| a.etag.clone());
+        if let Some((at, Ok(answer))) = &second
+            && let (Some(one), Some(two)) = (first_etag.as_deref(), answer.etag.as_deref())
+            && one != two
+        {
+            let changed = S3Error::new(S3ErrorKind::Unreachable, "the object changed while read");
+            second = Some((*at, Err(changed)));
+        }
         // `take` returns only the bytes kept; the count is of all taken.
         let taken = first.as_ref().map_or(0, |a| a.bytes.len() as u64 + a.streamed);
         let first = self.take(start, first).map(|_| taken).map_err(|e| SourceError(e.message));
