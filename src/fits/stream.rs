@@ -153,7 +153,8 @@ impl Inflating {
 
     fn inflate(&mut self, bytes: &[u8]) -> bool {
         let Some(decoder) = self.decoder.as_mut() else { return true };
-        if let Err(e) = decoder.write_all(bytes) {
+        // Flushed: the decoder would otherwise hold the last output until the next piece.
+        if let Err(e) = decoder.write_all(bytes).and_then(|()| decoder.flush()) {
             let (name, fed) = (decoder.name(), self.fed);
             self.error =
                 Some(DataError::Invalid(format!("the {name} stream is broken after {fed} compressed bytes: {e}")));

@@ -72,7 +72,8 @@ impl Walk {
             return true;
         }
         self.fed += piece.len() as u64;
-        if let Err(e) = self.decoder.write_all(piece) {
+        // Flushed: the decoder would otherwise hold the last output until the next piece.
+        if let Err(e) = self.decoder.write_all(piece).and_then(|()| self.decoder.flush()) {
             self.broken = Some(e.to_string());
         }
         self.over() || self.ends_by_trailer()
