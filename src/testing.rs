@@ -37,7 +37,7 @@ pub mod escape {
 }
 
 pub mod fits {
-    pub use crate::fits::{card, hdu, header, image, reader, scanner, stream, summary, table, tile};
+    pub use crate::fits::{card, hdu, header, image, reader, scanner, source, stream, summary, table, tile};
 }
 
 pub mod format {

@@ -4,8 +4,9 @@ mod common;
 
 use std::io::Read;
 
+use common::proxy;
 use common::*;
-use s3scope::testing::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
+use s3scope::testing::demo::generate::{EDGE_BUCKET, GZIP_DATA_LAST_KEY, TESS_CUBE_KEY};
 use s3scope::testing::demo::store::Content;
 use s3scope::testing::fits::scanner::Scanner;
 use serde_json::Value;
@@ -118,6 +119,36 @@ fn gzip_budget_reports_what_was_not_reached() {
     assert!(json["bytes_read"].as_u64().unwrap() <= 6000);
     assert!(json["stopped"].as_str().unwrap().contains("budget"), "{}", json["stopped"]);
     assert!(json["hdus"].as_array().unwrap().len() < 3);
+}
+
+#[test]
+fn a_gzip_file_with_its_data_last_ends_at_its_trailer() {
+    let json = header_json(&format!("s3://nasa-heasarc/{GZIP_DATA_LAST_KEY}"), &[]);
+    assert_eq!(json["gzip"], true);
+    assert!(json["stopped"].is_null(), "{}", json["stopped"]);
+    assert_geometry_matches(&json, "nasa-heasarc", GZIP_DATA_LAST_KEY);
+    let names: Vec<&str> = json["hdus"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["PRIMARY", "GTI", "SKY"]);
+    let (requests, bytes) = (json["requests"].as_u64().unwrap(), json["bytes_read"].as_u64().unwrap());
+    let size = json["size"].as_u64().unwrap();
+    assert!(size > 4_000_000, "{size}");
+    assert!(requests <= 3, "{requests} requests");
+    assert!(bytes <= 1 << 20, "{bytes} of {size} bytes");
+    eprintln!("data last: {requests} requests, {bytes} of {size} bytes");
+    // What went over the wire, counted by a proxy, says the same.
+    let fixture = fixture();
+    let (addr, stats) =
+        fixture.runtime.block_on(proxy::start_proxy(fixture.addr, std::time::Duration::from_millis(10))).unwrap();
+    let endpoint = format!("http://{addr}");
+    let uri = format!("s3://nasa-heasarc/{GZIP_DATA_LAST_KEY}");
+    let output = s3scope()
+        .args(["--endpoint-url", &endpoint, "--no-sign-request", "header", "--json", &uri])
+        .output()
+        .expect("run s3scope");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let wire = stats.bytes_to_client.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(stats.requests() <= 3 && wire <= 1 << 20, "{}", stats.to_json());
+    eprintln!("data last, through the proxy: {}", stats.to_json());
 }
 
 #[test]

@@ -4,31 +4,10 @@
 //! known. A tree under [`ReadLimits::first`] costs at most 2 requests; a
 //! larger one is read on in growing steps up to [`ReadLimits::cap`].
 
-use std::future::Future;
-
 use super::head::find;
 use super::{AsdfError, AsdfFile, assemble};
-use crate::fits::reader::{RangeSource, SourceError};
-
-/// Called with the bytes a read has taken so far: true once that is enough.
-pub type Enough<'a> = &'a mut (dyn FnMut(&[u8]) -> bool + Send);
-
-/// What [`UntilSource::read_until`] read: the range taken until enough, and the other range if asked.
-pub type UntilReads = (Result<Vec<u8>, SourceError>, Option<Result<Vec<u8>, SourceError>>);
-
-/// A range source that can stop taking a body early.
-pub trait UntilSource: RangeSource {
-    /// Reads up to `len` bytes at `start`, taking the body only until
-    /// `enough` says so (what was taken is returned and counted). With
-    /// `also`, that range is read at the same time.
-    fn read_until(
-        &mut self,
-        start: u64,
-        len: u64,
-        enough: Enough<'_>,
-        also: Option<(u64, u64)>,
-    ) -> impl Future<Output = UntilReads> + Send;
-}
+use crate::fits::reader::SourceError;
+use crate::fits::source::StreamSource;
 
 /// How far to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +54,7 @@ impl std::fmt::Display for ReadError {
 
 /// Reads the tree and block map. `head` holds the file's first bytes when
 /// already read (else empty).
-pub async fn read_asdf<S: UntilSource>(
+pub async fn read_asdf<S: StreamSource>(
     source: &mut S,
     head: Vec<u8>,
     limits: ReadLimits,

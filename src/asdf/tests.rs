@@ -4,35 +4,9 @@
 use futures::executor::block_on;
 
 use super::blocks::INDEX_MARKER;
-use super::read::{Enough, Outcome, ReadError, ReadLimits, UntilReads, UntilSource, read_asdf};
+use super::read::{Outcome, ReadError, ReadLimits, read_asdf};
 use super::*;
-use crate::fits::reader::RangeSource;
 use crate::fits::tests::Memory;
-
-impl UntilSource for Memory {
-    async fn read_until(&mut self, start: u64, len: u64, enough: Enough<'_>, also: Option<(u64, u64)>) -> UntilReads {
-        let all = self.read(start, len).await;
-        // Taken in 1000-byte chunks until enough, as a body would arrive.
-        let first = all.map(|all| {
-            let mut taken = 0;
-            while taken < all.len() && !enough(&all[..taken]) {
-                taken = (taken + 1000).min(all.len());
-            }
-            let (at, _) = self.reads.pop().unwrap_or_default();
-            self.reads.push((at, taken as u64));
-            all[..taken].to_vec()
-        });
-        let second = match also {
-            Some((at, n)) => {
-                let read = self.read(at, n).await;
-                self.round_trips -= 1;
-                Some(read)
-            }
-            None => None,
-        };
-        (first, second)
-    }
-}
 
 /// A small ASDF file: a tree padded to `tree_bytes`, three blocks, an index.
 pub(crate) fn sample(tree_bytes: usize, index: bool) -> Vec<u8> {

@@ -1,15 +1,19 @@
 //! Reads every HDU header of a FITS object through a [`RangeSource`]: ranged
-//! reads that skip the data of uncompressed files, or growing reads of a
-//! gzip stream inflated as it comes. Generic over the source, so it is
-//! tested on bytes in memory and used over S3.
+//! reads that skip the data of uncompressed files, or a compressed stream
+//! inflated as it comes (see [`compressed`]: a gzip file's trailer can end
+//! the walk early, else one streamed GET). Generic over the source, so it
+//! is tested on bytes in memory and used over S3.
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::io::Write;
 
 use super::hdu::{BLOCK, Hdu};
-use super::inflate::{Compression, Inflater};
+use super::inflate::Compression;
 use super::scanner::{ScanError, Scanner, Stop, Want};
+use super::source::{Also, StreamSource};
+
+/// Headers of gzip and compress streams.
+mod compressed;
 
 /// A source of byte ranges of one object.
 pub trait RangeSource {
@@ -36,7 +40,8 @@ pub struct ReadOptions {
     pub gzip_budget: Option<u64>,
     /// First read of an uncompressed file.
     pub first_read: u64,
-    /// Size of each read of a gzip stream (the first one; later reads double).
+    /// Size of the first read of a compressed stream (the rest, if needed,
+    /// comes in one streamed read).
     pub gzip_chunk: u64,
     /// Read the next headers ahead where the extensions seem to repeat.
     pub speculate: bool,
@@ -93,23 +98,43 @@ impl From<SourceError> for ReadError {
 /// Reads the headers of the object behind `source`. `gzip_hint` (from the
 /// key's extension) only picks the size of the first read; the gzip magic
 /// decides how the bytes are read.
-pub async fn read_headers<S: RangeSource>(
+pub async fn read_headers<S: StreamSource>(
     source: &mut S,
     gzip_hint: bool,
     options: ReadOptions,
 ) -> Result<FitsHeaders, ReadError> {
+    // The trailer's 8 bytes count in the budget; a tiny budget goes without.
+    let with_trailer = gzip_hint && options.gzip_budget.is_none_or(|budget| budget >= compressed::TRAILER_MIN_BUDGET);
+    let mut options = options;
+    if with_trailer {
+        options.gzip_budget = options.gzip_budget.map(|budget| budget - 8);
+    }
     let first_len = match (gzip_hint, options.gzip_budget) {
         (true, Some(budget)) => options.gzip_chunk.min(budget.max(1)),
         (true, None) => options.gzip_chunk,
         (false, _) => options.first_read,
     };
-    let first = source.read(0, first_len).await?;
+    let (first, tail) = if with_trailer {
+        // The gzip trailer comes in the same round trip as the first bytes.
+        let mut first = Vec::new();
+        let mut each = |piece: &[u8]| {
+            first.extend_from_slice(piece);
+            false
+        };
+        let (taken, tail) = source.read_stream(0, Some(first_len), &mut each, Some(Also::Tail(8))).await;
+        taken?;
+        let size = source.size();
+        let trailer = tail.and_then(Result::ok).and_then(|(at, bytes)| compressed::trailer_of(at, &bytes, size));
+        (first, compressed::Tail::Read(trailer))
+    } else {
+        (source.read(0, first_len).await?, compressed::Tail::Unread)
+    };
     if first.is_empty() {
         return Err(ScanError::NotFits("the object is empty".into()).into());
     }
     match Compression::of(&first) {
         Compression::None => read_plain(source, first, options).await,
-        compression => read_compressed(source, first, options, compression).await,
+        compression => compressed::read_compressed(source, first, options, compression, tail).await,
     }
 }
 
@@ -204,89 +229,4 @@ fn guess_next_headers(hdus: &[Hdu], from: u64, size: u64, len: u64) -> Vec<(u64,
         guesses.push((at, len.min(size - at)));
     }
     guesses
-}
-
-/// Inflated bytes go straight into the scanner, which keeps only headers.
-struct ScanSink {
-    scanner: Scanner,
-    error: Option<ScanError>,
-}
-
-impl Write for ScanSink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.error.is_none()
-            && !self.scanner.is_done()
-            && let Err(e) = self.scanner.feed(buf)
-        {
-            self.error = Some(e);
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-async fn read_compressed<S: RangeSource>(
-    source: &mut S,
-    first: Vec<u8>,
-    options: ReadOptions,
-    compression: Compression,
-) -> Result<FitsHeaders, ReadError> {
-    let sink = ScanSink { scanner: Scanner::new(options.stop.clone()), error: None };
-    let Some(mut decoder) = Inflater::new(compression, sink) else { return read_plain(source, first, options).await };
-    let name = decoder.name();
-    let mut offset = 0u64;
-    let mut chunk = options.gzip_chunk;
-    let mut bytes = first;
-    let mut stopped = None;
-    loop {
-        offset += bytes.len() as u64;
-        let inflated = decoder.write_all(&bytes);
-        let sink = decoder.get_ref();
-        if let Some(e) = sink.error.clone() {
-            return Err(e.into());
-        }
-        if let Err(e) = inflated {
-            if sink.scanner.hdus.is_empty() {
-                return Err(ScanError::NotFits(format!("the {name} stream is broken: {e}")).into());
-            }
-            stopped = Some(format!("the {name} stream is broken after {offset} compressed bytes: {e}"));
-            break;
-        }
-        if sink.scanner.is_done() {
-            break;
-        }
-        let size = source.size().unwrap_or(offset);
-        if offset >= size {
-            decoder.finish();
-            let sink = decoder.get_mut();
-            sink.scanner.finish()?;
-            break;
-        }
-        if let Some(budget) = options.gzip_budget
-            && offset >= budget
-        {
-            stopped = Some(format!(
-                "stopped after {offset} of {size} compressed bytes (the budget): later HDUs need all earlier data inflated"
-            ));
-            break;
-        }
-        chunk = (chunk * 2).min(8 << 20);
-        let mut len = chunk.min(size - offset);
-        if let Some(budget) = options.gzip_budget {
-            len = len.min(budget.saturating_sub(offset)).max(1);
-        }
-        bytes = source.read(offset, len).await?;
-        if bytes.is_empty() {
-            let sink = decoder.get_mut();
-            sink.scanner.finish()?;
-            break;
-        }
-    }
-    let sink = decoder.get_mut();
-    let scanner = std::mem::take(&mut sink.scanner);
-    let truncated_header = scanner.truncated_header;
-    Ok(FitsHeaders { hdus: scanner.hdus, compression, warnings: scanner.warnings, stopped, truncated_header })
 }

@@ -1,12 +1,12 @@
 //! Reads byte ranges of a FITS stream through a [`RangeSource`]: directly
 //! for a plain file (ranges close together merged into one request), or by
 //! inflating a compressed file (gzip or Unix compress) from its start only
-//! as far as the last range asked.
+//! as far as the last range asked, in one streamed GET dropped once there.
 
 use std::io::Write;
 
 use super::inflate::{Compression, Inflater};
-use super::reader::RangeSource;
+use super::source::StreamSource;
 
 /// Why data could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,19 +39,17 @@ pub struct StreamOptions {
     pub merge_gap: u64,
     /// Compressed bytes a gzip read may cost (`None`: as many as it takes).
     pub gzip_budget: Option<u64>,
-    /// First read of a gzip stream; later reads double, up to 8 MiB.
-    pub gzip_chunk: u64,
 }
 
 impl StreamOptions {
     pub fn new(compressed: bool) -> Self {
-        Self { compressed, merge_gap: MERGE_GAP, gzip_budget: None, gzip_chunk: 256 * 1024 }
+        Self { compressed, merge_gap: MERGE_GAP, gzip_budget: None }
     }
 }
 
 /// Reads each of `ranges` (stream offset, length) of the stream. A range past
 /// the end comes back short (or empty): callers check what they got.
-pub async fn read_ranges<S: RangeSource>(
+pub async fn read_ranges<S: StreamSource>(
     source: &mut S,
     ranges: &[(u64, u64)],
     options: StreamOptions,
@@ -66,7 +64,7 @@ pub async fn read_ranges<S: RangeSource>(
     }
 }
 
-async fn read_plain<S: RangeSource>(
+async fn read_plain<S: StreamSource>(
     source: &mut S,
     ranges: &[(u64, u64)],
     options: StreamOptions,
@@ -96,6 +94,7 @@ fn cut(parts: &[(u64, Vec<u8>)], start: u64, len: u64) -> Vec<u8> {
 }
 
 /// Inflated bytes are copied into the windows asked for; the rest is dropped.
+#[derive(Default)]
 struct WindowSink {
     pos: u64,
     windows: Vec<(u64, u64)>,
@@ -120,63 +119,84 @@ impl Write for WindowSink {
     }
 }
 
-async fn read_inflated<S: RangeSource>(
+/// Compressed bytes fed to an inflater chosen by the first two of them.
+struct Inflating {
+    /// The first bytes, until there are enough to tell the compression.
+    start: Vec<u8>,
+    sink: Option<WindowSink>,
+    decoder: Option<Inflater<WindowSink>>,
+    wanted_end: u64,
+    fed: u64,
+    error: Option<DataError>,
+}
+
+impl Inflating {
+    /// Feeds the next compressed bytes: true once the last window is filled (or on an error).
+    fn feed(&mut self, piece: &[u8]) -> bool {
+        self.fed += piece.len() as u64;
+        if self.decoder.is_some() {
+            return self.inflate(piece);
+        }
+        self.start.extend_from_slice(piece);
+        if self.start.len() < 2 {
+            return false;
+        }
+        let compression = Compression::of(&self.start);
+        let Some(made) = self.sink.take().and_then(|s| Inflater::new(compression, s)) else {
+            self.error = Some(DataError::Invalid("the stream is neither gzip nor compress".into()));
+            return true;
+        };
+        self.decoder = Some(made);
+        let start = std::mem::take(&mut self.start);
+        self.inflate(&start)
+    }
+
+    fn inflate(&mut self, bytes: &[u8]) -> bool {
+        let Some(decoder) = self.decoder.as_mut() else { return true };
+        // Flushed: the decoder would otherwise hold the last output until the next piece.
+        if let Err(e) = decoder.write_all(bytes).and_then(|()| decoder.flush()) {
+            let (name, fed) = (decoder.name(), self.fed);
+            self.error =
+                Some(DataError::Invalid(format!("the {name} stream is broken after {fed} compressed bytes: {e}")));
+            return true;
+        }
+        decoder.get_ref().pos >= self.wanted_end
+    }
+}
+
+async fn read_inflated<S: StreamSource>(
     source: &mut S,
     ranges: &[(u64, u64)],
     options: StreamOptions,
 ) -> Result<Vec<Vec<u8>>, DataError> {
     let wanted_end = ranges.iter().map(|&(s, l)| s.saturating_add(l)).max().unwrap_or(0);
-    let mut sink = Some(WindowSink { pos: 0, windows: ranges.to_vec(), out: vec![Vec::new(); ranges.len()] });
-    // The decoder is chosen by the first bytes read.
-    let mut decoder: Option<Inflater<WindowSink>> = None;
-    let mut offset = 0u64;
-    let mut chunk = options.gzip_chunk.max(1);
-    loop {
-        if decoder.as_ref().is_some_and(|d| d.get_ref().pos >= wanted_end) {
-            break;
-        }
-        let mut len = chunk;
-        if let Some(size) = source.size() {
-            if offset >= size {
-                break;
-            }
-            len = len.min(size - offset);
-        }
-        if let Some(budget) = options.gzip_budget {
-            if offset >= budget {
+    let sink = WindowSink { pos: 0, windows: ranges.to_vec(), out: vec![Vec::new(); ranges.len()] };
+    let mut inflating =
+        Inflating { start: Vec::new(), sink: Some(sink), decoder: None, wanted_end, fed: 0, error: None };
+    let len = options.gzip_budget.map(|budget| budget.max(1));
+    let mut each = |piece: &[u8]| inflating.feed(piece);
+    let (taken, _) = source.read_stream(0, len, &mut each, None).await;
+    taken.map_err(|e| DataError::Source(e.0))?;
+    if let Some(error) = inflating.error {
+        return Err(error);
+    }
+    match inflating.decoder {
+        Some(mut decoder) => {
+            let reached = decoder.get_ref().pos >= wanted_end;
+            if let (false, Some(budget)) = (reached, options.gzip_budget)
+                && inflating.fed >= budget
+                && source.size().is_none_or(|size| inflating.fed < size)
+            {
                 return Err(DataError::Budget(format!(
                     "reaching byte {wanted_end} of the inflated stream takes more than {budget} compressed bytes"
                 )));
             }
-            len = len.min(budget - offset);
-        }
-        let bytes = source.read(offset, len).await.map_err(|e| DataError::Source(e.0))?;
-        if bytes.is_empty() {
-            break;
-        }
-        offset += bytes.len() as u64;
-        if decoder.is_none() {
-            let compression = Compression::of(&bytes);
-            let Some(made) = sink.take().and_then(|s| Inflater::new(compression, s)) else {
-                return Err(DataError::Invalid("the stream is neither gzip nor compress".into()));
-            };
-            decoder = Some(made);
-        }
-        let Some(inflating) = decoder.as_mut() else { break };
-        if let Err(e) = inflating.write_all(&bytes) {
-            let name = inflating.name();
-            return Err(DataError::Invalid(format!(
-                "the {name} stream is broken after {offset} compressed bytes: {e}"
-            )));
-        }
-        chunk = (chunk * 2).min(8 << 20);
-    }
-    match decoder {
-        Some(mut decoder) => {
-            decoder.finish();
+            // A stream that ends early leaves the windows short: callers check.
+            let _ = decoder.finish();
             Ok(std::mem::take(&mut decoder.get_mut().out))
         }
-        None => Ok(sink.map(|s| s.out).unwrap_or_default()),
+        None if inflating.start.len() == 1 => Err(DataError::Invalid("the stream is neither gzip nor compress".into())),
+        None => Ok(inflating.sink.map(|s| s.out).unwrap_or_default()),
     }
 }
 
@@ -224,17 +244,18 @@ mod tests {
     fn gzip_ranges_inflate_only_as_far_as_the_last_one() {
         let data: Vec<u8> = (0..2_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
         let mut source = Memory::new(gzip(&data));
-        let options = StreamOptions { gzip_chunk: 4096, ..StreamOptions::new(true) };
+        let options = StreamOptions::new(true);
         let got = block_on(read_ranges(&mut source, &[(5000, 10), (100_000, 3)], options)).unwrap();
         assert_eq!((got[0].as_slice(), got[1].as_slice()), (&data[5000..5010], &data[100_000..100_003]));
         assert!(source.bytes_read() < 1_000_000, "read {}", source.bytes_read());
+        assert_eq!(source.reads.len(), 1, "one streamed read, dropped once there");
     }
 
     #[test]
     fn a_gzip_budget_stops_the_read() {
         let data = vec![7u8; 3_000_000];
         let mut source = Memory::new(gzip(&data));
-        let options = StreamOptions { gzip_chunk: 64, gzip_budget: Some(256), ..StreamOptions::new(true) };
+        let options = StreamOptions { gzip_budget: Some(256), ..StreamOptions::new(true) };
         let err = block_on(read_ranges(&mut source, &[(2_900_000, 10)], options)).unwrap_err();
         assert!(err.to_string().contains("more than 256 compressed bytes"), "{err}");
     }

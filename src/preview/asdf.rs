@@ -9,7 +9,8 @@ use crate::asdf::outline::{Line, outline};
 use crate::asdf::read::{Outcome, ReadError, ReadLimits, read_asdf};
 use crate::asdf::{AsdfFile, assemble};
 use crate::fits::hdu::Hdu;
-use crate::fits::reader::{FitsHeaders, RangeSource};
+use crate::fits::reader::FitsHeaders;
+use crate::fits::source::StreamSource;
 use crate::fits::stream::StreamOptions;
 use crate::fits::table::Table;
 use crate::fits::table::cell::Cell;
@@ -101,7 +102,7 @@ pub fn asdf_hdu(headers: &FitsHeaders) -> Option<&Hdu> {
 
 /// Reads the tree of an `ASDF` extension: the bytes of its first row's
 /// first column (`nB`, or a heap array `PB(n)`), which hold an ASDF file.
-pub async fn read_extension<S: RangeSource>(source: &mut S, hdu: &Hdu, compressed: bool) -> Result<AsdfFile, String> {
+pub async fn read_extension<S: StreamSource>(source: &mut S, hdu: &Hdu, compressed: bool) -> Result<AsdfFile, String> {
     let table = Table::from_hdu(hdu).map_err(|e| e.to_string())?;
     if hdu.data_size > EXTENSION_MAX {
         return Err(format!("its {} bytes are more than the preview reads", hdu.data_size));

@@ -303,6 +303,22 @@ impl BucketClient {
         .await
     }
 
+    /// An open-ended GET of `key` from byte `start` to its end (`bytes=N-`),
+    /// pinned like [`Self::get_range`]. The body is the caller's to read.
+    pub async fn get_from(
+        &self,
+        key: &str,
+        start: u64,
+        etag: Option<&str>,
+    ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
+        let range = format!("bytes={start}-");
+        self.send(|client| {
+            let request = client.get_object().bucket(&self.bucket).key(key).range(&range);
+            request.set_if_match(etag.map(str::to_string)).send()
+        })
+        .await
+    }
+
     /// A suffix GET: the last `len` bytes of `key` (the whole object when smaller).
     pub async fn get_tail(
         &self,

@@ -14,7 +14,7 @@ use super::error::{S3Error, S3ErrorKind};
 use super::object::ObjectDetails;
 use crate::fits::reader::{RangeSource, SourceError};
 
-/// Reads that stop once the caller has enough (ASDF trees).
+/// Reads streamed piece by piece until the caller has enough (gzip, ASDF).
 mod until;
 
 /// Ranged GETs one reader keeps in flight at once (a quick-look's sampled rows).
@@ -124,7 +124,7 @@ impl S3RangeSource {
         if let Some(total) = answer.total.or(if self.size.is_none() { answer.whole } else { None }) {
             self.size = Some(total);
         }
-        self.bytes_read += answer.bytes.len() as u64;
+        self.bytes_read += answer.bytes.len() as u64 + answer.streamed;
         if start == 0 && self.head.is_empty() {
             self.head = answer.bytes[..answer.bytes.len().min(HEAD_KEPT)].to_vec();
         }
@@ -145,6 +145,8 @@ struct Answer {
     details: ObjectDetails,
     /// HTTP requests it took (more than one when the body broke off).
     requests: u64,
+    /// Body bytes taken and handed on, not kept in `bytes` (a streamed read).
+    streamed: u64,
 }
 
 impl Answer {
@@ -164,6 +166,7 @@ impl Answer {
                 storage_class: Some(output.storage_class().map_or("STANDARD", |c| c.as_str()).to_string()),
             },
             requests: 0,
+            streamed: 0,
         }
     }
 }

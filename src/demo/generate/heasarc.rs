@@ -3,7 +3,7 @@
 use std::io;
 
 use super::super::archive::ArchiveWriter;
-use super::super::fits_writer::{Column, bintable_header, primary_header, push_hdu};
+use super::super::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
 use super::*;
 use crate::format::epoch_secs;
 
@@ -103,6 +103,7 @@ pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
     // A long event list, uncompressed: rows are read by range from the middle of 7 MB.
     let unfiltered = chandra_events(rng, 49010, BIG_EVENT_ROWS, "Perseus cluster", "2023-11-02T01:00:00");
     w.put(B, BIG_EVENT_KEY, &unfiltered, epoch_secs(2024, 2, 1, 0, 0, 0))?;
+    w.put(B, GZIP_DATA_LAST_KEY, &gzip(&data_last_image()), epoch_secs(2024, 2, 1, 0, 0, 0))?;
     let html = "<html><body><h1>ASCA source info 97006000</h1><p>No FITS here.</p></body></html>\n";
     w.put(
         B,
@@ -111,6 +112,25 @@ pub(super) fn heasarc(w: &mut ArchiveWriter, rng: &mut Rng) -> io::Result<()> {
         epoch_secs(2001, 6, 1, 0, 0, 0),
     )?;
     Ok(())
+}
+
+/// An empty primary, a small GTI table, then a 4 MiB image of noise (it
+/// compresses poorly): every header is in the first kilobytes of the gzip
+/// stream, the data runs to its end.
+fn data_last_image() -> Vec<u8> {
+    // A generator of its own, so that the other demo files stay as they were.
+    let mut rng = Rng(0xDA7A_1A57);
+    let mut out = Vec::new();
+    let mut primary = primary_header(8, &[]);
+    primary.string("TELESCOP", "XRISM", "").string("INSTRUME", "XTEND", "").string("OBJECT", "Perseus cluster", "");
+    push_hdu(&mut out, &primary, &[]);
+    let gti = [Column { name: "START", form: "1D", unit: "s" }, Column { name: "STOP", form: "1D", unit: "s" }];
+    let rows: Vec<u8> = [1.0e8f64, 1.0e8 + 5000.0].iter().flat_map(|t| t.to_be_bytes()).collect();
+    push_hdu(&mut out, &bintable_header(&gti, 1, "GTI"), &rows);
+    let (width, height) = (1024, 2048);
+    let pixels: Vec<u8> = (0..width * height).flat_map(|_| (rng.next() as i16).to_be_bytes()).collect();
+    push_hdu(&mut out, &image_header(16, &[width, height], "SKY"), &pixels);
+    out
 }
 
 // ---------------------------------------------------------------- LAMBDA

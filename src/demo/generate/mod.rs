@@ -24,13 +24,16 @@ use super::fits_writer::{Header, primary_header, push_hdu};
 use crate::format::epoch_secs;
 
 /// Bump when the generated content changes, so cached archives are rebuilt.
-pub const ARCHIVE_VERSION: u32 = 22;
+pub const ARCHIVE_VERSION: u32 = 23;
 
 /// Keys in the large flat TESS prefix.
 pub const TESS_FFI_COUNT: usize = 20_480;
 /// An uncompressed event list of [`BIG_EVENT_ROWS`] rows, in `nasa-heasarc`.
 pub const BIG_EVENT_KEY: &str = "xrism/data/obs/3/300049010/resolve/event_uf/xa300049010rsl_p0px1000_uf.evt";
 pub const BIG_EVENT_ROWS: usize = 200_000;
+/// A `.fits.gz` whose headers come first and whose 4 MiB image (noise,
+/// compressing poorly) runs to the end of the stream, in `nasa-heasarc`.
+pub const GZIP_DATA_LAST_KEY: &str = "xrism/data/obs/3/300049010/xtend/products/xa300049010xtd_p0300000a_sk.img.gz";
 /// A 100 MiB uncompressed mosaic of [`MOSAIC_SIDE`]² float32 pixels, in `nasa-irsa-euclid-q1`.
 pub const MOSAIC_KEY: &str = "q1/MER/102018211/EUC_MER_BGSUB-MOSAIC-VIS_TILE102018211-B1D3FC_20241018T122404.fits";
 pub const MOSAIC_SIDE: usize = 5120;

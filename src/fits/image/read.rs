@@ -5,7 +5,7 @@
 
 use super::sample::{Grid, ImageLayout};
 use crate::fits::hdu::Hdu;
-use crate::fits::reader::RangeSource;
+use crate::fits::source::StreamSource;
 use crate::fits::stream::{DataError, StreamOptions, read_ranges};
 use crate::fits::tile::{CompressedImage, Tile};
 
@@ -44,7 +44,7 @@ pub struct Samples {
 }
 
 /// Reads the pixels of `grid` from an image HDU stored as `data`.
-pub async fn read_samples<S: RangeSource>(
+pub async fn read_samples<S: StreamSource>(
     source: &mut S,
     hdu: &Hdu,
     data: &ImageData,
@@ -62,7 +62,7 @@ pub async fn read_samples<S: RangeSource>(
 
 /// The tiles holding the sampled rows: their table rows in one read, their
 /// heap bytes in a second, then each decompressed and sampled.
-async fn read_tiles<S: RangeSource>(
+async fn read_tiles<S: StreamSource>(
     source: &mut S,
     hdu: &Hdu,
     image: &CompressedImage,
@@ -121,7 +121,7 @@ fn sample(tiles: &[Tile], x: u64, y: u64, plane: &[u64]) -> f64 {
 
 /// Reads the pixels of `grid` from an uncompressed image HDU: one row of
 /// physical values per sampled row (NaN for BLANK, NaN and missing bytes).
-pub async fn read_grid<S: RangeSource>(
+pub async fn read_grid<S: StreamSource>(
     source: &mut S,
     hdu: &Hdu,
     layout: &ImageLayout,

@@ -7,7 +7,7 @@ use super::Table;
 use super::cell::Cell;
 use super::heap::Heap;
 use crate::fits::hdu::Hdu;
-use crate::fits::reader::RangeSource;
+use crate::fits::source::StreamSource;
 use crate::fits::stream::{DataError, StreamOptions, merge_ranges, read_ranges};
 
 /// Rows read, with the columns asked for.
@@ -20,7 +20,7 @@ pub struct Rows {
 }
 
 /// Reads `rows` (clipped to the table) of `columns` (indices into `table.columns`).
-pub async fn read_rows<S: RangeSource>(
+pub async fn read_rows<S: StreamSource>(
     source: &mut S,
     hdu: &Hdu,
     table: &Table,

@@ -8,27 +8,8 @@ mod memory;
 
 use libfuzzer_sys::fuzz_target;
 use memory::Memory;
-use s3scope::testing::asdf::read::{Enough, ReadLimits, UntilReads, UntilSource, read_asdf};
+use s3scope::testing::asdf::read::{ReadLimits, read_asdf};
 use s3scope::testing::asdf::{assemble, blocks, head, json, outline, summary};
-use s3scope::testing::fits::reader::RangeSource;
-
-impl UntilSource for Memory {
-    async fn read_until(&mut self, start: u64, len: u64, enough: Enough<'_>, also: Option<(u64, u64)>) -> UntilReads {
-        let first = self.read(start, len).await.map(|all| {
-            // Taken in 64-byte chunks until enough.
-            let mut taken = 0;
-            while taken < all.len() && !enough(&all[..taken]) {
-                taken = (taken + 64).min(all.len());
-            }
-            all[..taken].to_vec()
-        });
-        let second = match also {
-            Some((at, n)) => Some(self.read(at, n).await),
-            None => None,
-        };
-        (first, second)
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let _ = head::tree_span(data, false);
