@@ -2,9 +2,12 @@
 //! synthetic `bench-tree` bucket (3 levels: 10 x 20 prefixes x 100 objects)
 //! and a `bench-fits` bucket (a 168 MB multi-HDU HST-like file, sparse on
 //! disk, an 8 MB gzip event list, a 1 GiB download and a 2-million-row
-//! Parquet catalog), with a latency proxy in front of it.
-//! Prints one line:
-//! `direct=http://127.0.0.1:A proxy=http://127.0.0.1:B`, then serves until killed.
+//! Parquet catalog, and a 64 MB `.fits.gz` whose big HDU is last) and a
+//! `bench-get` bucket of objects to download (bench_get.rs), with two latency
+//! proxies in front of it: one without a cap, one capped at 4 MB/s per
+//! connection. Prints one line:
+//! `direct=http://127.0.0.1:A proxy=http://127.0.0.1:B capped=http://127.0.0.1:C`,
+//! then serves until killed.
 //!
 //! With `--million`, also a `bench-million` bucket whose `flat/` prefix holds
 //! 1,000,000 objects, and `flat-10k/` and `flat-100k/` beside it (the load
@@ -31,6 +34,9 @@ use s3scope::testing::demo::{default_archive_dir, ensure_archive, start};
 /// The bucket of the FITS header benchmarks.
 #[path = "bench_catalog.rs"]
 mod bench_catalog;
+/// The objects of the download benchmarks.
+#[path = "bench_get.rs"]
+mod bench_get;
 
 const FITS_BUCKET: &str = "bench-fits";
 
@@ -118,6 +124,9 @@ fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<
     Ok(())
 }
 
+/// The per-connection cap of the `capped=` proxy: 4 MB/s.
+const CAPPED_BYTES_PER_SECOND: u64 = 4_000_000;
+
 /// The bucket of the recursive-listing benchmark.
 const BENCH_BUCKET: &str = "bench-tree";
 
@@ -154,9 +163,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scratch = std::env::temp_dir().join(format!("s3scope-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
     add_fits_bucket(&mut store, &scratch)?;
+    bench_get::add(&mut store, FITS_BUCKET, dir.parent().unwrap_or(&dir))?;
     let server = start(Arc::new(store), 0).await?;
-    let (proxy, _stats) = proxy::start_proxy(server.addr, Duration::from_millis(rtt_ms)).await?;
-    println!("direct={} proxy=http://{proxy}", server.endpoint());
+    let rtt = Duration::from_millis(rtt_ms);
+    let (proxy, _stats) = proxy::start_proxy(server.addr, rtt).await?;
+    let (capped, _stats) = proxy::start_throttled_proxy(server.addr, rtt, Some(CAPPED_BYTES_PER_SECOND)).await?;
+    println!("direct={} proxy=http://{proxy} capped=http://{capped}", server.endpoint());
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}

