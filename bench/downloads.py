@@ -27,7 +27,7 @@ CASES = [
     ("4 x 256 MiB", "s3://bench-get/large/", True, 4, 4 * 256 * MIB),
     ("1 x 1 GiB", "s3://bench-fits/big/one-gib.bin", False, 1, GIB),
 ]
-TOOLS = ["s3scope", "aws", "s5cmd"]
+TOOLS = ["s3scope", "s3scope-no-verify", "aws", "s5cmd"]
 
 
 def log(*args):
@@ -54,8 +54,10 @@ def max_rss_kib(cmd, env):
 
 
 def command(tool, s3scope, bin_dir, endpoint, uri, prefix, out):
-    if tool == "s3scope":
+    if tool in ("s3scope", "s3scope-no-verify"):
+        # `--no-verify`: no MD5 check, as s5cmd and the aws CLI (for parts) do.
         return [str(s3scope), "--endpoint-url", endpoint, "--no-sign-request", "get",
+                *(["--no-verify"] if tool == "s3scope-no-verify" else []),
                 *(["--recursive"] if prefix else []), "-o", out, uri]
     if tool == "aws":
         return [str(bin_dir / "aws"), "s3", "cp", *(["--recursive"] if prefix else []), "--no-sign-request",

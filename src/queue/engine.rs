@@ -235,10 +235,20 @@ impl Download<'_> {
                 return Err(error.into());
             }
         }
-        let synced = tokio::task::spawn_blocking(move || file.sync_data()).await.map_err(std::io::Error::other);
-        synced.and_then(|synced| synced).map_err(|e| io_failed("writing", &part, e))?;
         let md5 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
-        self.finish(&part, &record_path, now, md5).await?;
+        if let (Some(expected), Some(actual)) = (self.expected_md5(run, now), md5)
+            && actual != expected
+        {
+            let _ = tokio::fs::remove_file(&part).await;
+            let why = format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed");
+            return Err(failed(why).into());
+        }
+        // Sized when opened and written to its end: one sync, then the rename,
+        // in one trip off the runtime's threads (thousands of small files).
+        let (from, to) = (part.clone(), self.destination.to_path_buf());
+        let renamed = tokio::task::spawn_blocking(move || file.sync_data().and_then(|()| std::fs::rename(&from, &to)));
+        let renamed = renamed.await.map_err(std::io::Error::other).and_then(|renamed| renamed);
+        renamed.map_err(|e| io_failed("renaming into", self.destination, e))?;
         (run.progress)(now.size, now.size);
         let fetched = run.fetched.load(Ordering::Relaxed);
         Ok(Outcome::Downloaded { size: now.size, fetched, resumed: false, restarted })

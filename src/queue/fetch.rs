@@ -1,5 +1,5 @@
 //! One ranged GET streamed into the part file at its offset: bodies are
-//! gathered into 256 KiB writes done off the runtime's threads (the next
+//! gathered into 64 KiB writes done off the runtime's threads (the next
 //! buffer fills while one is written), retried with backoff from the byte
 //! where a dropped connection left off, under the run's bytes-in-flight
 //! limit. Throttling answers are reported to the limits.
@@ -17,8 +17,9 @@ use super::durable::PartFile;
 use super::transfers::Transfers;
 use crate::s3::{BucketClient, S3ErrorKind};
 
-/// Bytes gathered before one write to the file.
-const WRITE_BUFFER: usize = 256 << 10;
+/// Bytes gathered before one write to the file (two such buffers per GET
+/// in flight: the memory of hundreds of GETs stays a few MiB).
+const WRITE_BUFFER: usize = 64 << 10;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -244,6 +245,6 @@ mod tests {
         writer.finish().await.unwrap();
         let written = file.0.lock().unwrap();
         assert_eq!(&written[100..], &data[..]);
-        assert_eq!(file.1.load(Ordering::Relaxed), 4, "1,000,000 bytes in 256 KiB writes");
+        assert_eq!(file.1.load(Ordering::Relaxed), 16, "1,000,000 bytes in 64 KiB writes");
     }
 }

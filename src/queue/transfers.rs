@@ -30,7 +30,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { objects: 256, bytes: 1 << 30 }
+        Self { objects: 256, bytes: 512 << 20 }
     }
 }
 

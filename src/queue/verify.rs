@@ -2,10 +2,10 @@
 //! download pins (size and ETag), the MD5 a plain ETag names, the part
 //! file hashed while a download goes on, an existing destination compared.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use md5::{Digest, Md5};
-use tokio::io::AsyncReadExt;
 use tokio::sync::watch;
 
 use crate::checksum::md5_of_file;
@@ -64,28 +64,43 @@ pub async fn existing(destination: &Path, object: &ObjectVersion) -> Existing {
     if same { Existing::Same } else { Existing::Differs }
 }
 
+/// Bytes hashed per read of the part file (one buffer, reused).
+const HASH_READ: usize = 256 << 10;
+
 /// Hashes the part file from its start as far as `complete` says the bytes
-/// are there, until `size` bytes are hashed.
+/// are there, until `size` bytes are hashed. Reads and hashing run off the
+/// runtime's threads, through one reused buffer.
 pub async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver<u64>) -> std::io::Result<String> {
-    let mut hasher = Md5::new();
+    let file = std::fs::File::open(&part)?;
+    let mut state = Some((file, Md5::new(), vec![0u8; HASH_READ]));
     let mut hashed = 0u64;
-    let mut file = tokio::fs::File::open(&part).await?;
-    let mut buf = vec![0u8; 1 << 20];
     loop {
         let target = (*complete.borrow_and_update()).min(size);
-        while hashed < target {
-            let want = ((target - hashed) as usize).min(buf.len());
-            let n = file.read(&mut buf[..want]).await?;
-            if n == 0 {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the part file is shorter than recorded",
-                ));
-            }
-            hasher.update(&buf[..n]);
-            hashed += n as u64;
+        if hashed < target {
+            let (mut file, mut hasher, mut buf) = state.take().expect("returned after each step");
+            let step = tokio::task::spawn_blocking(move || {
+                let mut done = 0u64;
+                while done < target - hashed {
+                    let want = ((target - hashed - done) as usize).min(buf.len());
+                    let n = file.read(&mut buf[..want])?;
+                    if n == 0 {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "the part file is shorter than recorded",
+                        ));
+                    }
+                    hasher.update(&buf[..n]);
+                    done += n as u64;
+                }
+                Ok((file, hasher, buf, done))
+            });
+            let (file, hasher, buf, done) = step.await.map_err(std::io::Error::other)??;
+            hashed += done;
+            state = Some((file, hasher, buf));
+            continue;
         }
         if hashed >= size {
+            let (_, hasher, _) = state.take().expect("kept");
             return Ok(crate::checksum::hex(&hasher.finalize()));
         }
         if complete.changed().await.is_err() {
