@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use futures::{Stream, StreamExt};
 
+use super::blocking::{joined, off_runtime};
 use super::parts::{Ranges, ResumeRecord};
 
 /// How often a file's progress is made durable, at most...
@@ -190,7 +191,7 @@ where
             },
             done = async { pending.as_mut().expect("guarded").await }, if pending.is_some() => {
                 pending = None;
-                match done.map_err(io::Error::other).and_then(|saved| saved) {
+                match joined(done) {
                     Ok(claim) => journal.saved(claim),
                     Err(e) => return Persisted::Io(e),
                 }
@@ -198,7 +199,7 @@ where
         }
     };
     if let Some(task) = pending.take() {
-        match task.await.map_err(io::Error::other).and_then(|saved| saved) {
+        match joined(task.await) {
             Ok(claim) => journal.saved(claim),
             Err(e) => return Persisted::Io(e),
         }
@@ -206,16 +207,16 @@ where
     match stopped {
         None => {
             let file = file.clone();
-            match tokio::task::spawn_blocking(move || file.sync()).await.map_err(io::Error::other) {
-                Ok(Ok(())) => Persisted::Complete,
-                Ok(Err(e)) | Err(e) => Persisted::Io(e),
+            match off_runtime(move || file.sync()).await {
+                Ok(()) => Persisted::Complete,
+                Err(e) => Persisted::Io(e),
             }
         }
         Some(error) => {
             if journal.written() != journal.claimed() {
                 let claim = journal.begin(Instant::now());
                 let task = spawn_checkpoint(&file, &sink, record, claim);
-                match task.await.map_err(io::Error::other).and_then(|saved| saved) {
+                match joined(task.await) {
                     Ok(claim) => journal.saved(claim),
                     Err(e) => return Persisted::Io(e),
                 }

@@ -18,6 +18,7 @@ use md5::{Digest, Md5};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::blocking::off_runtime;
 use super::durable::{Journal, Persisted, RecordFile, RecordSink, persist};
 use super::fetch::{FetchError, Sink, Source, fetch_part};
 use super::parts::{Ranges, ResumeRecord};
@@ -236,18 +237,11 @@ impl Download<'_> {
             }
         }
         let md5 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
-        if let (Some(expected), Some(actual)) = (self.expected_md5(run, now), md5)
-            && actual != expected
-        {
-            let _ = tokio::fs::remove_file(&part).await;
-            let why = format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed");
-            return Err(failed(why).into());
-        }
+        check_md5(&part, &record_path, self.expected_md5(run, now), md5).await?;
         // Sized when opened and written to its end: one sync, then the rename,
         // in one trip off the runtime's threads (thousands of small files).
         let (from, to) = (part.clone(), self.destination.to_path_buf());
-        let renamed = tokio::task::spawn_blocking(move || file.sync_data().and_then(|()| std::fs::rename(&from, &to)));
-        let renamed = renamed.await.map_err(std::io::Error::other).and_then(|renamed| renamed);
+        let renamed = off_runtime(move || file.sync_data().and_then(|()| std::fs::rename(&from, &to))).await;
         renamed.map_err(|e| io_failed("renaming into", self.destination, e))?;
         (run.progress)(now.size, now.size);
         let fetched = run.fetched.load(Ordering::Relaxed);
@@ -268,11 +262,8 @@ impl Download<'_> {
         if !prepared.resumed {
             // A part file without a record would look like another version's.
             let (path, record) = (record_path.clone(), prepared.record.clone());
-            let saved = tokio::task::spawn_blocking(move || RecordFile(path).save(&record)).await;
-            saved
-                .map_err(std::io::Error::other)
-                .and_then(|saved| saved)
-                .map_err(|e| io_failed("writing", record_path, e))?;
+            let saved = off_runtime(move || RecordFile(path).save(&record)).await;
+            saved.map_err(|e| io_failed("writing", record_path, e))?;
         }
         (run.progress)(prepared.record.done.covered(), now.size);
         // The MD5 is computed while the download goes on, over the part of
@@ -365,30 +356,41 @@ impl Download<'_> {
         if length != now.size {
             return Err(failed(format!("{} has {length} bytes, expected {}", part.display(), now.size)));
         }
-        if let (Some(expected), Some(actual)) = (now.md5(), md5)
-            && actual != expected
-        {
-            let _ = tokio::fs::remove_file(part).await;
-            let _ = tokio::fs::remove_file(record_path).await;
-            return Err(failed(format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed")));
-        }
+        check_md5(part, record_path, now.md5(), md5).await?;
         tokio::fs::rename(part, self.destination).await.map_err(|e| io_failed("renaming into", self.destination, e))?;
         let _ = tokio::fs::remove_file(record_path).await;
         Ok(())
     }
 }
 
+/// A digest that differs from the expected one: the part file (and any
+/// record) is removed and the download fails.
+async fn check_md5(
+    part: &Path,
+    record_path: &Path,
+    expected: Option<String>,
+    actual: Option<String>,
+) -> Result<(), DownloadError> {
+    match (expected, actual) {
+        (Some(expected), Some(actual)) if actual != expected => {
+            let _ = tokio::fs::remove_file(part).await;
+            let _ = tokio::fs::remove_file(record_path).await;
+            Err(failed(format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Opens (creating, or emptying when `fresh`) the part file, sized for the object.
 async fn open_part(part: &Path, size: u64, fresh: bool) -> Result<Arc<std::fs::File>, DownloadError> {
     let path = part.to_path_buf();
-    let opened = tokio::task::spawn_blocking(move || {
+    let opened = off_runtime(move || {
         let file = std::fs::OpenOptions::new().create(true).write(true).truncate(fresh).open(&path)?;
         file.set_len(size)?;
-        Ok::<_, std::io::Error>(file)
+        Ok(file)
     })
-    .await
-    .map_err(std::io::Error::other);
-    let file = opened.and_then(|opened| opened).map_err(|e| io_failed("creating", part, e))?;
+    .await;
+    let file = opened.map_err(|e| io_failed("creating", part, e))?;
     Ok(Arc::new(file))
 }
 

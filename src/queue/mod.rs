@@ -3,6 +3,7 @@
 //! that fetches one object within them.
 
 pub mod adapt;
+pub mod blocking;
 pub mod durable;
 pub mod engine;
 pub mod fetch;

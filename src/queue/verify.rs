@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use md5::{Digest, Md5};
 use tokio::sync::watch;
 
+use super::blocking::off_runtime;
 use crate::checksum::md5_of_file;
 use crate::s3::{BucketClient, S3Error};
 
@@ -78,7 +79,7 @@ pub async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver
         let target = (*complete.borrow_and_update()).min(size);
         if hashed < target {
             let (mut file, mut hasher, mut buf) = state.take().expect("returned after each step");
-            let step = tokio::task::spawn_blocking(move || {
+            let step = off_runtime(move || {
                 let mut done = 0u64;
                 while done < target - hashed {
                     let want = ((target - hashed - done) as usize).min(buf.len());
@@ -94,7 +95,7 @@ pub async fn hash_prefix(part: PathBuf, size: u64, mut complete: watch::Receiver
                 }
                 Ok((file, hasher, buf, done))
             });
-            let (file, hasher, buf, done) = step.await.map_err(std::io::Error::other)??;
+            let (file, hasher, buf, done) = step.await?;
             hashed += done;
             state = Some((file, hasher, buf));
             continue;
