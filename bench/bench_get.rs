@@ -10,7 +10,7 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use s3scope::testing::checksum::md5_of_file;
+use s3scope::testing::checksum::{crc64nvme_of_file, md5_of_file};
 use s3scope::testing::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
 use s3scope::testing::demo::store::{Content, Store, StoredObject};
 
@@ -51,7 +51,8 @@ fn random_bytes(seed: u64, len: usize) -> Vec<u8> {
 }
 
 /// A file made by `write` at `path`, unless it (and its MD5 beside it) is
-/// already there; returns the object that serves it.
+/// already there; returns the object that serves it, with the CRC-64/NVME
+/// S3 keeps for a new upload.
 fn cached_file(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<std::fs::File>) -> std::io::Result<()>,
@@ -60,7 +61,7 @@ fn cached_file(
     if let (Ok(meta), Ok(etag)) = (std::fs::metadata(path), std::fs::read_to_string(&etag_path)) {
         let etag = etag.trim().to_string();
         if etag.len() == 32 {
-            return Ok(StoredObject { size: meta.len(), etag, last_modified: MODIFIED, content: file(path) });
+            return new_upload(path, meta.len(), etag);
         }
     }
     let partial = path.with_extension("partial");
@@ -71,11 +72,13 @@ fn cached_file(
     let etag = md5_of_file(path)?;
     std::fs::write(&etag_path, &etag)?;
     let size = std::fs::metadata(path)?.len();
-    Ok(StoredObject { size, etag, last_modified: MODIFIED, content: file(path) })
+    new_upload(path, size, etag)
 }
 
-fn file(path: &Path) -> Content {
-    Content::File(path.to_path_buf())
+/// The object a file serves, as S3 keeps a new upload: with its CRC-64/NVME.
+fn new_upload(path: &Path, size: u64, etag: String) -> std::io::Result<StoredObject> {
+    let crc64nvme = Some(crc64nvme_of_file(path)?);
+    Ok(StoredObject { size, etag, last_modified: MODIFIED, content: Content::File(path.to_path_buf()), crc64nvme })
 }
 
 /// 256 MiB of noise, written 1 MiB at a time.

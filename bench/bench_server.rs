@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use std::io::{Seek, SeekFrom, Write};
 
-use s3scope::testing::checksum::md5_of_file;
+use s3scope::testing::checksum::{crc64nvme_of_file, md5_of_file};
 use s3scope::testing::demo::archive::load_store;
 use s3scope::testing::demo::fits_writer::{Column, bintable_header, image_header, primary_header, push_hdu};
 use s3scope::testing::demo::store::{Content, Store, StoredObject};
@@ -97,12 +97,14 @@ fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<
     let catalog = dir.join("bench-catalog.parquet");
     let size = bench_catalog::write(&catalog)?;
     let etag = md5_of_file(&catalog)?;
-    let object = StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(catalog) };
+    let object =
+        StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(catalog), crc64nvme: None };
     store.put(FITS_BUCKET, "catalogs/neowise-like-2M.parquet", object);
     let flt = dir.join("bench-flt.fits");
     let size = write_big_flt(&flt)?;
     let etag = md5_of_file(&flt)?;
-    let object = StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(flt) };
+    let object =
+        StoredObject { size, etag, last_modified: 1_700_000_000, content: Content::File(flt), crc64nvme: None };
     store.put(FITS_BUCKET, "hst/iexo01a1q_flt.fits", object);
     store.put(FITS_BUCKET, "chandra/acisf99999N004_evt2.fits.gz", StoredObject::in_memory(big_events(), 1_700_000_000));
     // 1 GiB for the download benchmarks: a sparse file with a few marked blocks.
@@ -115,12 +117,11 @@ fn add_fits_bucket(store: &mut Store, dir: &std::path::Path) -> std::io::Result<
         }
         file.set_len(1 << 30)?;
     }
-    let etag = md5_of_file(&gib)?;
-    store.put(
-        FITS_BUCKET,
-        "big/one-gib.bin",
-        StoredObject { size: 1 << 30, etag, last_modified: 1_700_000_000, content: Content::File(gib) },
-    );
+    // A new upload: S3 keeps its CRC-64/NVME beside the MD5 ETag.
+    let (etag, crc64nvme) = (md5_of_file(&gib)?, Some(crc64nvme_of_file(&gib)?));
+    let object =
+        StoredObject { size: 1 << 30, etag, last_modified: 1_700_000_000, content: Content::File(gib), crc64nvme };
+    store.put(FITS_BUCKET, "big/one-gib.bin", object);
     Ok(())
 }
 

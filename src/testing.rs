@@ -12,7 +12,7 @@ pub mod catalog {
 }
 
 pub mod checksum {
-    pub use crate::checksum::md5_of_file;
+    pub use crate::checksum::{crc64nvme, crc64nvme_of_file, md5_of_file};
 }
 
 pub mod columnar {

@@ -1,5 +1,6 @@
 //! `s3scope get` against the embedded server: layout, safety, parts,
-//! resume after a kill, a changed object, cancel, existing files.
+//! resume after a kill, a changed object, cancel, existing files, the
+//! content checked against the object's CRC-64/NVME.
 
 mod common;
 
@@ -70,7 +71,7 @@ fn large_objects_come_in_parts_and_check_out() {
     let dir = tempfile::tempdir().unwrap();
     let output = get(
         &fixture().endpoint,
-        &["-o", dir.path().to_str().unwrap(), "--part-size", "4194304", &format!("s3://stpubdata/{TESS_CUBE_KEY}")],
+        &["-o", dir.path().to_str().unwrap(), "--part-size", "4 MiB", &format!("s3://stpubdata/{TESS_CUBE_KEY}")],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let file = dir.path().join("tess-s0014-2-3-cube.fits");
@@ -315,4 +316,77 @@ fn hostile_keys_land_under_their_exact_names_and_print_escaped() {
         let object = fixture().store.get("demo-edge", &key).unwrap();
         assert_eq!(md5_file(&path), object.etag, "{key:?}");
     }
+}
+
+#[test]
+fn an_object_with_a_crc_is_checked_part_by_part_across_a_resume() {
+    let fixture = fixture();
+    let data: Vec<u8> = (0..6_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.bin");
+    let args = [
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--part-size",
+        "524288",
+        "--bytes-in-flight",
+        "1048576",
+        "s3://mutable/data.bin",
+    ];
+    let server = serve(one_object_store(data.clone()));
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(server, Duration::ZERO, Some(1 << 20))).unwrap();
+    let mut child = spawn_get(&format!("http://{slow}"), &args);
+    let before = wait_for_progress(&file, 1 << 20);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(before.done.covered() < data.len() as u64);
+
+    // The second run reads back the spans the first one wrote to combine their CRCs.
+    let output = get(&format!("http://{server}"), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("resumed"), "{}", stdout(&output));
+    assert_eq!(std::fs::read(&file).unwrap(), data);
+    assert!(record_of(&file).is_none(), "the resume record is gone");
+}
+
+/// A store holding one object whose recorded CRC-64/NVME is wrong (its ETag's MD5 is right).
+fn store_with_a_wrong_crc(data: Vec<u8>) -> Store {
+    let mut object = StoredObject::in_memory(data, 1_700_000_000);
+    object.crc64nvme = object.crc64nvme.map(|crc| crc ^ 1);
+    let mut store = Store::default();
+    store.add_bucket("mutable", true);
+    store.put("mutable", "data.bin", object);
+    store
+}
+
+#[test]
+fn a_file_that_does_not_match_the_objects_crc_fails_and_is_removed() {
+    // One GET (the CRC comes with the answer), and parts (a HEAD asks for it).
+    for part_size in ["8 MiB", "512k"] {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+        let server = serve(store_with_a_wrong_crc(data));
+        let dir = tempfile::tempdir().unwrap();
+        let output = get(
+            &format!("http://{server}"),
+            &["-o", dir.path().to_str().unwrap(), "--part-size", part_size, "s3://mutable/data.bin"],
+        );
+        assert_eq!(output.status.code(), Some(1), "{part_size}: {}", stdout(&output));
+        assert!(stderr(&output).contains("CRC-64/NVME mismatch"), "{part_size}: {}", stderr(&output));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "{part_size}: no final file, part file or record left: {left:?}");
+    }
+}
+
+#[test]
+fn without_verification_a_wrong_crc_goes_unnoticed() {
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+    let server = serve(store_with_a_wrong_crc(data.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let output = get(
+        &format!("http://{server}"),
+        &["-o", dir.path().to_str().unwrap(), "--part-size", "512k", "--no-verify", "s3://mutable/data.bin"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(dir.path().join("data.bin")).unwrap(), data);
 }

@@ -36,17 +36,17 @@ pub struct GetArgs {
     /// Objects downloaded at once, at most; fewer while the link gives no more [default: 256, or the config's downloads.jobs]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub jobs: Option<u64>,
-    /// Bytes requested and not yet arrived, at most ("512 MiB") [default: 512 MiB, or the config's downloads.bytes_in_flight]
+    /// Bytes requested and not yet arrived, at most ("512 MiB") [default: 256 MiB, or the config's downloads.bytes_in_flight]
     #[arg(long, value_name = "BYTES", value_parser = parse_in_flight)]
     pub bytes_in_flight: Option<u64>,
     /// Replace existing files that differ
     #[arg(long)]
     pub force: bool,
-    /// Skip the MD5 check (the size is still checked); on links faster than MD5 (~600 MB/s a core) it sets the pace
+    /// Skip the content check (the object's CRC-64/NVME, else the MD5 of a plain ETag; the size is still checked)
     #[arg(long)]
     pub no_verify: bool,
-    /// Bytes per ranged part of a large object [default: 8 to 64 MiB, growing with the object; or the config's downloads.part_size]
-    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(4096..))]
+    /// Bytes per ranged part of a large object ("16 MiB") [default: 8 to 64 MiB, growing with the object; or the config's downloads.part_size]
+    #[arg(long, value_name = "BYTES", value_parser = parse_part_size)]
     pub part_size: Option<u64>,
     /// s3://bucket/key objects, or prefixes with --recursive
     #[arg(required = true)]
@@ -56,6 +56,11 @@ pub struct GetArgs {
 fn parse_in_flight(text: &str) -> Result<u64, String> {
     let bytes = parse_size(text)?;
     if bytes < 1 << 20 { Err("at least 1 MiB".into()) } else { Ok(bytes) }
+}
+
+fn parse_part_size(text: &str) -> Result<u64, String> {
+    let bytes = parse_size(text)?;
+    if bytes < 4096 { Err("at least 4 KiB".into()) } else { Ok(bytes) }
 }
 
 /// One object to fetch.

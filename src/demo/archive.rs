@@ -121,7 +121,8 @@ pub fn load_store(root: &Path) -> io::Result<Store> {
             }
             ManifestLine::Object { bucket, key, blob, size, etag, mtime } => {
                 let path = blobs.entry(blob.clone()).or_insert_with(|| root.join(&blob)).clone();
-                let object = StoredObject { size, etag, last_modified: mtime, content: Content::File(path) };
+                let object =
+                    StoredObject { size, etag, last_modified: mtime, content: Content::File(path), crc64nvme: None };
                 store.put(&bucket, &key, object);
             }
         }

@@ -251,7 +251,10 @@ impl S3 for StoreS3 {
         let input = req.input;
         let object = self.object(&input.bucket, &input.key)?;
         check_preconditions(object, input.if_match.as_ref(), input.if_none_match.as_ref())?;
+        let crc64nvme = full_object_crc(object, input.checksum_mode.as_ref());
         Ok(S3Response::new(HeadObjectOutput {
+            checksum_type: crc64nvme.as_ref().map(|_| ChecksumType::from_static(ChecksumType::FULL_OBJECT)),
+            checksum_crc64nvme: crc64nvme,
             content_length: Some(object.size as i64),
             e_tag: Some(ETag::Strong(object.etag.clone())),
             last_modified: Some(timestamp(object.last_modified)),
@@ -266,6 +269,8 @@ impl S3 for StoreS3 {
         let input = req.input;
         let object = self.object(&input.bucket, &input.key)?;
         check_preconditions(object, input.if_match.as_ref(), input.if_none_match.as_ref())?;
+        // As S3: no checksum for a range, even one that covers the object.
+        let crc64nvme = full_object_crc(object, input.checksum_mode.as_ref()).filter(|_| input.range.is_none());
         let (start, len, content_range) = match input.range {
             None => (0, object.size, None),
             Some(range) => {
@@ -278,6 +283,8 @@ impl S3 for StoreS3 {
             body: Some(body(object, start, len).await?),
             content_length: Some(len as i64),
             content_range,
+            checksum_type: crc64nvme.as_ref().map(|_| ChecksumType::from_static(ChecksumType::FULL_OBJECT)),
+            checksum_crc64nvme: crc64nvme,
             e_tag: Some(ETag::Strong(object.etag.clone())),
             last_modified: Some(timestamp(object.last_modified)),
             content_type: Some(content_type_of(&input.key)),
@@ -285,6 +292,13 @@ impl S3 for StoreS3 {
             ..Default::default()
         }))
     }
+}
+
+/// The object's CRC-64/NVME in its header form, when it has one and the
+/// request asked for checksums (`x-amz-checksum-mode: ENABLED`).
+fn full_object_crc(object: &StoredObject, mode: Option<&ChecksumMode>) -> Option<String> {
+    let enabled = mode.is_some_and(|mode| mode.as_str() == ChecksumMode::ENABLED);
+    object.crc64nvme.filter(|_| enabled).map(crate::checksum::crc64nvme_base64)
 }
 
 /// A plausible Content-Type from the key's extension, as archives serve them.

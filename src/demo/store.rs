@@ -29,13 +29,23 @@ pub struct StoredObject {
     /// Seconds since the Unix epoch.
     pub last_modified: i64,
     pub content: Content,
+    /// The full-object CRC-64/NVME S3 stores for objects uploaded since
+    /// 2025 (`None`: an older upload, as most archive files are).
+    pub crc64nvme: Option<u64>,
 }
 
 impl StoredObject {
-    /// An in-memory object; its ETag is the MD5 of `data`.
+    /// An in-memory object, as a new upload: its ETag is the MD5 of `data`
+    /// and it carries a CRC-64/NVME.
     pub fn in_memory(data: impl Into<Bytes>, last_modified: i64) -> Self {
         let data = data.into();
-        Self { size: data.len() as u64, etag: md5_hex(&data), last_modified, content: Content::Memory(data) }
+        Self {
+            size: data.len() as u64,
+            etag: md5_hex(&data),
+            last_modified,
+            crc64nvme: Some(crate::checksum::crc64nvme(&data)),
+            content: Content::Memory(data),
+        }
     }
 }
 

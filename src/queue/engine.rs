@@ -4,28 +4,32 @@
 //! resume); a large one comes in ranged parts whose size and number in
 //! flight grow with it ([`PartPlan`]), with a resume record beside the part
 //! file made durable at most once a second ([`persist`]). Every GET is
-//! pinned to the version first seen (`If-Match`); no HEAD is sent when a
-//! listing gave the size and ETag. All downloads of a run share one set of
-//! limits ([`Transfers`]). Size and MD5 (when the ETag is one) are checked
-//! before the rename. Memory stays bounded: bodies stream to disk.
+//! pinned to the version first seen (`If-Match`); no HEAD is sent for a
+//! small object when a listing gave the size and ETag. All downloads of a
+//! run share one set of limits ([`Transfers`]). Before the rename the size
+//! is checked, and the content, as it arrives: a one-GET object against
+//! the CRC-64/NVME its answer carries, else the MD5 its ETag names; a large
+//! one against its CRC (one HEAD asks), combined from its parts' CRCs, else
+//! the MD5 ([`Check`]). Memory stays bounded: bodies stream to disk.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::StreamExt;
-use md5::{Digest, Md5};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::blocking::off_runtime;
+use super::check::{Check, WholeCheck, check_crc, check_md5, settle};
+use super::crc::SpanCrcs;
 use super::durable::{Journal, Persisted, RecordFile, RecordSink, persist};
 use super::fetch::{FetchError, Sink, Source, fetch_part};
 use super::parts::{Ranges, ResumeRecord};
 use super::plan::PartPlan;
 use super::transfers::Transfers;
 use super::verify::{Existing, ObjectVersion, existing, hash_prefix};
-use crate::s3::BucketClient;
+use crate::s3::{BucketClient, S3ErrorKind};
 
 /// How a download runs.
 #[derive(Debug, Clone, Copy)]
@@ -38,9 +42,10 @@ pub struct DownloadOptions {
     pub attempts: u32,
     /// Replace an existing different file.
     pub force: bool,
-    /// Check the file against the MD5 its ETag names (when it names one).
-    /// MD5 is serial, about 600 MB/s a core: on a link faster than that
-    /// the check, not the network, sets the pace of a large download.
+    /// Check the file's content: against the object's CRC-64/NVME when it
+    /// has one (computed part by part), else the MD5 its ETag names. MD5
+    /// is serial, about 600 MB/s a core: on a link faster than that the
+    /// check, not the network, sets the pace of a large object without a CRC.
     pub verify: bool,
 }
 
@@ -188,12 +193,16 @@ impl Download<'_> {
     }
 
     async fn attempt(&self, run: &Run<'_>, known: Option<ObjectVersion>, restarted: bool) -> Result<Outcome, Halt> {
-        let now = match known {
-            Some(known) => known,
-            None => tokio::select! {
-                () = run.cancel.cancelled() => return Err(DownloadError::Cancelled.into()),
-                now = ObjectVersion::of(self.bucket, self.key) => now.map_err(|e| failed(e.message))?,
-            },
+        // `None`: not asked yet (a listing told the version).
+        let (now, crc64nvme) = match known {
+            Some(known) => (known, None),
+            None => {
+                let head = tokio::select! {
+                    () = run.cancel.cancelled() => return Err(DownloadError::Cancelled.into()),
+                    head = ObjectVersion::head(self.bucket, self.key, None) => head.map_err(|e| failed(e.message))?,
+                };
+                (head.version, Some(head.crc64nvme))
+            }
         };
         match existing(self.destination, &now).await {
             Existing::Absent => {}
@@ -214,21 +223,56 @@ impl Download<'_> {
         if plan.is_single(now.size) {
             self.fetch_whole(run, &now, restarted).await
         } else {
-            self.fetch_in_parts(run, &now, plan, restarted).await
+            let check = self.check_for_parts(run, &now, crc64nvme).await?;
+            self.fetch_in_parts(run, &now, plan, restarted, check).await
         }
     }
 
-    /// One GET into the part file, hashed as it comes; one sync; the rename.
+    /// What a download in parts is checked against: its CRC when it has
+    /// one (a HEAD asks, unless the download began with one), else the MD5.
+    async fn check_for_parts(
+        &self,
+        run: &Run<'_>,
+        now: &ObjectVersion,
+        crc64nvme: Option<Option<u64>>,
+    ) -> Result<Check, Halt> {
+        if !run.options.verify {
+            return Ok(Check::Nothing);
+        }
+        let crc = match crc64nvme {
+            Some(asked) => asked,
+            None => {
+                let head = tokio::select! {
+                    () = run.cancel.cancelled() => return Err(DownloadError::Cancelled.into()),
+                    head = ObjectVersion::head(self.bucket, self.key, now.etag.as_deref()) => head,
+                };
+                match head {
+                    Ok(head) if head.version.size != now.size => return Err(Halt::ObjectChanged),
+                    Ok(head) => head.crc64nvme,
+                    Err(e) if e.kind == S3ErrorKind::Changed => return Err(Halt::ObjectChanged),
+                    // The GETs may still work: the MD5, if any, checks instead.
+                    Err(e) => {
+                        tracing::debug!("s3://{}/{}: no checksum ({})", self.bucket.name(), self.key, e.message);
+                        None
+                    }
+                }
+            }
+        };
+        Ok(Check::choose(true, crc, now))
+    }
+
+    /// One GET into the part file, checked as it comes; one sync; the rename.
     async fn fetch_whole(&self, run: &Run<'_>, now: &ObjectVersion, restarted: bool) -> Result<Outcome, Halt> {
         let (part, record_path) = part_paths(self.destination);
         // A record left by an earlier plan is of no use to one GET.
         let _ = tokio::fs::remove_file(&record_path).await;
         let file = open_part(&part, now.size, true).await?;
         (run.progress)(0, now.size);
-        let mut hasher = self.expected_md5(run, now).map(|_| Md5::new());
+        let mut check = run.options.verify.then(|| WholeCheck::new(now.md5()));
         if now.size > 0 {
-            let source = Source { bucket: self.bucket, key: self.key, etag: now.etag.as_deref() };
-            let mut sink = Sink { file: &file, engine: run.engine, fetched: &run.fetched, hasher: hasher.as_mut() };
+            let source = self.source(now);
+            let mut sink =
+                Sink { file: &file, engine: run.engine, fetched: &run.fetched, whole: check.as_mut(), crc: None };
             if let Err(error) = fetch_part(&source, &mut sink, (0, now.size), run.options.attempts, run.cancel).await {
                 if error != FetchError::Cancelled {
                     let _ = tokio::fs::remove_file(&part).await;
@@ -236,8 +280,9 @@ impl Download<'_> {
                 return Err(error.into());
             }
         }
-        let md5 = hasher.map(|h| crate::checksum::hex(&h.finalize()));
-        check_md5(&part, &record_path, self.expected_md5(run, now), md5).await?;
+        if let Some(check) = check {
+            settle(check.verdict(), &part, &record_path).await.map_err(failed)?;
+        }
         // Sized when opened and written to its end: one sync, then the rename,
         // in one trip off the runtime's threads (thousands of small files).
         let (from, to) = (part.clone(), self.destination.to_path_buf());
@@ -255,6 +300,7 @@ impl Download<'_> {
         now: &ObjectVersion,
         plan: PartPlan,
         restarted: bool,
+        check: Check,
     ) -> Result<Outcome, Halt> {
         let prepared = self.prepare(now, restarted).await?;
         let (part, record_path) = (&prepared.part, &prepared.record_path);
@@ -270,15 +316,23 @@ impl Download<'_> {
         // the file that is complete from its start.
         let (hashable, hashable_rx) = watch::channel(prepared.record.done.complete_from_start());
         let hasher =
-            self.expected_md5(run, now).map(|_| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
-        let source = Source { bucket: self.bucket, key: self.key, etag: now.etag.as_deref() };
+            matches!(check, Check::Md5(_)).then(|| tokio::spawn(hash_prefix(part.clone(), now.size, hashable_rx)));
+        let with_crc = matches!(check, Check::Crc64Nvme(_));
+        let crcs = SpanCrcs::default();
+        let source = self.source(now);
         let missing = prepared.record.done.missing_parts(now.size, plan.part_size);
         let parts = futures::stream::iter(missing)
             .map(|range| {
-                let (source, file) = (&source, &file);
+                let (source, file, crcs) = (&source, &file, &crcs);
                 async move {
-                    let mut sink = Sink { file, engine: run.engine, fetched: &run.fetched, hasher: None };
-                    fetch_part(source, &mut sink, range, run.options.attempts, run.cancel).await.map(|()| range)
+                    let mut crc = with_crc.then(crate::checksum::crc64nvme_digest);
+                    let mut sink =
+                        Sink { file, engine: run.engine, fetched: &run.fetched, whole: None, crc: crc.as_mut() };
+                    fetch_part(source, &mut sink, range, run.options.attempts, run.cancel).await?;
+                    if let Some(crc) = crc {
+                        crcs.add(range, crc.finalize());
+                    }
+                    Ok(range)
                 }
             })
             .buffer_unordered(plan.parts_in_flight);
@@ -310,6 +364,9 @@ impl Download<'_> {
             ),
             None => None,
         };
+        if let Check::Crc64Nvme(expected) = check {
+            check_crc(part, record_path, now.size, crcs, expected).await.map_err(failed)?;
+        }
         self.finish(part, record_path, now, md5).await?;
         let fetched = run.fetched.load(Ordering::Relaxed);
         let restarted = prepared.changed || restarted;
@@ -317,8 +374,8 @@ impl Download<'_> {
     }
 
     /// The digest the download is checked against, unless told not to.
-    fn expected_md5(&self, run: &Run<'_>, now: &ObjectVersion) -> Option<String> {
-        now.md5().filter(|_| run.options.verify)
+    fn source<'a>(&'a self, now: &'a ObjectVersion) -> Source<'a> {
+        Source { bucket: self.bucket, key: self.key, etag: now.etag.as_deref(), size: now.size }
     }
 
     /// The part file's record: an earlier run's if it recorded this very
@@ -356,28 +413,10 @@ impl Download<'_> {
         if length != now.size {
             return Err(failed(format!("{} has {length} bytes, expected {}", part.display(), now.size)));
         }
-        check_md5(part, record_path, now.md5(), md5).await?;
+        check_md5(part, record_path, now.md5(), md5).await.map_err(failed)?;
         tokio::fs::rename(part, self.destination).await.map_err(|e| io_failed("renaming into", self.destination, e))?;
         let _ = tokio::fs::remove_file(record_path).await;
         Ok(())
-    }
-}
-
-/// A digest that differs from the expected one: the part file (and any
-/// record) is removed and the download fails.
-async fn check_md5(
-    part: &Path,
-    record_path: &Path,
-    expected: Option<String>,
-    actual: Option<String>,
-) -> Result<(), DownloadError> {
-    match (expected, actual) {
-        (Some(expected), Some(actual)) if actual != expected => {
-            let _ = tokio::fs::remove_file(part).await;
-            let _ = tokio::fs::remove_file(record_path).await;
-            Err(failed(format!("MD5 mismatch (got {actual}, ETag {expected}); the part file was removed")))
-        }
-        _ => Ok(()),
     }
 }
 

@@ -1,25 +1,28 @@
-//! One ranged GET streamed into the part file at its offset: bodies are
-//! gathered into 64 KiB writes done off the runtime's threads (the next
-//! buffer fills while one is written), retried with backoff from the byte
-//! where a dropped connection left off, under the run's bytes-in-flight
-//! limit. Throttling answers are reported to the limits.
+//! One ranged GET streamed into the part file at its offset: the body's
+//! chunks, as the HTTP client hands them over (no copy), are gathered into
+//! batches of 256 KiB written off the runtime's threads (the next batch
+//! gathers while one is written), retried with backoff from the byte where
+//! a dropped connection left off, under the run's bytes-in-flight limit.
+//! Throttling answers are reported to the limits.
 
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use md5::{Digest, Md5};
+use bytes::Bytes;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::check::{WholeCheck, full_object_crc};
 use super::durable::PartFile;
 use super::transfers::Transfers;
 use crate::s3::{BucketClient, S3ErrorKind};
 
-/// Bytes gathered before one write to the file (two such buffers per GET
-/// in flight: the memory of hundreds of GETs stays a few MiB).
-const WRITE_BUFFER: usize = 64 << 10;
+/// Bytes gathered before one trip to the blocking pool. Each trip costs two
+/// thread wake-ups, which at 64 KiB cost more CPU than the writes on a
+/// fast link; at most two batches per GET are held.
+const WRITE_BATCH: usize = 256 << 10;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
@@ -38,6 +41,7 @@ pub struct Source<'a> {
     pub key: &'a str,
     /// Pins every GET to this version (`If-Match`).
     pub etag: Option<&'a str>,
+    pub size: u64,
 }
 
 /// Where the bytes go and what is counted.
@@ -46,8 +50,10 @@ pub struct Sink<'a, F: PartFile> {
     pub engine: &'a Transfers,
     /// Bytes that came over the network for this download.
     pub fetched: &'a AtomicU64,
-    /// Hashes the bytes in order (a part that is the whole object).
-    pub hasher: Option<&'a mut Md5>,
+    /// Checks the bytes in order (a part that is the whole object).
+    pub whole: Option<&'a mut WholeCheck>,
+    /// The part's CRC-64/NVME, computed as its bytes arrive.
+    pub crc: Option<&'a mut crc_fast::Digest>,
 }
 
 enum Attempt {
@@ -105,18 +111,26 @@ async fn fetch_once<F: PartFile>(
     at: &mut u64,
     end: u64,
 ) -> Result<(), Attempt> {
-    let mut output =
-        source.bucket.get_range(source.key, *at, end, source.etag).await.map_err(|error| match error.kind {
-            S3ErrorKind::Changed => Attempt::Changed,
-            S3ErrorKind::Throttled => {
-                sink.engine.throttled();
-                Attempt::Transient(error.message)
-            }
-            _ if error.is_transient() => Attempt::Transient(error.message),
-            _ => Attempt::Permanent(error.message),
-        })?;
-    let capacity = WRITE_BUFFER.min((end - *at) as usize);
-    let mut writer = OffsetWriter::new(sink.file.clone(), *at, capacity);
+    // The whole object in one answer: no range, so that S3 sends its checksum.
+    let whole = *at == 0 && end == source.size;
+    let answer = if whole {
+        source.bucket.get_whole(source.key, source.etag).await
+    } else {
+        source.bucket.get_range(source.key, *at, end, source.etag).await
+    };
+    let mut output = answer.map_err(|error| match error.kind {
+        S3ErrorKind::Changed => Attempt::Changed,
+        S3ErrorKind::Throttled => {
+            sink.engine.throttled();
+            Attempt::Transient(error.message)
+        }
+        _ if error.is_transient() => Attempt::Transient(error.message),
+        _ => Attempt::Permanent(error.message),
+    })?;
+    if let Some(check) = sink.whole.as_deref_mut().filter(|_| whole) {
+        check.answered(full_object_crc(output.checksum_crc64_nvme(), output.checksum_type()));
+    }
+    let mut writer = OffsetWriter::new(sink.file.clone(), *at, WRITE_BATCH);
     let written = async {
         while *at < end {
             let chunk = match output.body.try_next().await {
@@ -124,14 +138,18 @@ async fn fetch_once<F: PartFile>(
                 Ok(None) => break,
                 Err(e) => return Err(Attempt::Transient(format!("the connection dropped: {e}"))),
             };
-            let keep = &chunk[..((end - *at) as usize).min(chunk.len())];
-            writer.push(keep).await.map_err(|e| Attempt::Permanent(format!("writing the part file: {e}")))?;
-            if let Some(hasher) = sink.hasher.as_deref_mut() {
-                hasher.update(keep);
+            let keep = chunk.slice(..((end - *at) as usize).min(chunk.len()));
+            let len = keep.len() as u64;
+            if let Some(check) = sink.whole.as_deref_mut() {
+                check.update(&keep);
             }
-            *at += keep.len() as u64;
-            sink.fetched.fetch_add(keep.len() as u64, Ordering::Relaxed);
-            sink.engine.received(keep.len() as u64);
+            if let Some(crc) = sink.crc.as_deref_mut() {
+                crc.update(&keep);
+            }
+            writer.push(keep).await.map_err(|e| Attempt::Permanent(format!("writing the part file: {e}")))?;
+            *at += len;
+            sink.fetched.fetch_add(len, Ordering::Relaxed);
+            sink.engine.received(len);
         }
         Ok(())
     };
@@ -145,66 +163,62 @@ async fn fetch_once<F: PartFile>(
     Ok(())
 }
 
-/// Writes a stream of bytes at consecutive offsets, a buffer at a time,
-/// one write in flight while the next buffer fills.
+/// Writes a stream of chunks at consecutive offsets, a batch at a time,
+/// one batch written while the next gathers.
 struct OffsetWriter<F: PartFile> {
     file: Arc<F>,
-    /// Where the buffer's bytes go.
+    /// Where the batch's first byte goes.
     at: u64,
-    buf: Vec<u8>,
-    capacity: usize,
-    writing: Option<JoinHandle<(io::Result<()>, Vec<u8>)>>,
+    batch: Vec<Bytes>,
+    batched: usize,
+    limit: usize,
+    writing: Option<JoinHandle<io::Result<()>>>,
 }
 
 impl<F: PartFile> OffsetWriter<F> {
-    fn new(file: Arc<F>, at: u64, capacity: usize) -> Self {
-        Self { file, at, buf: Vec::with_capacity(capacity), capacity, writing: None }
+    fn new(file: Arc<F>, at: u64, limit: usize) -> Self {
+        Self { file, at, batch: Vec::new(), batched: 0, limit, writing: None }
     }
 
-    async fn push(&mut self, mut bytes: &[u8]) -> io::Result<()> {
-        while !bytes.is_empty() {
-            let take = (self.capacity - self.buf.len()).min(bytes.len());
-            self.buf.extend_from_slice(&bytes[..take]);
-            bytes = &bytes[take..];
-            if self.buf.len() >= self.capacity {
-                self.submit().await?;
-            }
+    async fn push(&mut self, chunk: Bytes) -> io::Result<()> {
+        self.batched += chunk.len();
+        self.batch.push(chunk);
+        if self.batched >= self.limit {
+            self.submit().await?;
         }
         Ok(())
     }
 
-    /// Hands the full buffer to a blocking write, after the previous one.
+    /// Hands the batch to a blocking write, after the previous one.
     async fn submit(&mut self) -> io::Result<()> {
-        let spare = self.wait().await?;
-        let full = std::mem::replace(&mut self.buf, spare);
-        let (file, at) = (self.file.clone(), self.at);
-        self.at += full.len() as u64;
+        self.wait().await?;
+        let batch = std::mem::take(&mut self.batch);
+        let (file, mut at) = (self.file.clone(), self.at);
+        self.at += std::mem::take(&mut self.batched) as u64;
         self.writing = Some(tokio::task::spawn_blocking(move || {
-            let written = file.write_all_at(&full, at);
-            (written, full)
+            for chunk in batch {
+                file.write_all_at(&chunk, at)?;
+                at += chunk.len() as u64;
+            }
+            Ok(())
         }));
         Ok(())
     }
 
-    /// Waits for the write in flight; returns its buffer, emptied.
-    async fn wait(&mut self) -> io::Result<Vec<u8>> {
+    /// Waits for the write in flight.
+    async fn wait(&mut self) -> io::Result<()> {
         match self.writing.take() {
-            None => Ok(Vec::with_capacity(self.capacity)),
-            Some(task) => {
-                let (written, mut buf) = task.await.map_err(io::Error::other)?;
-                written?;
-                buf.clear();
-                Ok(buf)
-            }
+            None => Ok(()),
+            Some(task) => task.await.map_err(io::Error::other)?,
         }
     }
 
     /// Writes what is left and waits until it is written.
     async fn finish(mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
+        if !self.batch.is_empty() {
             self.submit().await?;
         }
-        self.wait().await.map(drop)
+        self.wait().await
     }
 }
 
@@ -235,16 +249,18 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn bytes_land_at_their_offsets_in_few_writes() {
+    async fn chunks_land_at_their_offsets_in_batches() {
         let file = Arc::new(MemoryFile::default());
-        let mut writer = OffsetWriter::new(file.clone(), 100, WRITE_BUFFER);
-        let data: Vec<u8> = (0..1_000_000u32).map(|i| (i % 253) as u8).collect();
-        for chunk in data.chunks(16 * 1024 + 3) {
-            writer.push(chunk).await.unwrap();
+        let mut writer = OffsetWriter::new(file.clone(), 100, WRITE_BATCH);
+        let data = Bytes::from((0..1_000_000u32).map(|i| (i % 253) as u8).collect::<Vec<u8>>());
+        let chunk = 16 * 1024 + 3;
+        for start in (0..data.len()).step_by(chunk) {
+            writer.push(data.slice(start..(start + chunk).min(data.len()))).await.unwrap();
+            assert!(writer.batched < WRITE_BATCH, "a full batch is handed over at once");
         }
         writer.finish().await.unwrap();
         let written = file.0.lock().unwrap();
         assert_eq!(&written[100..], &data[..]);
-        assert_eq!(file.1.load(Ordering::Relaxed), 16, "1,000,000 bytes in 64 KiB writes");
+        assert_eq!(file.1.load(Ordering::Relaxed), 1_000_000usize.div_ceil(chunk) as u64, "one write per chunk");
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod adapt;
 pub mod blocking;
+pub mod check;
+pub mod crc;
 pub mod durable;
 pub mod engine;
 pub mod fetch;

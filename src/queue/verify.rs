@@ -1,14 +1,16 @@
 //! What the object is, and whether the bytes on disk are it: the version a
-//! download pins (size and ETag), the MD5 a plain ETag names, the part
-//! file hashed while a download goes on, an existing destination compared.
+//! download pins (size and ETag, and the CRC a HEAD tells), the part file
+//! hashed while a download goes on, an existing destination compared.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use aws_sdk_s3::types::ChecksumMode;
 use md5::{Digest, Md5};
 use tokio::sync::watch;
 
 use super::blocking::off_runtime;
+use super::check::full_object_crc;
 use crate::checksum::md5_of_file;
 use crate::s3::{BucketClient, S3Error};
 
@@ -26,11 +28,29 @@ impl ObjectVersion {
         self.etag.as_deref().and_then(crate::checksum::etag_md5)
     }
 
-    /// Asks the server (a HEAD): when no listing told the size and ETag.
-    pub async fn of(bucket: &BucketClient, key: &str) -> Result<Self, S3Error> {
-        let out = bucket.send(|client| client.head_object().bucket(bucket.name()).key(key).send()).await?;
-        Ok(Self { size: out.content_length().unwrap_or(0).max(0) as u64, etag: out.e_tag().map(str::to_string) })
+    /// Asks the server (a HEAD, checksums included): when no listing told
+    /// the size and ETag, or a large download wants the object's CRC.
+    /// `etag` pins the version asked about.
+    pub async fn head(bucket: &BucketClient, key: &str, etag: Option<&str>) -> Result<Head, S3Error> {
+        let out = bucket
+            .send(|client| {
+                let request = client.head_object().bucket(bucket.name()).key(key).checksum_mode(ChecksumMode::Enabled);
+                request.set_if_match(etag.map(str::to_string)).send()
+            })
+            .await?;
+        let crc64nvme = full_object_crc(out.checksum_crc64_nvme(), out.checksum_type());
+        let version =
+            Self { size: out.content_length().unwrap_or(0).max(0) as u64, etag: out.e_tag().map(str::to_string) };
+        Ok(Head { version, crc64nvme })
     }
+}
+
+/// What a HEAD said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub version: ObjectVersion,
+    /// The object's full-object CRC-64/NVME, when it carries one.
+    pub crc64nvme: Option<u64>,
 }
 
 /// How an existing destination compares with the object.

@@ -18,6 +18,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_s3::config::Region;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::types::ChecksumMode;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use super::client::{ConnectOptions, Timeouts};
@@ -298,6 +299,20 @@ impl BucketClient {
         let range = format!("bytes={start}-{}", end.saturating_sub(1));
         self.send(|client| {
             let request = client.get_object().bucket(&self.bucket).key(key).range(&range);
+            request.set_if_match(etag.map(str::to_string)).send()
+        })
+        .await
+    }
+
+    /// A GET of the whole of `key` (no range, so the answer carries the
+    /// object's checksum when it has one), pinned like [`Self::get_range`].
+    pub async fn get_whole(
+        &self,
+        key: &str,
+        etag: Option<&str>,
+    ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, S3Error> {
+        self.send(|client| {
+            let request = client.get_object().bucket(&self.bucket).key(key).checksum_mode(ChecksumMode::Enabled);
             request.set_if_match(etag.map(str::to_string)).send()
         })
         .await
