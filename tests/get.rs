@@ -160,36 +160,43 @@ fn one_object_store(data: Vec<u8>) -> Store {
     store
 }
 
+/// The arguments that download `s3://mutable/data.bin` into `dir` in
+/// parts of 512 KiB, two at a time (1 MiB in flight).
+fn two_small_parts_at_a_time(dir: &Path) -> Vec<String> {
+    let dir = dir.to_str().unwrap();
+    ["-o", dir, "--part-size", "512k", "--bytes-in-flight", "1 MiB", "s3://mutable/data.bin"].map(String::from).into()
+}
+
+/// Runs that download from `server` at 1 MB/s a connection (slow enough to
+/// be caught half done) and kills it once 1 MiB is recorded; returns the record.
+fn kill_half_done(server: std::net::SocketAddr, dir: &Path) -> ResumeRecord {
+    let fixture = fixture();
+    let (slow, _) =
+        fixture.runtime.block_on(proxy::start_throttled_proxy(server, Duration::ZERO, Some(1 << 20))).unwrap();
+    let args = two_small_parts_at_a_time(dir);
+    let mut child = spawn_get(&format!("http://{slow}"), &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let record = wait_for_progress(&dir.join("data.bin"), 1 << 20);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    record
+}
+
+fn get_again(server: std::net::SocketAddr, dir: &Path) -> std::process::Output {
+    let args = two_small_parts_at_a_time(dir);
+    get(&format!("http://{server}"), &args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 #[test]
 fn a_changed_object_starts_over_and_says_so() {
-    let fixture = fixture();
     let version_one: Vec<u8> = (0..6_000_000u32).map(|i| (i % 251) as u8).collect();
     let version_two: Vec<u8> = (0..6_000_000u32).map(|i| (i % 241) as u8).collect();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("data.bin");
-    // Two parts at a time (1 MiB in flight), each at 1 MB/s: slow enough to be caught half done.
-    let args = [
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--part-size",
-        "524288",
-        "--bytes-in-flight",
-        "1048576",
-        "s3://mutable/data.bin",
-    ];
-    let first = serve(one_object_store(version_one));
-    let (slow, _) =
-        fixture.runtime.block_on(proxy::start_throttled_proxy(first, Duration::ZERO, Some(1 << 20))).unwrap();
-    let mut child = spawn_get(&format!("http://{slow}"), &args);
-    wait_for_progress(&file, 1 << 20);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_half_done(serve(one_object_store(version_one)), dir.path());
 
-    let second = serve(one_object_store(version_two.clone()));
-    let output = get(&format!("http://{second}"), &args);
+    let output = get_again(serve(one_object_store(version_two.clone())), dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("the object had changed: started over"), "{}", stdout(&output));
-    assert_eq!(std::fs::read(&file).unwrap(), version_two);
+    assert_eq!(std::fs::read(dir.path().join("data.bin")).unwrap(), version_two);
 }
 
 #[test]
@@ -320,32 +327,17 @@ fn hostile_keys_land_under_their_exact_names_and_print_escaped() {
 
 #[test]
 fn an_object_with_a_crc_is_checked_part_by_part_across_a_resume() {
-    let fixture = fixture();
     let data: Vec<u8> = (0..6_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("data.bin");
-    let args = [
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--part-size",
-        "524288",
-        "--bytes-in-flight",
-        "1048576",
-        "s3://mutable/data.bin",
-    ];
     let server = serve(one_object_store(data.clone()));
-    let (slow, _) =
-        fixture.runtime.block_on(proxy::start_throttled_proxy(server, Duration::ZERO, Some(1 << 20))).unwrap();
-    let mut child = spawn_get(&format!("http://{slow}"), &args);
-    let before = wait_for_progress(&file, 1 << 20);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let before = kill_half_done(server, dir.path());
     assert!(before.done.covered() < data.len() as u64);
 
     // The second run reads back the spans the first one wrote to combine their CRCs.
-    let output = get(&format!("http://{server}"), &args);
+    let output = get_again(server, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("resumed"), "{}", stdout(&output));
+    let file = dir.path().join("data.bin");
     assert_eq!(std::fs::read(&file).unwrap(), data);
     assert!(record_of(&file).is_none(), "the resume record is gone");
 }

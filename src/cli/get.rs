@@ -36,7 +36,7 @@ pub struct GetArgs {
     /// Objects downloaded at once, at most; fewer while the link gives no more [default: 256, or the config's downloads.jobs]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub jobs: Option<u64>,
-    /// Bytes requested and not yet arrived, at most ("512 MiB") [default: 256 MiB, or the config's downloads.bytes_in_flight]
+    /// Bytes requested and not yet arrived, at most ("1 GiB") [default: 512 MiB, or the config's downloads.bytes_in_flight]
     #[arg(long, value_name = "BYTES", value_parser = parse_in_flight)]
     pub bytes_in_flight: Option<u64>,
     /// Replace existing files that differ

@@ -16,7 +16,7 @@ use super::gate::{Gate, Permit};
 /// Objects in flight at the start (bounded by the user's limit).
 pub const START_OBJECTS: u64 = 128;
 /// Bytes requested and not yet received, at the start.
-pub const START_BYTES: u64 = 128 << 20;
+pub const START_BYTES: u64 = 256 << 20;
 /// Bytes in flight never shrink below this.
 const MIN_BYTES: u64 = 8 << 20;
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
@@ -28,11 +28,9 @@ pub struct Limits {
     pub bytes: u64,
 }
 
-/// 256 MiB is 32 parts of 8 MiB: with each connection holding up to about
-/// 1 MiB of buffers, it keeps a run near 64 MiB resident.
 impl Default for Limits {
     fn default() -> Self {
-        Self { objects: 256, bytes: 256 << 20 }
+        Self { objects: 256, bytes: 512 << 20 }
     }
 }
 
