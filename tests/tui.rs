@@ -351,7 +351,8 @@ fn copy_menu_inside_gnu_screen_puts_the_heasarc_url_on_the_clipboard() {
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     // tmux → screen → s3scope: screen only passes OSC 52 on inside DCS strings.
     let inner = command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= TMUX= STY=s3scope-test", &args);
-    let tmux = Tmux::start(&format!("screen -q sh -c '{inner}'"), 120, 40);
+    let session = ScreenSession(format!("s3scope-test-{}", std::process::id()), home.clone());
+    let tmux = Tmux::start(&format!("screen -q -S {} sh -c '{inner}'", session.0), 120, 40);
     tmux.set_option("set-clipboard", "on");
     tmux.wait_for("nasa-heasarc/", WAIT);
     jump_to_events(&tmux);
@@ -364,6 +365,18 @@ fn copy_menu_inside_gnu_screen_puts_the_heasarc_url_on_the_clipboard() {
     tmux.wait_for("copied HEASARC URL", WAIT);
     let key = EVENTS.trim_start_matches("s3://nasa-heasarc/");
     assert_eq!(tmux.buffer(), Some(format!("https://heasarc.gsfc.nasa.gov/FTP/{key}")));
+}
+
+/// A named GNU screen session and its home, ended and removed on drop (a
+/// screen whose terminal went away otherwise lives on, detached, with the
+/// explorer in it).
+struct ScreenSession(String, std::path::PathBuf);
+
+impl Drop for ScreenSession {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("screen").args(["-S", &self.0, "-X", "quit"]).output();
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
 }
 
 /// An X server of its own for the system clipboard test; killed on drop.
