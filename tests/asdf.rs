@@ -102,7 +102,9 @@ fn previews_show_trees() {
     ]);
     let roman = previewed(&actions, 1);
     let PreviewBody::Asdf(tree) = &roman.body else { panic!("{:?}", roman.body) };
-    assert!(roman.requests <= 2 && roman.bytes_read * 2 < roman.details.size, "{roman:?}");
+    // Bytes are counted a body chunk at a time, and chunk sizes follow the
+    // timing (16 to 41 KB of this 69 KB file over loopback): never the whole file.
+    assert!(roman.requests <= 2 && roman.bytes_read < roman.details.size, "{roman:?}");
     eprintln!("the Roman preview: {} requests, {} of {} bytes", roman.requests, roman.bytes_read, roman.details.size);
     assert_eq!(tree.format, "ASDF 1.0.0 (standard 1.5.0)");
     assert_eq!(tree.blocks.len(), 4);

@@ -351,7 +351,7 @@ fn copy_menu_inside_gnu_screen_puts_the_heasarc_url_on_the_clipboard() {
     let args = format!("--endpoint-url {} --no-sign-request", fixture().endpoint);
     // tmux → screen → s3scope: screen only passes OSC 52 on inside DCS strings.
     let inner = command_line_with(&home, "DISPLAY= WAYLAND_DISPLAY= TMUX= STY=s3scope-test", &args);
-    let session = ScreenSession(format!("s3scope-test-{}", std::process::id()), home.clone());
+    let session = ScreenSession(format!("s3scope-test-{}", std::process::id()), home);
     let tmux = Tmux::start(&format!("screen -q -S {} sh -c '{inner}'", session.0), 120, 40);
     tmux.set_option("set-clipboard", "on");
     tmux.wait_for("nasa-heasarc/", WAIT);
