@@ -30,7 +30,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Help and version go to stdout as clap prints them; usage errors become one line.
 /// glibc serves a large allocation from its heaps once a buffer that size
 /// was freed (its mmap threshold grows), and there freed HTTP read buffers
 /// and body chunks stay resident: 100 downloads of 1 MiB at once peaked at
@@ -46,6 +45,7 @@ fn return_large_buffers_to_the_system() {
     }
 }
 
+/// Help and version go to stdout as clap prints them; usage errors become one line.
 fn usage_error(err: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(

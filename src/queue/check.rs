@@ -10,7 +10,6 @@ use md5::{Digest, Md5};
 
 use super::blocking::off_runtime;
 use super::crc::{SpanCrcs, combine, crc_of_span};
-use super::verify::ObjectVersion;
 use crate::checksum::{crc64nvme_base64, crc64nvme_digest, hex, parse_crc64nvme};
 
 /// What a download in parts is checked against.
@@ -29,8 +28,9 @@ pub enum Check {
 
 impl Check {
     /// The strongest check that keeps pace: the CRC when there is one.
-    pub fn choose(verify: bool, crc64nvme: Option<u64>, object: &ObjectVersion) -> Self {
-        match (verify, crc64nvme, object.md5()) {
+    /// `md5`: the one a plain ETag names.
+    pub fn choose(verify: bool, crc64nvme: Option<u64>, md5: Option<String>) -> Self {
+        match (verify, crc64nvme, md5) {
             (false, _, _) => Check::Nothing,
             (true, Some(crc), _) => Check::Crc64Nvme(crc),
             (true, None, Some(md5)) => Check::Md5(md5),
@@ -68,10 +68,10 @@ impl WholeCheck {
 
     /// Decides on the answer to a GET from the object's first byte.
     pub fn answered(&mut self, crc64nvme: Option<u64>) {
-        self.running = match (crc64nvme, &self.md5) {
-            (Some(expected), _) => Running::Crc64Nvme { expected, digest: crc64nvme_digest() },
-            (None, Some(md5)) => Running::Md5 { expected: md5.clone(), hasher: Md5::new() },
-            (None, None) => Running::Nothing,
+        self.running = match Check::choose(true, crc64nvme, self.md5.clone()) {
+            Check::Crc64Nvme(expected) => Running::Crc64Nvme { expected, digest: crc64nvme_digest() },
+            Check::Md5(expected) => Running::Md5 { expected, hasher: Md5::new() },
+            Check::Nothing => Running::Nothing,
         };
     }
 
@@ -143,6 +143,7 @@ pub async fn check_crc(
     let (path, spans) = (part.to_path_buf(), crcs.into_sorted());
     let actual = off_runtime(move || {
         let file = std::fs::File::open(&path)?;
+        // Allocated only when a span an earlier run wrote is read back.
         let mut buf = Vec::new();
         combine(size, &spans, |start, end| {
             buf.resize(256 << 10, 0);
@@ -158,16 +159,17 @@ pub async fn check_crc(
 mod tests {
     use super::*;
     use crate::checksum::{crc64nvme, md5_hex};
+    use crate::queue::verify::ObjectVersion;
 
     #[test]
     fn a_crc_is_preferred_to_an_md5_and_nothing_is_checked_when_told_not_to() {
         let plain = ObjectVersion { size: 9, etag: Some("\"7b5fbc177371f4c14107a882843b7014\"".into()) };
-        assert_eq!(Check::choose(true, Some(7), &plain), Check::Crc64Nvme(7));
-        assert_eq!(Check::choose(true, None, &plain), Check::Md5("7b5fbc177371f4c14107a882843b7014".into()));
-        assert_eq!(Check::choose(false, Some(7), &plain), Check::Nothing);
+        assert_eq!(Check::choose(true, Some(7), plain.md5()), Check::Crc64Nvme(7));
+        assert_eq!(Check::choose(true, None, plain.md5()), Check::Md5("7b5fbc177371f4c14107a882843b7014".into()));
+        assert_eq!(Check::choose(false, Some(7), plain.md5()), Check::Nothing);
         let multipart = ObjectVersion { size: 9, etag: Some("\"7b5fbc177371f4c14107a882843b7014-3\"".into()) };
-        assert_eq!(Check::choose(true, None, &multipart), Check::Nothing);
-        assert_eq!(Check::choose(true, Some(7), &multipart), Check::Crc64Nvme(7));
+        assert_eq!(Check::choose(true, None, multipart.md5()), Check::Nothing);
+        assert_eq!(Check::choose(true, Some(7), multipart.md5()), Check::Crc64Nvme(7));
     }
 
     #[test]

@@ -258,7 +258,7 @@ impl Download<'_> {
                 }
             }
         };
-        Ok(Check::choose(true, crc, now))
+        Ok(Check::choose(true, crc, now.md5()))
     }
 
     /// One GET into the part file, checked as it comes; one sync; the rename.
@@ -373,7 +373,7 @@ impl Download<'_> {
         Ok(Outcome::Downloaded { size: now.size, fetched, resumed: prepared.resumed, restarted })
     }
 
-    /// The digest the download is checked against, unless told not to.
+    /// The object's version, as every GET of this download asks for it.
     fn source<'a>(&'a self, now: &'a ObjectVersion) -> Source<'a> {
         Source { bucket: self.bucket, key: self.key, etag: now.etag.as_deref(), size: now.size }
     }
