@@ -111,7 +111,7 @@ def warm_up(bin_dir, env, direct):
 
 
 def measure_downloads(s3scope, bin_dir, env, endpoints, runs, cases=None):
-    """Every case x link x tool, `runs` times each (tools interleaved); medians."""
+    """Every case x link x tool, `runs` times each (tools interleaved, in turns); medians."""
     check_gnu_time()
     warm_up(bin_dir, env, endpoints["direct"])
     rows = []
@@ -123,8 +123,11 @@ def measure_downloads(s3scope, bin_dir, env, endpoints, runs, cases=None):
             links.append(("direct", endpoints["direct"], False))
         for link, endpoint, proxied in links:
             results = {tool: [] for tool in TOOLS}
-            for _ in range(runs):
-                for tool in TOOLS:
+            for round_ in range(runs):
+                # The order turns each round: no tool always runs right after
+                # the same one (whose writes the disk may still be flushing).
+                turn = round_ % len(TOOLS)
+                for tool in TOOLS[turn:] + TOOLS[:turn]:
                     results[tool].append(one_run(tool, s3scope, bin_dir, env, endpoint, proxied, case))
             row = {"case": case[0], "uri": case[1], "files": case[3], "bytes": case[4], "link": link, "runs": runs}
             for tool, figures in results.items():
