@@ -265,8 +265,7 @@ impl Download<'_> {
     async fn fetch_whole(&self, run: &Run<'_>, now: &ObjectVersion, restarted: bool) -> Result<Outcome, Halt> {
         let (part, record_path) = part_paths(self.destination);
         // A record left by an earlier plan is of no use to one GET.
-        let _ = tokio::fs::remove_file(&record_path).await;
-        let file = open_part(&part, now.size, true).await?;
+        let file = open_part(&part, now.size, Opening::Fresh { stale_record: &record_path }).await?;
         (run.progress)(0, now.size);
         let mut check = run.options.verify.then(|| WholeCheck::new(now.md5()));
         if now.size > 0 {
@@ -304,7 +303,7 @@ impl Download<'_> {
     ) -> Result<Outcome, Halt> {
         let prepared = self.prepare(now, restarted).await?;
         let (part, record_path) = (&prepared.part, &prepared.record_path);
-        let file = open_part(part, now.size, false).await?;
+        let file = open_part(part, now.size, Opening::Resumable).await?;
         if !prepared.resumed {
             // A part file without a record would look like another version's.
             let (path, record) = (record_path.clone(), prepared.record.clone());
@@ -420,10 +419,28 @@ impl Download<'_> {
     }
 }
 
-/// Opens (creating, or emptying when `fresh`) the part file, sized for the object.
-async fn open_part(part: &Path, size: u64, fresh: bool) -> Result<Arc<std::fs::File>, DownloadError> {
+/// How a part file is opened.
+enum Opening<'a> {
+    /// Emptied, for one GET; a resume record of an earlier plan is removed.
+    Fresh { stale_record: &'a Path },
+    /// Kept as it is, for the parts a record says are missing.
+    Resumable,
+}
+
+/// Opens (creating, or emptying) the part file, sized for the object, in
+/// one trip off the runtime's threads. The stale record is looked up before
+/// it is removed: an `unlink` takes the directory's lock even when there is
+/// nothing to remove, and thousands of small files contend for it.
+async fn open_part(part: &Path, size: u64, opening: Opening<'_>) -> Result<Arc<std::fs::File>, DownloadError> {
     let path = part.to_path_buf();
+    let (fresh, stale_record) = match opening {
+        Opening::Fresh { stale_record } => (true, Some(stale_record.to_path_buf())),
+        Opening::Resumable => (false, None),
+    };
     let opened = off_runtime(move || {
+        if let Some(record) = stale_record.filter(|r| r.symlink_metadata().is_ok()) {
+            let _ = std::fs::remove_file(record);
+        }
         let file = std::fs::OpenOptions::new().create(true).write(true).truncate(fresh).open(&path)?;
         file.set_len(size)?;
         Ok(file)
