@@ -271,7 +271,7 @@ impl Download<'_> {
         if now.size > 0 {
             let source = self.source(now);
             let mut sink =
-                Sink { file: &file, engine: run.engine, fetched: &run.fetched, whole: check.as_mut(), crc: None };
+                Sink { file: &*file, engine: run.engine, fetched: &run.fetched, whole: check.as_mut(), crc: None };
             if let Err(error) = fetch_part(&source, &mut sink, (0, now.size), run.options.attempts, run.cancel).await {
                 if error != FetchError::Cancelled {
                     let _ = tokio::fs::remove_file(&part).await;
@@ -322,7 +322,7 @@ impl Download<'_> {
         let missing = prepared.record.done.missing_parts(now.size, plan.part_size);
         let parts = futures::stream::iter(missing)
             .map(|range| {
-                let (source, file, crcs) = (&source, &file, &crcs);
+                let (source, file, crcs) = (&source, &*file, &crcs);
                 async move {
                     let mut crc = with_crc.then(crate::checksum::crc64nvme_digest);
                     let mut sink =

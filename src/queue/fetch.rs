@@ -5,16 +5,15 @@
 //!
 //! Each chunk is written (`pwrite`, into the page cache) on the runtime
 //! thread that received it, the moment it arrives, as s5cmd does. Handing
-//! batches to the blocking pool cost twice the CPU on a fast link (1 GiB on
-//! loopback: 2.8 s of system time against 1.0 s; see BENCHMARKS.md): the
-//! bytes were cold by the time another thread copied them, and chunks held
-//! for a batch kept the HTTP client from reusing its read buffer, so each
-//! read faulted in fresh pages. Such a write takes microseconds; only a
-//! disk far behind the network makes the kernel hold a writer back, and
-//! then the download should wait anyway. (The explorer's event loop runs on
+//! batches to the blocking pool cost two to three times the CPU on a fast
+//! link (1 GiB on loopback; see BENCHMARKS.md): the bytes were cold by the
+//! time another thread copied them, and chunks held for a batch kept the
+//! HTTP client from reusing its read buffer, so each read faulted in fresh
+//! pages. Such a write takes microseconds; only a disk far behind the
+//! network makes the kernel hold a writer back, and then the download
+//! should wait anyway. (The explorer's event loop runs on
 //! its own thread, not among the runtime's workers.)
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -48,7 +47,7 @@ pub struct Source<'a> {
 
 /// Where the bytes go and what is counted.
 pub struct Sink<'a, F: PartFile> {
-    pub file: &'a Arc<F>,
+    pub file: &'a F,
     pub engine: &'a Transfers,
     /// Bytes that came over the network for this download.
     pub fetched: &'a AtomicU64,
