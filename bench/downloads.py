@@ -27,7 +27,7 @@ CASES = [
     ("4 x 256 MiB", "s3://bench-get/large/", True, 4, 4 * 256 * MIB),
     ("1 x 1 GiB", "s3://bench-fits/big/one-gib.bin", False, 1, GIB),
 ]
-TOOLS = ["s3scope", "s3scope-no-verify", "aws", "s5cmd", "s5cmd-synced"]
+TOOLS = ["s3scope", "s3scope-no-verify", "s3scope-no-sync", "aws", "s5cmd", "s5cmd-synced"]
 
 
 def log(*args):
@@ -54,10 +54,11 @@ def max_rss_kib(cmd, env):
 
 
 def command(tool, s3scope, bin_dir, endpoint, uri, prefix, out):
-    if tool in ("s3scope", "s3scope-no-verify"):
-        # `--no-verify`: no MD5 check, as s5cmd and the aws CLI (for parts) do.
-        return [str(s3scope), "--endpoint-url", endpoint, "--no-sign-request", "get",
-                *(["--no-verify"] if tool == "s3scope-no-verify" else []),
+    if tool.startswith("s3scope"):
+        # `--no-verify`: no content check, as s5cmd and the aws CLI (for parts) do.
+        # `--no-sync`: files left in the page cache, as s5cmd and the aws CLI do.
+        flags = {"s3scope": [], "s3scope-no-verify": ["--no-verify"], "s3scope-no-sync": ["--no-sync"]}[tool]
+        return [str(s3scope), "--endpoint-url", endpoint, "--no-sign-request", "get", *flags,
                 *(["--recursive"] if prefix else []), "-o", out, uri]
     if tool == "aws":
         return [str(bin_dir / "aws"), "s3", "cp", *(["--recursive"] if prefix else []), "--no-sign-request",
@@ -156,8 +157,8 @@ def print_table(rows, rtt_ms, capped_mb_s=4):
     for tool in TOOLS:
         head += f" {tool} s | {tool} MB/s | {tool} RSS MiB |"
         rule += "---:|---:|---:|"
-    print(head + " s3scope vs s5cmd | s3scope vs s5cmd-synced | s3scope vs aws |")
-    print(rule + "---:|---:|---:|")
+    print(head + " s3scope vs s5cmd | s3scope vs s5cmd-synced | s3scope vs aws | s3scope-no-sync vs s5cmd |")
+    print(rule + "---:|---:|---:|---:|")
     for r in rows:
         line = f"| {r['case']} | {r['link']} |"
         for tool in TOOLS:
@@ -165,7 +166,7 @@ def print_table(rows, rtt_ms, capped_mb_s=4):
             line += f" {f['seconds']:.2f} | {f['mb_per_s']:.0f} | {f['peak_rss_mib']:.0f} |"
         ours = r["s3scope"]["seconds"]
         print(line + f" {r['s5cmd']['seconds'] / ours:.2f}x | {r['s5cmd-synced']['seconds'] / ours:.2f}x | "
-                     f"{r['aws']['seconds'] / ours:.2f}x |")
+                     f"{r['aws']['seconds'] / ours:.2f}x | {r['s5cmd']['seconds'] / r['s3scope-no-sync']['seconds']:.2f}x |")
     print("\nRequests / connections through the proxy (first run):\n")
     print("| case | link | " + " | ".join(TOOLS) + " |")
     print("|---|---|" + "---:|" * len(TOOLS))

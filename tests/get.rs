@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use s3scope::testing::demo::generate::{EDGE_BUCKET, TESS_CUBE_KEY};
 use s3scope::testing::demo::store::{Store, StoredObject, md5_hex};
-use s3scope::testing::queue::parts::ResumeRecord;
+use s3scope::testing::queue::parts::{Claims, ResumeRecord};
 
 fn content(bucket: &str, key: &str) -> Vec<u8> {
     object_bytes(bucket, key)
@@ -133,6 +133,7 @@ fn a_killed_download_resumes_where_it_stopped() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(!file.exists(), "no final file after a kill");
+    assert_eq!(before.claims, Claims::Synced, "a download syncs what its record claims");
     let done = before.done.covered();
     let object = fixture.store.get("stpubdata", TESS_CUBE_KEY).unwrap();
     assert!(done < object.size);
@@ -170,10 +171,16 @@ fn two_small_parts_at_a_time(dir: &Path) -> Vec<String> {
 /// Runs that download from `server` at 1 MB/s a connection (slow enough to
 /// be caught half done) and kills it once 1 MiB is recorded; returns the record.
 fn kill_half_done(server: std::net::SocketAddr, dir: &Path) -> ResumeRecord {
+    kill_half_done_with(server, dir, &[])
+}
+
+/// The same with more arguments.
+fn kill_half_done_with(server: std::net::SocketAddr, dir: &Path, more: &[&str]) -> ResumeRecord {
     let fixture = fixture();
     let (slow, _) =
         fixture.runtime.block_on(proxy::start_throttled_proxy(server, Duration::ZERO, Some(1 << 20))).unwrap();
-    let args = two_small_parts_at_a_time(dir);
+    let mut args = two_small_parts_at_a_time(dir);
+    args.splice(0..0, more.iter().map(|arg| arg.to_string()));
     let mut child = spawn_get(&format!("http://{slow}"), &args.iter().map(String::as_str).collect::<Vec<_>>());
     let record = wait_for_progress(&dir.join("data.bin"), 1 << 20);
     child.kill().unwrap();
@@ -381,4 +388,64 @@ fn without_verification_a_wrong_crc_goes_unnoticed() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(std::fs::read(dir.path().join("data.bin")).unwrap(), data);
+}
+
+/// `--no-sync` progress is in the kernel's cache, not necessarily on disk:
+/// after a kill it resumes, but a record saved before a restart (another
+/// boot: perhaps a power cut) is not trusted and the download starts over.
+#[test]
+fn unsynced_progress_resumes_after_a_kill_but_not_after_a_restart() {
+    let data: Vec<u8> = (0..6_000_000u32).map(|i| (i % 239) as u8).collect();
+    let server = serve(one_object_store(data.clone()));
+    for restarted in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("data.bin");
+        let mut record = kill_half_done_with(server, dir.path(), &["--no-sync"]);
+        let Claims::Unsynced { boot } = &record.claims else { panic!("claims synced bytes: {record:?}") };
+        assert_eq!(boot.is_some(), cfg!(target_os = "linux"), "{record:?}");
+        let trusted = boot.is_some() && !restarted;
+        if restarted {
+            record.claims = Claims::Unsynced { boot: Some("a boot before this one".into()) };
+            std::fs::write(dir.path().join("data.bin.part.json"), serde_json::to_vec(&record).unwrap()).unwrap();
+        }
+        let done = record.done.covered();
+
+        let (proxy, stats) = fixture().runtime.block_on(proxy::start_proxy(server, Duration::ZERO)).unwrap();
+        let mut args = two_small_parts_at_a_time(dir.path());
+        args.insert(0, "--no-sync".into());
+        let output = get(&format!("http://{proxy}"), &args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(std::fs::read(&file).unwrap(), data, "restarted: {restarted}");
+        let fetched = stats.bytes_to_client.load(std::sync::atomic::Ordering::SeqCst) as usize;
+        let said = stdout(&output);
+        assert!(!said.contains("changed"), "{said}");
+        if trusted {
+            assert!(said.contains("resumed"), "{said}");
+            assert!(fetched < data.len() - done as usize + (1 << 20), "fetched {fetched} with {done} there");
+        } else {
+            assert!(!said.contains("resumed"), "{said}");
+            assert!(fetched >= data.len(), "fetched {fetched} of {}: nothing unsynced was kept", data.len());
+        }
+        assert!(record_of(&file).is_none(), "the resume record is gone");
+    }
+}
+
+#[test]
+fn a_download_without_syncs_lands_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = get(
+        &fixture().endpoint,
+        &[
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--no-sync",
+            "--part-size",
+            "4 MiB",
+            &format!("s3://stpubdata/{TESS_CUBE_KEY}"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = dir.path().join("tess-s0014-2-3-cube.fits");
+    assert_eq!(md5_file(&file), fixture().store.get("stpubdata", TESS_CUBE_KEY).unwrap().etag);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no part files left behind");
 }

@@ -45,6 +45,9 @@ pub struct GetArgs {
     /// Skip the content check (the object's CRC-64/NVME, else the MD5 of a plain ETag; the size is still checked)
     #[arg(long)]
     pub no_verify: bool,
+    /// Don't sync files to disk (as s5cmd and the aws CLI): faster when the disk flushes slower than the network delivers, but a power cut soon after may leave files empty, and unfinished downloads resume only until the machine restarts [or the config's downloads.sync = false]
+    #[arg(long)]
+    pub no_sync: bool,
     /// Bytes per ranged part of a large object ("16 MiB") [default: 8 to 64 MiB, growing with the object; or the config's downloads.part_size]
     #[arg(long, value_name = "BYTES", value_parser = parse_part_size)]
     pub part_size: Option<u64>,
@@ -136,6 +139,7 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
         part_size: args.part_size.or(configured.part_size),
         force: args.force,
         verify: !args.no_verify,
+        sync: configured.sync && !args.no_sync,
         ..configured
     };
     let limits = Limits {

@@ -91,6 +91,9 @@ pub struct Downloads {
     pub part_size: Option<ByteSize>,
     /// Parts of one object fetched at once (unset: grows with the object).
     pub parts_in_flight: Option<u64>,
+    /// Sync each file to disk before it is renamed into place (and before a
+    /// resume record claims its bytes); `false` trades that for speed on a slow disk.
+    pub sync: bool,
     /// Downloads left unfinished by an earlier run: resume them, or keep them paused.
     pub on_start: OnStart,
 }
@@ -104,6 +107,7 @@ impl Default for Downloads {
             bytes_in_flight: ByteSize(limits.bytes),
             part_size: None,
             parts_in_flight: None,
+            sync: true,
             on_start: OnStart::Resume,
         }
     }
@@ -347,6 +351,7 @@ glyphs = "ascii"
 dir = "~/data"
 jobs = 2
 part_size = "16 MiB"
+sync = false
 on_start = "pause"
 [preview]
 gzip_budget = 1048576
@@ -366,6 +371,9 @@ profile = "lab"
         assert_eq!(c.downloads.jobs, 2);
         assert_eq!(c.downloads.part_size, Some(ByteSize(16 << 20)));
         assert_eq!(c.downloads.on_start, OnStart::Pause);
+        assert!(!c.downloads.sync);
+        assert!(!crate::queue::engine::DownloadOptions::from(&c.downloads).sync);
+        assert!(Downloads::default().sync, "synced unless asked otherwise");
         assert_eq!(c.preview.gzip_budget, ByteSize(1 << 20));
         assert_eq!(c.colors.depth, DepthSetting::Indexed256);
         assert_eq!(c.colors.error, Some(ColorSpec(ratatui::style::Color::Indexed(196))));

@@ -6,6 +6,8 @@
 //! on disk. The last sync comes before the rename. (The 64 MiB rule keeps
 //! the disk writing while the network delivers on a fast link, so that
 //! last sync has little left to write; on a slow link the second rules.)
+//! With `--no-sync` the syncs do nothing and the record says so: it is
+//! trusted until the machine restarts ([`Claims`]).
 //!
 //! [`Journal`] is the bookkeeping (pure); [`persist`] runs it over a stream
 //! of finished parts, with the file and the record behind two small traits
@@ -18,7 +20,7 @@ use std::time::{Duration, Instant};
 use futures::{Stream, StreamExt};
 
 use super::blocking::{joined, off_runtime};
-use super::parts::{Ranges, ResumeRecord};
+use super::parts::{Claims, Ranges, ResumeRecord};
 
 /// How often a file's progress is made durable, at most...
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
@@ -63,14 +65,53 @@ impl PartFile for std::fs::File {
     }
 }
 
-/// The record saved atomically at a path (temp file, sync, rename).
-pub struct RecordFile(pub std::path::PathBuf);
+/// A part file on disk, synced as the download asks: with `--no-sync` its
+/// syncs do nothing and the kernel writes its bytes back in its own time
+/// (they survive the program's death, not the machine's).
+pub struct DiskFile {
+    pub file: std::fs::File,
+    pub sync: bool,
+}
+
+impl PartFile for DiskFile {
+    fn write_all_at(&self, bytes: &[u8], at: u64) -> io::Result<()> {
+        self.file.write_all_at(bytes, at)
+    }
+
+    fn sync(&self) -> io::Result<()> {
+        if self.sync { self.file.sync_data() } else { Ok(()) }
+    }
+}
+
+/// The record saved atomically at a path (temp file, rename), with the
+/// syncs that make it survive a power cut unless `sync` is off.
+pub struct RecordFile {
+    pub path: std::path::PathBuf,
+    pub sync: bool,
+}
 
 impl RecordSink for RecordFile {
     fn save(&self, record: &ResumeRecord) -> io::Result<()> {
         let text = serde_json::to_vec(record).map_err(io::Error::other)?;
-        super::store::write_atomically(&self.0, &text)
+        super::store::replace(&self.path, &text, self.sync)
     }
+}
+
+/// What a record of bytes written now claims: synced ones, or unsynced
+/// ones of this boot.
+pub fn claims_now(sync: bool) -> Claims {
+    if sync { Claims::Synced } else { Claims::Unsynced { boot: this_boot() } }
+}
+
+/// The id of the machine's current boot (Linux; `None` elsewhere), which
+/// tells whether a record of unsynced bytes was saved before a restart.
+pub fn this_boot() -> Option<String> {
+    static BOOT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    BOOT.get_or_init(|| {
+        let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        Some(id.trim().to_owned()).filter(|id| !id.is_empty())
+    })
+    .clone()
 }
 
 /// What is written, and what the record on disk claims.

@@ -80,7 +80,14 @@ fn content(size: usize) -> Vec<u8> {
 }
 
 fn record(size: u64) -> ResumeRecord {
-    ResumeRecord { bucket: "b".into(), key: "k".into(), size, etag: None, done: Ranges::default() }
+    ResumeRecord {
+        bucket: "b".into(),
+        key: "k".into(),
+        size,
+        etag: None,
+        done: Ranges::default(),
+        claims: Default::default(),
+    }
 }
 
 /// Parts of `expected` written to `file` by concurrent tasks, each after a

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 use super::blocking::off_runtime;
 use super::check::{Check, WholeCheck, check_crc, check_md5, settle};
 use super::crc::SpanCrcs;
-use super::durable::{Journal, Persisted, RecordFile, RecordSink, persist};
+use super::durable::{DiskFile, Journal, PartFile, Persisted, RecordFile, RecordSink, claims_now, persist, this_boot};
 use super::fetch::{FetchError, Sink, Source, fetch_part};
 use super::parts::{Ranges, ResumeRecord};
 use super::plan::PartPlan;
@@ -47,6 +47,12 @@ pub struct DownloadOptions {
     /// is serial, about 600 MB/s a core: on a link faster than that the
     /// check, not the network, sets the pace of a large object without a CRC.
     pub verify: bool,
+    /// Sync the file before a resume record claims its bytes and before the
+    /// rename, so a power cut never leaves a corrupt file or a record that
+    /// lies. Off (`--no-sync`, as s5cmd and the aws CLI do), a download is
+    /// bound by the network rather than a slow disk's flush, and its record
+    /// is trusted only until the machine restarts.
+    pub sync: bool,
 }
 
 /// Attempts per part for transient failures, the first included.
@@ -61,6 +67,7 @@ impl From<&crate::config::Downloads> for DownloadOptions {
             attempts: PART_ATTEMPTS,
             force: false,
             verify: true,
+            sync: downloads.sync,
         }
     }
 }
@@ -265,7 +272,8 @@ impl Download<'_> {
     async fn fetch_whole(&self, run: &Run<'_>, now: &ObjectVersion, restarted: bool) -> Result<Outcome, Halt> {
         let (part, record_path) = part_paths(self.destination);
         // A record left by an earlier plan is of no use to one GET.
-        let file = open_part(&part, now.size, Opening::Fresh { stale_record: &record_path }).await?;
+        let opening = Opening::Fresh { stale_record: &record_path };
+        let file = open_part(&part, now.size, opening, run.options.sync).await?;
         (run.progress)(0, now.size);
         let mut check = run.options.verify.then(|| WholeCheck::new(now.md5()));
         if now.size > 0 {
@@ -282,10 +290,10 @@ impl Download<'_> {
         if let Some(check) = check {
             settle(check.verdict(), &part, &record_path).await.map_err(failed)?;
         }
-        // Sized when opened and written to its end: one sync, then the rename,
-        // in one trip off the runtime's threads (thousands of small files).
+        // Sized when opened and written to its end: one sync (unless off), then
+        // the rename, in one trip off the runtime's threads (thousands of small files).
         let (from, to) = (part.clone(), self.destination.to_path_buf());
-        let renamed = off_runtime(move || file.sync_data().and_then(|()| std::fs::rename(&from, &to))).await;
+        let renamed = off_runtime(move || file.sync().and_then(|()| std::fs::rename(&from, &to))).await;
         renamed.map_err(|e| io_failed("renaming into", self.destination, e))?;
         (run.progress)(now.size, now.size);
         let fetched = run.fetched.load(Ordering::Relaxed);
@@ -301,13 +309,14 @@ impl Download<'_> {
         restarted: bool,
         check: Check,
     ) -> Result<Outcome, Halt> {
-        let prepared = self.prepare(now, restarted).await?;
+        let sync = run.options.sync;
+        let prepared = self.prepare(now, restarted, sync).await?;
         let (part, record_path) = (&prepared.part, &prepared.record_path);
-        let file = open_part(part, now.size, Opening::Resumable).await?;
+        let file = open_part(part, now.size, Opening::Resumable, sync).await?;
         if !prepared.resumed {
             // A part file without a record would look like another version's.
             let (path, record) = (record_path.clone(), prepared.record.clone());
-            let saved = off_runtime(move || RecordFile(path).save(&record)).await;
+            let saved = off_runtime(move || RecordFile { path, sync }.save(&record)).await;
             saved.map_err(|e| io_failed("writing", record_path, e))?;
         }
         (run.progress)(prepared.record.done.covered(), now.size);
@@ -336,7 +345,7 @@ impl Download<'_> {
             })
             .buffer_unordered(plan.parts_in_flight);
         let mut journal = Journal::new(prepared.record.done.clone());
-        let sink = Arc::new(RecordFile(record_path.clone()));
+        let sink = Arc::new(RecordFile { path: record_path.clone(), sync });
         let on_part = |written: &Ranges| {
             (run.progress)(written.covered(), now.size);
             hashable.send_replace(written.complete_from_start());
@@ -378,22 +387,34 @@ impl Download<'_> {
     }
 
     /// The part file's record: an earlier run's if it recorded this very
-    /// object (its part file still there), else a new one.
-    async fn prepare(&self, now: &ObjectVersion, restarted: bool) -> Result<Prepared, DownloadError> {
+    /// object (its part file still there) and its claims still hold, else a
+    /// new one. What this run saves claims as `sync` says.
+    async fn prepare(&self, now: &ObjectVersion, restarted: bool, sync: bool) -> Result<Prepared, DownloadError> {
         let (part, record_path) = part_paths(self.destination);
         let had_part = tokio::fs::try_exists(&part).await.unwrap_or(false);
         let previous = load_record(&record_path).await.filter(|_| had_part);
+        let (previous, lapsed): (Option<ResumeRecord>, bool) = match previous {
+            Some(record) if !record.claims.trusted_in(this_boot().as_deref()) => (None, true),
+            previous => (previous, false),
+        };
+        if lapsed {
+            tracing::info!("{}: unsynced progress from before a restart: starting over", self.destination.display());
+        }
         let resumed_record =
             previous.filter(|r| r.matches(self.bucket.name(), self.key, now.size, now.etag.as_deref()));
-        let changed = !restarted && resumed_record.is_none() && had_part;
+        let changed = !restarted && !lapsed && resumed_record.is_none() && had_part;
         let resumed = resumed_record.is_some();
-        let record = resumed_record.unwrap_or_else(|| ResumeRecord {
+        let mut record = resumed_record.unwrap_or_else(|| ResumeRecord {
             bucket: self.bucket.name().into(),
             key: self.key.into(),
             size: now.size,
             etag: now.etag.clone(),
             done: Ranges::default(),
+            claims: claims_now(sync),
         });
+        // An earlier run's claims stand until this run's first checkpoint
+        // (a sync covers its bytes too); from then on, this run's kind.
+        record.claims = claims_now(sync);
         if !resumed {
             let _ = tokio::fs::remove_file(&part).await;
         }
@@ -431,7 +452,7 @@ enum Opening<'a> {
 /// one trip off the runtime's threads. The stale record is looked up before
 /// it is removed: an `unlink` takes the directory's lock even when there is
 /// nothing to remove, and thousands of small files contend for it.
-async fn open_part(part: &Path, size: u64, opening: Opening<'_>) -> Result<Arc<std::fs::File>, DownloadError> {
+async fn open_part(part: &Path, size: u64, opening: Opening<'_>, sync: bool) -> Result<Arc<DiskFile>, DownloadError> {
     let path = part.to_path_buf();
     let (fresh, stale_record) = match opening {
         Opening::Fresh { stale_record } => (true, Some(stale_record.to_path_buf())),
@@ -443,7 +464,7 @@ async fn open_part(part: &Path, size: u64, opening: Opening<'_>) -> Result<Arc<s
         }
         let file = std::fs::OpenOptions::new().create(true).write(true).truncate(fresh).open(&path)?;
         file.set_len(size)?;
-        Ok(file)
+        Ok(DiskFile { file, sync })
     })
     .await;
     let file = opened.map_err(|e| io_failed("creating", part, e))?;

@@ -81,6 +81,33 @@ pub struct ResumeRecord {
     /// The version being downloaded; a different ETag means start over.
     pub etag: Option<String>,
     pub done: Ranges,
+    /// Whether `done` was synced (records of earlier versions were).
+    #[serde(default)]
+    pub claims: Claims,
+}
+
+/// Whether the bytes a record claims were synced to disk before it was saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Claims {
+    /// Synced: they survive a power cut.
+    #[default]
+    Synced,
+    /// Written without a sync (`--no-sync`) during the boot named (Linux's
+    /// boot id): still there after the program died (the kernel holds
+    /// them), not necessarily after the machine went down, so trusted
+    /// within that boot only, and never when the boot is unknown.
+    Unsynced { boot: Option<String> },
+}
+
+impl Claims {
+    /// Whether the claimed bytes can be relied on during `this_boot`.
+    pub fn trusted_in(&self, this_boot: Option<&str>) -> bool {
+        match self {
+            Claims::Synced => true,
+            Claims::Unsynced { boot } => boot.as_deref().is_some_and(|boot| Some(boot) == this_boot),
+        }
+    }
 }
 
 impl ResumeRecord {
@@ -134,11 +161,34 @@ mod tests {
             size: 9,
             etag: Some("\"e\"".into()),
             done: Ranges::default(),
+            claims: Claims::Synced,
         };
         assert!(record.matches("b", "k", 9, Some("\"e\"")));
         assert!(!record.matches("b", "k", 9, Some("\"f\"")));
         assert!(!record.matches("b", "k", 10, Some("\"e\"")));
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(serde_json::from_str::<ResumeRecord>(&json).unwrap(), record);
+    }
+
+    #[test]
+    fn unsynced_claims_hold_only_within_the_boot_they_were_written_in() {
+        let unsynced = |boot: Option<&str>| Claims::Unsynced { boot: boot.map(String::from) };
+        assert!(Claims::Synced.trusted_in(None));
+        assert!(Claims::Synced.trusted_in(Some("a")));
+        assert!(unsynced(Some("a")).trusted_in(Some("a")));
+        assert!(!unsynced(Some("a")).trusted_in(Some("b")), "the machine restarted since");
+        assert!(!unsynced(Some("a")).trusted_in(None));
+        assert!(!unsynced(None).trusted_in(None), "an unknown boot is never trusted");
+    }
+
+    #[test]
+    fn records_saved_before_claims_were_kept_count_as_synced() {
+        let old = r#"{"bucket":"b","key":"k","size":9,"etag":null,"done":[[0,4]]}"#;
+        let record: ResumeRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(record.claims, Claims::Synced);
+        assert_eq!(record.done.covered(), 4);
+        let unsynced = ResumeRecord { claims: Claims::Unsynced { boot: Some("x".into()) }, ..record };
+        let json = serde_json::to_string(&unsynced).unwrap();
+        assert_eq!(serde_json::from_str::<ResumeRecord>(&json).unwrap(), unsynced);
     }
 }

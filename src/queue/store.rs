@@ -27,13 +27,22 @@ pub fn default_queue_path() -> PathBuf {
 /// share one), fsync, rename, and an fsync of the directory so the rename
 /// itself survives a power cut.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// [`write_atomically`] with the syncs (`sync`) or without them: without,
+/// a crash of the program still leaves the old file or the new one, a
+/// crash of the machine may leave neither.
+pub fn replace(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new().prefix(".s3scope-").suffix(".tmp").tempfile_in(dir)?;
     temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
+    if sync {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)
+    if sync { sync_dir(dir) } else { Ok(()) }
 }
 
 /// Makes a rename in `dir` durable (Unix; elsewhere the rename is enough).
