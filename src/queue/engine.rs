@@ -463,12 +463,36 @@ async fn open_part(part: &Path, size: u64, opening: Opening<'_>, sync: bool) -> 
             let _ = std::fs::remove_file(record);
         }
         let file = std::fs::OpenOptions::new().create(true).write(true).truncate(fresh).open(&path)?;
+        if !fresh {
+            allocate(&file, size)?;
+        }
         file.set_len(size)?;
         Ok(DiskFile { file, sync })
     })
     .await;
     let file = opened.map_err(|e| io_failed("creating", part, e))?;
     Ok(Arc::new(file))
+}
+
+/// Allocates the disk space of an object that comes in parts before they
+/// come (Linux): a full disk fails the download at once rather than part
+/// way, and the writes skip the page-by-page bookkeeping of delayed
+/// allocation (a tenth of the CPU of a 1 GiB download on ext4). Where the
+/// filesystem cannot, the file is only sized. (Not for one-GET objects:
+/// for thousands of small files the early allocation is one more metadata
+/// update each.)
+fn allocate(file: &std::fs::File, size: u64) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if size > 0 {
+        use rustix::io::Errno;
+        match rustix::fs::fallocate(file, rustix::fs::FallocateFlags::empty(), 0, size) {
+            Ok(()) | Err(Errno::OPNOTSUPP | Errno::NOSYS) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, size);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -480,5 +504,35 @@ mod tests {
         let (part, record) = part_paths(Path::new("/dl/x/evt2.fits.gz"));
         assert_eq!(part, Path::new("/dl/x/evt2.fits.gz.part"));
         assert_eq!(record, Path::new("/dl/x/evt2.fits.gz.part.json"));
+    }
+
+    #[tokio::test]
+    async fn a_part_file_for_parts_is_allocated_and_keeps_what_an_earlier_run_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("big.part");
+        std::fs::write(&part, b"earlier").unwrap();
+        let size = 3 << 20;
+        let file = open_part(&part, size, Opening::Resumable, true).await.unwrap();
+        drop(file);
+        let bytes = std::fs::read(&part).unwrap();
+        assert_eq!(bytes.len() as u64, size);
+        assert_eq!(&bytes[..7], b"earlier", "a resumable part file is not emptied");
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let blocks = std::fs::metadata(&part).unwrap().blocks() * 512;
+            // tmpfs and ext4 allocate; a filesystem that cannot is only sized.
+            let can = rustix::fs::fallocate(
+                std::fs::File::create(dir.path().join("probe")).unwrap(),
+                rustix::fs::FallocateFlags::empty(),
+                0,
+                4096,
+            )
+            .is_ok();
+            assert!(!can || blocks >= size, "{blocks} bytes allocated of {size}");
+        }
+        let fresh = open_part(&part, 10, Opening::Fresh { stale_record: &dir.path().join("none") }, false).await;
+        drop(fresh.unwrap());
+        assert_eq!(std::fs::read(&part).unwrap(), [0; 10], "a fresh one is");
     }
 }
