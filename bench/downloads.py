@@ -5,10 +5,12 @@ link (the proxy capped at 4 MB/s per connection, the uncapped proxy, and for
 the 1 GiB also the server directly), times `s3scope get`, `aws s3 cp` and
 `s5cmd cp` and takes their peak RSS with GNU time. After every run the files
 downloaded are counted and summed; a tool that missed a file or a byte fails
-the benchmark. Downloads go into a temporary directory, deleted after each run.
+the benchmark. Downloads go into a temporary directory, deleted after the run
+(or, for the cases of many files, after the benchmark: see `one_run`).
 """
 
 import json
+import shutil
 import os
 import statistics
 import subprocess
@@ -90,14 +92,24 @@ def stats(endpoint, reset=False):
         return json.loads(answer.read())
 
 
-def one_run(tool, s3scope, bin_dir, env, endpoint, proxied, case):
+def one_run(tool, s3scope, bin_dir, env, endpoint, proxied, case, kept):
+    """One timed download into a new directory. With many files, the
+    directory is kept (appended to `kept`, removed after the benchmark):
+    deleting a thousand files makes ext4 skip their inodes, recently freed,
+    when the next run creates its files, which slows every tool by up to 2x
+    after the first run and is not what a user's downloads meet."""
     label, uri, prefix, files, size = case
-    with tempfile.TemporaryDirectory(prefix="s3scope-bench-get-") as out:
+    keep = files >= 100
+    out = tempfile.mkdtemp(prefix="s3scope-bench-get-", dir=kept.root)
+    try:
         if proxied:
             stats(endpoint, reset=True)
         seconds, rss = max_rss_kib(command(tool, s3scope, bin_dir, endpoint, uri, prefix, out), env)
         got_files, got_bytes = tree_size(out)
         counters = stats(endpoint) if proxied else {}
+    finally:
+        if not keep:
+            shutil.rmtree(out, ignore_errors=True)
     if (got_files, got_bytes) != (files, size):
         raise RuntimeError(f"{tool}, {label}: downloaded {got_files} files, {got_bytes:,} bytes; "
                            f"expected {files} files, {size:,} bytes")
@@ -111,10 +123,29 @@ def warm_up(bin_dir, env, direct):
                         f"s3://bench-get/large/part-{n}.bin"], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
+class Kept:
+    """The directory under which every run's downloads land; the runs with
+    many files stay there until the benchmark ends (see `one_run`)."""
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="s3scope-bench-get-runs-")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
 def measure_downloads(s3scope, bin_dir, env, endpoints, runs, cases=None):
     """Every case x link x tool, `runs` times each (tools interleaved, in turns); medians."""
     check_gnu_time()
     warm_up(bin_dir, env, endpoints["direct"])
+    with Kept() as kept:
+        return measure_cases(s3scope, bin_dir, env, endpoints, runs, cases, kept)
+
+
+def measure_cases(s3scope, bin_dir, env, endpoints, runs, cases, kept):
     rows = []
     for case in CASES:
         if cases and case[0] not in cases:
@@ -129,7 +160,7 @@ def measure_downloads(s3scope, bin_dir, env, endpoints, runs, cases=None):
                 # the same one (whose writes the disk may still be flushing).
                 turn = round_ % len(TOOLS)
                 for tool in TOOLS[turn:] + TOOLS[:turn]:
-                    results[tool].append(one_run(tool, s3scope, bin_dir, env, endpoint, proxied, case))
+                    results[tool].append(one_run(tool, s3scope, bin_dir, env, endpoint, proxied, case, kept))
             row = {"case": case[0], "uri": case[1], "files": case[3], "bytes": case[4], "link": link, "runs": runs}
             for tool, figures in results.items():
                 seconds = statistics.median(r[0] for r in figures)
