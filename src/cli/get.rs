@@ -181,8 +181,7 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
                             destination: &planned.destination,
                             known: planned.known.clone(),
                         };
-                        let result = download.run(&engine, options, &cancel, &report).await;
-                        drop(slot);
+                        let result = download.run(&engine, slot, options, &cancel, &report).await;
                         progress.done();
                         Finished { planned, result }
                     });
@@ -199,6 +198,7 @@ pub async fn run(args: &GetArgs, session: &Session) -> Result<(), AppError> {
     lister.abort();
     bars.clear();
     let (objects, bytes) = engine.limits_now();
-    tracing::info!("in flight at the end: {objects} objects, {bytes} bytes");
+    let batches = engine.group_sync.batches();
+    tracing::info!("in flight at the end: {objects} objects, {bytes} bytes; small files landed in {batches} batches");
     tally.report(started.elapsed(), cancel.is_cancelled())
 }

@@ -65,24 +65,6 @@ impl PartFile for std::fs::File {
     }
 }
 
-/// A part file on disk, synced as the download asks: with `--no-sync` its
-/// syncs do nothing and the kernel writes its bytes back in its own time
-/// (they survive the program's death, not the machine's).
-pub struct DiskFile {
-    pub file: std::fs::File,
-    pub sync: bool,
-}
-
-impl PartFile for DiskFile {
-    fn write_all_at(&self, bytes: &[u8], at: u64) -> io::Result<()> {
-        self.file.write_all_at(bytes, at)
-    }
-
-    fn sync(&self) -> io::Result<()> {
-        if self.sync { self.file.sync_data() } else { Ok(()) }
-    }
-}
-
 /// The record saved atomically at a path (temp file, rename), with the
 /// syncs that make it survive a power cut unless `sync` is off.
 pub struct RecordFile {

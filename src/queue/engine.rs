@@ -23,8 +23,10 @@ use tokio_util::sync::CancellationToken;
 use super::blocking::off_runtime;
 use super::check::{Check, WholeCheck, check_crc, check_md5, settle};
 use super::crc::SpanCrcs;
-use super::durable::{DiskFile, Journal, PartFile, Persisted, RecordFile, RecordSink, claims_now, persist, this_boot};
+use super::durable::{Journal, Persisted, RecordFile, RecordSink, claims_now, persist, this_boot};
 use super::fetch::{FetchError, Sink, Source, fetch_part};
+use super::gate::Permit;
+use super::part_file::{Arrival, DiskFile, Opening, arrive, open_off_runtime};
 use super::parts::{Ranges, ResumeRecord};
 use super::plan::PartPlan;
 use super::transfers::Transfers;
@@ -134,6 +136,8 @@ pub struct Download<'a> {
 
 /// Why an attempt at a download stopped short of the file.
 enum Halt {
+    /// The file is there already, identical.
+    AlreadyThere,
     /// The object changed under it (its part file is gone): start over, once.
     ObjectChanged,
     Error(DownloadError),
@@ -169,6 +173,8 @@ struct Prepared {
 /// What one attempt is run with.
 struct Run<'r> {
     engine: &'r Transfers,
+    /// The download's object slot, until its bytes are in.
+    slot: &'r std::sync::Mutex<Option<Permit>>,
     options: DownloadOptions,
     cancel: &'r CancellationToken,
     progress: &'r (dyn Fn(u64, u64) + Send + Sync),
@@ -176,21 +182,25 @@ struct Run<'r> {
 }
 
 impl Download<'_> {
-    /// Runs the download within `engine`'s limits (the caller holds an
-    /// object slot). `progress` is called with the bytes on disk and the size.
+    /// Runs the download within `engine`'s limits, in the object slot the
+    /// caller took from it (given back once the bytes are in, while the
+    /// file is synced). `progress` is called with the bytes on disk and the size.
     pub async fn run(
         &self,
         engine: &Transfers,
+        slot: Permit,
         options: DownloadOptions,
         cancel: &CancellationToken,
         progress: &(dyn Fn(u64, u64) + Send + Sync),
     ) -> Result<Outcome, DownloadError> {
         let mut restarted = false;
         let mut known = self.known.clone();
+        let slot = std::sync::Mutex::new(Some(slot));
         loop {
-            let run = Run { engine, options, cancel, progress, fetched: AtomicU64::new(0) };
+            let run = Run { engine, slot: &slot, options, cancel, progress, fetched: AtomicU64::new(0) };
             match self.attempt(&run, known.take(), restarted).await {
                 Ok(outcome) => return Ok(outcome),
+                Err(Halt::AlreadyThere) => return Ok(Outcome::AlreadyThere),
                 // What the listing said is stale: ask the server this time.
                 Err(Halt::ObjectChanged) if !restarted => restarted = true,
                 Err(Halt::ObjectChanged) => return Err(failed("the object keeps changing while it is downloaded")),
@@ -211,27 +221,54 @@ impl Download<'_> {
                 (head.version, Some(head.crc64nvme))
             }
         };
-        match existing(self.destination, &now).await {
-            Existing::Absent => {}
-            Existing::Same => return Ok(Outcome::AlreadyThere),
-            Existing::NotAFile => {
-                return Err(failed(format!("{} exists and is not a file", self.destination.display())).into());
-            }
-            Existing::Differs if run.options.force => {}
-            Existing::Differs => {
-                let why = format!("{} exists and differs (use --force to replace it)", self.destination.display());
-                return Err(failed(why).into());
-            }
-        }
-        if let Some(parent) = self.destination.parent() {
-            tokio::fs::create_dir_all(parent).await.map_err(|e| io_failed("creating", parent, e))?;
-        }
         let plan = PartPlan::for_object(now.size, run.options.part_size, run.options.parts_in_flight);
-        if plan.is_single(now.size) {
-            self.fetch_whole(run, &now, restarted).await
+        let single = plan.is_single(now.size);
+        let (part, record_path) = part_paths(self.destination);
+        // A record left by an earlier plan is of no use to one GET.
+        let fresh = || Opening::Fresh { stale_record: record_path.clone() };
+        let opening = single.then(|| (part.clone(), now.size, fresh(), run.options.sync));
+        let opened = match arrive(self.destination, opening).await {
+            Ok(Arrival::Absent(opened)) => opened,
+            Err(e) if e.path.as_os_str().is_empty() => {
+                return Err(io_failed("looking at", self.destination, e.error).into());
+            }
+            Err(e) => return Err(io_failed(e.doing, &e.path, e.error).into()),
+            Ok(Arrival::There) => {
+                self.replaceable(run, &now).await?;
+                if let Some(parent) = self.destination.parent() {
+                    tokio::fs::create_dir_all(parent).await.map_err(|e| io_failed("creating", parent, e))?;
+                }
+                None
+            }
+        };
+        if single {
+            let file = match opened {
+                Some(file) => file,
+                None => open_off_runtime(&part, now.size, fresh(), run.options.sync)
+                    .await
+                    .map_err(|e| io_failed("creating", &part, e))?,
+            };
+            self.fetch_whole(run, &now, restarted, Arc::new(file)).await
         } else {
             let check = self.check_for_parts(run, &now, crc64nvme).await?;
             self.fetch_in_parts(run, &now, plan, restarted, check).await
+        }
+    }
+
+    /// Whether what is at the destination may be replaced: not when it is
+    /// the object already, nor a directory, nor a different file without `--force`.
+    async fn replaceable(&self, run: &Run<'_>, now: &ObjectVersion) -> Result<(), Halt> {
+        match existing(self.destination, now).await {
+            Existing::Absent => Ok(()),
+            Existing::Same => Err(Halt::AlreadyThere),
+            Existing::NotAFile => {
+                Err(failed(format!("{} exists and is not a file", self.destination.display())).into())
+            }
+            Existing::Differs if run.options.force => Ok(()),
+            Existing::Differs => {
+                let why = format!("{} exists and differs (use --force to replace it)", self.destination.display());
+                Err(failed(why).into())
+            }
         }
     }
 
@@ -268,12 +305,15 @@ impl Download<'_> {
         Ok(Check::choose(true, crc, now.md5()))
     }
 
-    /// One GET into the part file, checked as it comes; one sync; the rename.
-    async fn fetch_whole(&self, run: &Run<'_>, now: &ObjectVersion, restarted: bool) -> Result<Outcome, Halt> {
+    /// One GET into the part file (opened), checked as it comes; one sync; the rename.
+    async fn fetch_whole(
+        &self,
+        run: &Run<'_>,
+        now: &ObjectVersion,
+        restarted: bool,
+        file: Arc<DiskFile>,
+    ) -> Result<Outcome, Halt> {
         let (part, record_path) = part_paths(self.destination);
-        // A record left by an earlier plan is of no use to one GET.
-        let opening = Opening::Fresh { stale_record: &record_path };
-        let file = open_part(&part, now.size, opening, run.options.sync).await?;
         (run.progress)(0, now.size);
         let mut check = run.options.verify.then(|| WholeCheck::new(now.md5()));
         if now.size > 0 {
@@ -290,11 +330,10 @@ impl Download<'_> {
         if let Some(check) = check {
             settle(check.verdict(), &part, &record_path).await.map_err(failed)?;
         }
-        // Sized when opened and written to its end: one sync (unless off), then
-        // the rename, in one trip off the runtime's threads (thousands of small files).
-        let (from, to) = (part.clone(), self.destination.to_path_buf());
-        let renamed = off_runtime(move || file.sync().and_then(|()| std::fs::rename(&from, &to))).await;
-        renamed.map_err(|e| io_failed("renaming into", self.destination, e))?;
+        let _finishing = run.leave_the_network().await?;
+        // Sized when opened and written to its end: synced (unless off), with
+        // the other small files of the moment if small, then renamed.
+        run.engine.group_sync.land(file, now.size, &part, self.destination).await.map_err(|e| failed(e.to_string()))?;
         (run.progress)(now.size, now.size);
         let fetched = run.fetched.load(Ordering::Relaxed);
         Ok(Outcome::Downloaded { size: now.size, fetched, resumed: false, restarted })
@@ -312,7 +351,8 @@ impl Download<'_> {
         let sync = run.options.sync;
         let prepared = self.prepare(now, restarted, sync).await?;
         let (part, record_path) = (&prepared.part, &prepared.record_path);
-        let file = open_part(part, now.size, Opening::Resumable, sync).await?;
+        let file = open_off_runtime(part, now.size, Opening::Resumable, sync).await;
+        let file = Arc::new(file.map_err(|e| io_failed("creating", part, e))?);
         if !prepared.resumed {
             // A part file without a record would look like another version's.
             let (path, record) = (record_path.clone(), prepared.record.clone());
@@ -440,59 +480,18 @@ impl Download<'_> {
     }
 }
 
-/// How a part file is opened.
-enum Opening<'a> {
-    /// Emptied, for one GET; a resume record of an earlier plan is removed.
-    Fresh { stale_record: &'a Path },
-    /// Kept as it is, for the parts a record says are missing.
-    Resumable,
-}
-
-/// Opens (creating, or emptying) the part file, sized for the object, in
-/// one trip off the runtime's threads. The stale record is looked up before
-/// it is removed: an `unlink` takes the directory's lock even when there is
-/// nothing to remove, and thousands of small files contend for it.
-async fn open_part(part: &Path, size: u64, opening: Opening<'_>, sync: bool) -> Result<Arc<DiskFile>, DownloadError> {
-    let path = part.to_path_buf();
-    let (fresh, stale_record) = match opening {
-        Opening::Fresh { stale_record } => (true, Some(stale_record.to_path_buf())),
-        Opening::Resumable => (false, None),
-    };
-    let opened = off_runtime(move || {
-        if let Some(record) = stale_record.filter(|r| r.symlink_metadata().is_ok()) {
-            let _ = std::fs::remove_file(record);
-        }
-        let file = std::fs::OpenOptions::new().create(true).write(true).truncate(fresh).open(&path)?;
-        if !fresh {
-            allocate(&file, size)?;
-        }
-        file.set_len(size)?;
-        Ok(DiskFile { file, sync })
-    })
-    .await;
-    let file = opened.map_err(|e| io_failed("creating", part, e))?;
-    Ok(Arc::new(file))
-}
-
-/// Allocates the disk space of an object that comes in parts before they
-/// come (Linux): a full disk fails the download at once rather than part
-/// way, and the writes skip the page-by-page bookkeeping of delayed
-/// allocation (a tenth of the CPU of a 1 GiB download on ext4). Where the
-/// filesystem cannot, the file is only sized. (Not for one-GET objects:
-/// for thousands of small files the early allocation is one more metadata
-/// update each.)
-fn allocate(file: &std::fs::File, size: u64) -> std::io::Result<()> {
-    #[cfg(target_os = "linux")]
-    if size > 0 {
-        use rustix::io::Errno;
-        match rustix::fs::fallocate(file, rustix::fs::FallocateFlags::empty(), 0, size) {
-            Ok(()) | Err(Errno::OPNOTSUPP | Errno::NOSYS) => {}
-            Err(e) => return Err(e.into()),
-        }
+impl Run<'_> {
+    /// The bytes are in: the object slot goes to the next object while
+    /// this file waits for the disk (thousands of small files each wait
+    /// for a journal commit), in a finishing slot instead.
+    async fn leave_the_network(&self) -> Result<Permit, DownloadError> {
+        let finishing = tokio::select! {
+            () = self.cancel.cancelled() => return Err(DownloadError::Cancelled),
+            finishing = self.engine.finishing_slot() => finishing,
+        };
+        drop(self.slot.lock().unwrap_or_else(|e| e.into_inner()).take());
+        Ok(finishing)
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (file, size);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -504,35 +503,5 @@ mod tests {
         let (part, record) = part_paths(Path::new("/dl/x/evt2.fits.gz"));
         assert_eq!(part, Path::new("/dl/x/evt2.fits.gz.part"));
         assert_eq!(record, Path::new("/dl/x/evt2.fits.gz.part.json"));
-    }
-
-    #[tokio::test]
-    async fn a_part_file_for_parts_is_allocated_and_keeps_what_an_earlier_run_wrote() {
-        let dir = tempfile::tempdir().unwrap();
-        let part = dir.path().join("big.part");
-        std::fs::write(&part, b"earlier").unwrap();
-        let size = 3 << 20;
-        let file = open_part(&part, size, Opening::Resumable, true).await.unwrap();
-        drop(file);
-        let bytes = std::fs::read(&part).unwrap();
-        assert_eq!(bytes.len() as u64, size);
-        assert_eq!(&bytes[..7], b"earlier", "a resumable part file is not emptied");
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let blocks = std::fs::metadata(&part).unwrap().blocks() * 512;
-            // tmpfs and ext4 allocate; a filesystem that cannot is only sized.
-            let can = rustix::fs::fallocate(
-                std::fs::File::create(dir.path().join("probe")).unwrap(),
-                rustix::fs::FallocateFlags::empty(),
-                0,
-                4096,
-            )
-            .is_ok();
-            assert!(!can || blocks >= size, "{blocks} bytes allocated of {size}");
-        }
-        let fresh = open_part(&part, 10, Opening::Fresh { stale_record: &dir.path().join("none") }, false).await;
-        drop(fresh.unwrap());
-        assert_eq!(std::fs::read(&part).unwrap(), [0; 10], "a fresh one is");
     }
 }

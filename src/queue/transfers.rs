@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::adapt::Adaptive;
 use super::gate::{Gate, Permit};
+use super::group_sync::GroupSync;
 
 /// Objects in flight at the start (bounded by the user's limit).
 pub const START_OBJECTS: u64 = 128;
@@ -19,6 +20,9 @@ pub const START_OBJECTS: u64 = 128;
 pub const START_BYTES: u64 = 256 << 20;
 /// Bytes in flight never shrink below this.
 const MIN_BYTES: u64 = 8 << 20;
+/// Files whose bytes are in and that wait for their sync and rename, at
+/// most (each holds its file open).
+pub const FINISHING: u64 = 256;
 const SAMPLE_EVERY: Duration = Duration::from_millis(250);
 
 /// The upper bounds users set (`--jobs`, `--bytes-in-flight`, or the config).
@@ -45,6 +49,9 @@ struct Control {
 pub struct Transfers {
     objects: Arc<Gate>,
     bytes: Arc<Gate>,
+    finishing: Arc<Gate>,
+    /// The syncs of small files, batched.
+    pub group_sync: GroupSync,
     received: AtomicU64,
     throttled: AtomicBool,
     control: Mutex<Control>,
@@ -59,6 +66,8 @@ impl Transfers {
         let engine = Arc::new(Self {
             objects: Gate::new(objects.limit()),
             bytes: Gate::new(bytes.limit()),
+            finishing: Gate::new(FINISHING),
+            group_sync: GroupSync::default(),
             received: AtomicU64::new(0),
             throttled: AtomicBool::new(false),
             control: Mutex::new(Control { objects, bytes, last: Instant::now(), last_received: 0 }),
@@ -72,6 +81,13 @@ impl Transfers {
     /// A place for one more object in flight, held while it downloads.
     pub async fn object_slot(&self) -> Permit {
         self.objects.acquire(1).await
+    }
+
+    /// A place among the files that wait for the disk (their sync and
+    /// rename) once their bytes are in: they leave their object slot to the
+    /// next object meanwhile.
+    pub async fn finishing_slot(&self) -> Permit {
+        self.finishing.acquire(1).await
     }
 
     /// Room for `len` more bytes requested, held until they arrived.

@@ -350,7 +350,7 @@ async fn download(
     };
     let result = match slot {
         None => Err(DownloadError::Cancelled),
-        Some(_slot) => download.run(&transfers, options, &cancel, &progress).await,
+        Some(slot) => download.run(&transfers, slot, options, &cancel, &progress).await,
     };
     let result = match result {
         Ok(_) => Ok(()),
