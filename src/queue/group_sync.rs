@@ -140,7 +140,13 @@ mod tests {
     use super::*;
 
     fn disk_file(dir: &Path, name: &str, sync: bool) -> Arc<DiskFile> {
-        let file = std::fs::OpenOptions::new().create(true).read(true).write(true).open(dir.join(name)).unwrap();
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(dir.join(name))
+            .unwrap();
         let file = DiskFile { file, sync };
         file.write_all_at(name.as_bytes(), 0).unwrap();
         Arc::new(file)

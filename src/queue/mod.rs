@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod gate;
 pub mod group_sync;
 pub mod job;
+pub mod options;
 pub mod part_file;
 pub mod parts;
 pub mod path;
