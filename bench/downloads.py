@@ -110,6 +110,10 @@ def one_run(tool, s3scope, bin_dir, env, endpoint, proxied, case, kept):
     finally:
         if not keep:
             shutil.rmtree(out, ignore_errors=True)
+        # Untimed: what this run left unwritten goes to disk now, so the next
+        # run (another tool's) neither pays for its writeback nor, if it
+        # syncs, waits for it.
+        os.sync()
     if (got_files, got_bytes) != (files, size):
         raise RuntimeError(f"{tool}, {label}: downloaded {got_files} files, {got_bytes:,} bytes; "
                            f"expected {files} files, {size:,} bytes")

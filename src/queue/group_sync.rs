@@ -5,9 +5,12 @@
 //! one per file. Files whose bytes are in are handed over; a batch starts
 //! as soon as the one before it returned, so a file waits at most for the
 //! batch under way and then its own. A `syncfs` also writes whatever else
-//! is waiting on that filesystem (files still arriving among them), so only
-//! files up to [`GROUPED_UP_TO`] are grouped; a larger one is synced and
-//! renamed on its own. No file is renamed before its own bytes are on disk.
+//! is waiting on that filesystem (files still arriving among them, and
+//! other programs' writes), so only files up to [`GROUPED_UP_TO`] are
+//! grouped (a larger one is synced and renamed on its own), and a batch is
+//! synced file by file, in parallel, when the machine holds much more
+//! unwritten data than the batch ([`syncfs_pays`]). No file is renamed
+//! before its own bytes are on disk.
 //! (1,000 x 64 KiB through the 30 ms proxy: 1.11 s grouped against 1.28 s
 //! alone; 100 x 1 MiB grouped took 0.80 s against 0.63 s alone.)
 
@@ -27,6 +30,7 @@ pub const GROUPED_UP_TO: u64 = 256 << 10;
 
 struct Request {
     file: Arc<DiskFile>,
+    size: u64,
     part: PathBuf,
     destination: PathBuf,
     done: oneshot::Sender<io::Result<()>>,
@@ -56,7 +60,7 @@ impl GroupSync {
         let (done, answer) = oneshot::channel();
         let (part, destination) = (part.to_path_buf(), destination.to_path_buf());
         requests
-            .send(Request { file, part, destination, done })
+            .send(Request { file, size, part, destination, done })
             .map_err(|_| io::Error::other("the syncing task is gone"))?;
         answer.await.map_err(|_| io::Error::other("the syncing task is gone"))?
     }
@@ -74,7 +78,8 @@ async fn serve(mut requests: mpsc::UnboundedReceiver<Request>, batches: Arc<Atom
             batch.push(more);
         }
         let moves: Vec<_> = batch.iter().map(|r| (r.file.clone(), r.part.clone(), r.destination.clone())).collect();
-        let results = off_runtime(move || Ok(land_batch(&moves))).await;
+        let bytes = batch.iter().map(|r| r.size).sum();
+        let results = off_runtime(move || Ok(land_batch(&moves, bytes))).await;
         batches.fetch_add(1, Ordering::Relaxed);
         for (index, request) in batch.into_iter().enumerate() {
             let result = match &results {
@@ -93,9 +98,42 @@ fn clone_result(result: &io::Result<()>) -> io::Result<()> {
     }
 }
 
-/// Syncs, then renames, each of a batch.
-fn land_batch(moves: &[(Arc<DiskFile>, PathBuf, PathBuf)]) -> Vec<io::Result<()>> {
-    let synced = sync_batch(moves.iter().map(|(file, _, _)| &**file));
+/// Unwritten data beyond a batch's own that a `syncfs` may write for it.
+const SYNCFS_SPARE: u64 = 16 << 20;
+
+/// Whether one `syncfs` is the cheaper way to sync a batch of `batch`
+/// bytes, with `dirty` bytes unwritten on the machine (`None`: unknown).
+pub fn syncfs_pays(files: usize, batch: u64, dirty: Option<u64>) -> bool {
+    files > 1 && dirty.is_some_and(|dirty| dirty <= batch + SYNCFS_SPARE)
+}
+
+/// The bytes written and not yet on disk, machine-wide (`Dirty:` of
+/// `/proc/meminfo`; Linux).
+fn dirty_bytes() -> Option<u64> {
+    parse_dirty(&std::fs::read_to_string("/proc/meminfo").ok()?)
+}
+
+fn parse_dirty(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find_map(|line| line.strip_prefix("Dirty:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib << 10)
+}
+
+/// Syncs, then renames, each of a batch of `bytes` bytes: with one
+/// `syncfs` where it pays, else each file with a sync of its own, at once.
+fn land_batch(moves: &[(Arc<DiskFile>, PathBuf, PathBuf)], bytes: u64) -> Vec<io::Result<()>> {
+    let files = moves.iter().map(|(file, _, _)| &**file);
+    let synced = if syncfs_pays(moves.len(), bytes, dirty_bytes()) {
+        sync_batch(files)
+    } else {
+        std::thread::scope(|scope| {
+            let syncs: Vec<_> = files.map(|file| scope.spawn(move || file.sync())).collect();
+            syncs
+                .into_iter()
+                .map(|sync| sync.join().unwrap_or_else(|_| Err(io::Error::other("sync panicked"))))
+                .collect()
+        })
+    };
     moves
         .iter()
         .zip(synced)
@@ -184,6 +222,20 @@ mod tests {
             assert!(part.exists());
         }
         assert_eq!(group.batches(), 1, "a large file lands on its own");
+    }
+
+    #[test]
+    fn one_syncfs_serves_a_batch_only_when_little_else_is_unwritten() {
+        const MIB: u64 = 1 << 20;
+        assert!(syncfs_pays(100, 6 * MIB, Some(10 * MIB)));
+        assert!(syncfs_pays(100, 6 * MIB, Some(6 * MIB + SYNCFS_SPARE)));
+        assert!(!syncfs_pays(100, 6 * MIB, Some(6 * MIB + SYNCFS_SPARE + 1)), "another program's gigabyte");
+        assert!(!syncfs_pays(100, 6 * MIB, None), "unknown: file by file");
+        assert!(!syncfs_pays(1, 0, Some(0)), "one file syncs itself");
+        let meminfo = "MemFree:         1000 kB\nDirty:             132 kB\nWriteback:         0 kB\n";
+        assert_eq!(parse_dirty(meminfo), Some(132 << 10));
+        assert_eq!(parse_dirty("Dirty: lots\n"), None);
+        assert_eq!(parse_dirty(""), None);
     }
 
     #[test]
