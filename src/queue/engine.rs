@@ -184,17 +184,9 @@ impl Download<'_> {
         let opening = single.then(|| (part.clone(), now.size, fresh(), run.options.sync));
         let opened = match arrive(self.destination, opening).await {
             Ok(Arrival::Absent(opened)) => opened,
-            Err(e) if e.path.as_os_str().is_empty() => {
-                return Err(io_failed("looking at", self.destination, e.error).into());
-            }
+            // Its directory is there, since it is.
+            Ok(Arrival::There) => self.replaceable(run, &now).await.map(|()| None)?,
             Err(e) => return Err(io_failed(e.doing, &e.path, e.error).into()),
-            Ok(Arrival::There) => {
-                self.replaceable(run, &now).await?;
-                if let Some(parent) = self.destination.parent() {
-                    tokio::fs::create_dir_all(parent).await.map_err(|e| io_failed("creating", parent, e))?;
-                }
-                None
-            }
         };
         if single {
             let file = match opened {
@@ -399,17 +391,21 @@ impl Download<'_> {
             previous.filter(|r| r.matches(self.bucket.name(), self.key, now.size, now.etag.as_deref()));
         let changed = !restarted && !lapsed && resumed_record.is_none() && had_part;
         let resumed = resumed_record.is_some();
-        let mut record = resumed_record.unwrap_or_else(|| ResumeRecord {
-            bucket: self.bucket.name().into(),
-            key: self.key.into(),
-            size: now.size,
-            etag: now.etag.clone(),
-            done: Ranges::default(),
-            claims: claims_now(sync),
-        });
-        // An earlier run's claims stand until this run's first checkpoint
-        // (a sync covers its bytes too); from then on, this run's kind.
-        record.claims = claims_now(sync);
+        // An earlier run's record stands on disk until this run's first
+        // checkpoint (whose sync covers its bytes too); what this run saves
+        // claims as this run writes.
+        let claims = claims_now(sync);
+        let record = match resumed_record {
+            Some(record) => ResumeRecord { claims, ..record },
+            None => ResumeRecord {
+                bucket: self.bucket.name().into(),
+                key: self.key.into(),
+                size: now.size,
+                etag: now.etag.clone(),
+                done: Ranges::default(),
+                claims,
+            },
+        };
         if !resumed {
             let _ = tokio::fs::remove_file(&part).await;
         }

@@ -77,16 +77,17 @@ async fn serve(mut requests: mpsc::UnboundedReceiver<Request>, batches: Arc<Atom
         while let Ok(more) = requests.try_recv() {
             batch.push(more);
         }
-        let moves: Vec<_> = batch.iter().map(|r| (r.file.clone(), r.part.clone(), r.destination.clone())).collect();
         let bytes = batch.iter().map(|r| r.size).sum();
-        let results = off_runtime(move || Ok(land_batch(&moves, bytes))).await;
+        let (moves, answers): (Vec<_>, Vec<_>) =
+            batch.into_iter().map(|r| ((r.file, r.part, r.destination), r.done)).unzip();
+        let count = moves.len();
+        let results = off_runtime(move || Ok(land_batch(&moves, bytes))).await.unwrap_or_else(|e| {
+            // The trip itself failed: every file of the batch hears why.
+            (0..count).map(|_| Err(io::Error::new(e.kind(), e.to_string()))).collect()
+        });
         batches.fetch_add(1, Ordering::Relaxed);
-        for (index, request) in batch.into_iter().enumerate() {
-            let result = match &results {
-                Ok(results) => clone_result(&results[index]),
-                Err(e) => Err(io::Error::new(e.kind(), e.to_string())),
-            };
-            let _ = request.done.send(result);
+        for (answer, result) in answers.into_iter().zip(results) {
+            let _ = answer.send(result);
         }
     }
 }

@@ -75,6 +75,7 @@ pub struct ArrivalError {
     pub error: io::Error,
 }
 
+/// Turns an I/O error into an [`ArrivalError`] of `doing` at `path`.
 fn fail(doing: &'static str, path: &Path) -> impl FnOnce(io::Error) -> ArrivalError {
     let path = path.to_path_buf();
     move |error| ArrivalError { doing, path, error }
@@ -83,26 +84,22 @@ fn fail(doing: &'static str, path: &Path) -> impl FnOnce(io::Error) -> ArrivalEr
 /// Looks at `destination`; when nothing is there, makes its directory and
 /// opens its part file (`part`: path, size, opening, sync), all in one trip.
 pub async fn arrive(destination: &Path, part: Option<(PathBuf, u64, Opening, bool)>) -> Result<Arrival, ArrivalError> {
-    let destination = destination.to_path_buf();
-    let trip = off_runtime(move || {
-        Ok((|| {
-            if destination.symlink_metadata().is_ok() {
-                return Ok(Arrival::There);
-            }
-            if let Some(parent) = destination.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(fail("creating", parent))?;
-            }
-            match part {
-                Some((path, size, opening, sync)) => {
-                    let file = open(&path, size, opening, sync).map_err(fail("creating", &path))?;
-                    Ok(Arrival::Absent(Some(file)))
-                }
-                None => Ok(Arrival::Absent(None)),
-            }
-        })())
-    })
-    .await;
-    trip.unwrap_or_else(|error| Err(ArrivalError { doing: "looking at", path: PathBuf::new(), error }))
+    let path = destination.to_path_buf();
+    let trip = off_runtime(move || Ok(arrive_now(&path, part))).await;
+    trip.unwrap_or_else(|error| Err(fail("looking at", destination)(error)))
+}
+
+/// [`arrive`] on this thread.
+fn arrive_now(destination: &Path, part: Option<(PathBuf, u64, Opening, bool)>) -> Result<Arrival, ArrivalError> {
+    if destination.symlink_metadata().is_ok() {
+        return Ok(Arrival::There);
+    }
+    if let Some(parent) = destination.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(fail("creating", parent))?;
+    }
+    let Some((path, size, opening, sync)) = part else { return Ok(Arrival::Absent(None)) };
+    let file = open(&path, size, opening, sync).map_err(fail("creating", &path))?;
+    Ok(Arrival::Absent(Some(file)))
 }
 
 /// Allocates the disk space of an object that comes in parts before they
