@@ -1,7 +1,7 @@
 //! One ranged GET streamed into the part file at its offset, retried with
 //! backoff from the byte where a dropped connection left off, under the
-//! run's bytes-in-flight limit. Throttling answers are reported to the
-//! limits.
+//! run's limits of bytes in flight and read buffers. Throttling answers
+//! are reported to the limits.
 //!
 //! Each chunk is written (`pwrite`, into the page cache) on the runtime
 //! thread that received it, the moment it arrives, as s5cmd does. Handing
@@ -74,7 +74,7 @@ pub async fn fetch_part<F: PartFile>(
 ) -> Result<(), FetchError> {
     let _room = tokio::select! {
         () = cancel.cancelled() => return Err(FetchError::Cancelled),
-        room = sink.engine.bytes(end - start) => room,
+        room = sink.engine.room_for_body(end - start) => room,
     };
     let mut at = start;
     let mut delay = FIRST_BACKOFF;
