@@ -39,7 +39,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from downloads import measure_downloads, print_table
+from downloads import measure_downloads, print_table, s5cmd_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "s3scope"
@@ -377,7 +377,7 @@ def main():
                         env, proxy, args.runs, BENCH_KEYS),
                 measure("aws s3 ls --recursive", [str(bin_dir / "aws"), "s3", "ls", "--recursive", *common,
                                                   "s3://bench-tree/"], env, proxy, args.runs, BENCH_KEYS),
-                measure("s5cmd ls", [str(bin_dir / "s5cmd"), *common, "ls", "s3://bench-tree/*"],
+                measure("s5cmd ls", [str(s5cmd_binary(bin_dir)), *common, "ls", "s3://bench-tree/*"],
                         env, proxy, args.runs, BENCH_KEYS),
             ]
 
