@@ -32,7 +32,7 @@ pub const FINISHING: u64 = 256;
 /// 24 MiB lets 60 bodies of 408 KiB or more stream at once (240 MB/s at
 /// 4 MB/s a connection) and every small object the object limit allows:
 /// without it, 100 objects of 1 MiB took up to 69 MiB of memory, with it
-/// at most 39 (at 32 MiB, 59).
+/// 30 to 51 (see BENCHMARKS.md).
 pub const READ_BUFFERS: u64 = 24 << 20;
 /// The most one connection's read buffer grows to: hyper's default limit
 /// (8 KiB and 100 pages of 4 KiB), which the SDK does not let us lower.
