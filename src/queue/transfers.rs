@@ -113,8 +113,9 @@ impl Transfers {
         self.finishing.acquire(1).await
     }
 
-    /// Room for `len` more bytes requested, held until they arrived.
-    pub async fn bytes(&self, len: u64) -> Permit {
+    /// Room for `len` more bytes requested, held until they arrived. Only
+    /// through [`Self::room_for_body`], which also counts the read buffers.
+    async fn bytes(&self, len: u64) -> Permit {
         self.bytes.acquire(len).await
     }
 
